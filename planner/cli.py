@@ -1,0 +1,183 @@
+"""The command line: ``planner design``, and ``planner [PROJECT]`` to open the app.
+
+Every user error prints one line naming the file, row and problem and exits with
+status 2; an impossible design exits with status 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from planner import __version__
+from planner.core.errors import DesignCancelled, InfeasibleError, PlannerError
+from planner.core.model import METHODS, REDUNDANCY_LEVELS, Project
+
+__all__ = ["main"]
+
+EXIT_INPUT, EXIT_INFEASIBLE, EXIT_INTERRUPTED = 2, 3, 130
+
+
+def _add_project_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("project", nargs="?", type=Path, help="project file (.json)")
+    parser.add_argument("--sites", type=Path, help="CSV of sites instead of a project: id,name,lat,lon[,partner,role]")
+    parser.add_argument("--links", type=Path, help="CSV of carrier quotes a,b,cost: only these links may be used")
+
+
+def load_input(args: argparse.Namespace) -> Project:
+    """The project named by ``PROJECT`` or by ``--sites``/``--links``."""
+    from planner.core.project_file import load_project
+    from planner.io.site_tables import project_from_csv
+
+    if args.project and args.sites:
+        raise PlannerError("give either a project file or --sites, not both")
+    if args.project:
+        if args.links:
+            raise PlannerError("--links goes with --sites; a project file holds its own quotes")
+        return load_project(args.project)
+    if args.sites:
+        return project_from_csv(args.sites, args.links)
+    raise PlannerError("give a project file or --sites SITES.csv")
+
+
+def _settings(project: Project, args: argparse.Namespace):
+    from dataclasses import replace
+
+    changes = {
+        k: v
+        for k, v in (("redundancy", args.redundancy), ("method", args.method), ("time_limit", args.time_limit))
+        if v is not None
+    }
+    settings = replace(project.settings, **changes)
+    problems = settings.problems()
+    if problems:
+        raise PlannerError(problems[0])
+    return settings
+
+
+def _print_schedule(project: Project, design) -> None:
+    from planner.core.money import format_gbp
+    from planner.io.design_csv import design_rows
+
+    rows = design_rows(project, design)
+    headers = ("Circuit", "A-end", "B-end", "km", "Cost over term")
+    table = [
+        (r[0], r[3], r[4], r[5], format_gbp(link.total(design.term_years)))
+        for r, link in zip(rows, design.links, strict=True)
+    ]
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *table, strict=True)]
+    right = {3, 4}
+    for row in (headers, *table):
+        print(
+            "  ".join(
+                str(c).rjust(w) if i in right else str(c).ljust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    print()
+    print(f"{project.name}: {REDUNDANCY_LEVELS[design.redundancy].lower()} ({design.redundancy})")
+    print(f"{len(design.links)} circuits, {design.route_km:,} route km")
+    print(
+        f"Total over {design.term_years} years: {format_gbp(design.total_cost)} "
+        f"(installation {format_gbp(design.install_cost)}, annual {format_gbp(design.annual_cost)})"
+    )
+    print(
+        f"Lower bound: {format_gbp(design.lower_bound)}; gap {design.gap:.2%}; method {design.method}; "
+        f"verified: {'yes' if design.verified else 'NO'}; {design.seconds:.2f} s"
+    )
+
+
+def _summary(design) -> dict:
+    from planner.core.money import pounds
+
+    return {
+        "total_cost": float(pounds(design.total_cost)),
+        "lower_bound": float(pounds(design.lower_bound)),
+        "gap": round(design.gap, 6),
+        "links": len(design.links),
+        "verified": design.verified,
+        "seconds": round(design.seconds, 3),
+        "method": design.method,
+        "redundancy": design.redundancy,
+    }
+
+
+def cmd_design(args: argparse.Namespace) -> int:
+    from planner.design import Control, design_project
+    from planner.io.design_csv import write_design_csv
+
+    project = load_input(args)
+    settings = _settings(project, args)
+    design = design_project(project, settings, Control(settings.time_limit))
+    if args.out:
+        try:
+            write_design_csv(project, design, args.out)
+        except OSError as err:
+            raise PlannerError(f"{args.out}: cannot be written ({err.strerror})") from None
+    if args.json:
+        print(json.dumps(_summary(design)))
+    elif not args.out:
+        _print_schedule(project, design)
+    else:
+        print(f"{len(design.links)} circuits written to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
+    """The argument parser and the names of its commands."""
+    parser = argparse.ArgumentParser(
+        prog="planner",
+        description="Design one shared, resilient network for a regional partnership.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    design = commands.add_parser("design", help="design the backbone and write its circuits")
+    _add_project_arguments(design)
+    design.add_argument(
+        "--redundancy",
+        choices=list(REDUNDANCY_LEVELS),
+        help="tree: cheapest; 2edge: survive any link cut; 2node: survive any site loss",
+    )
+    design.add_argument("--method", choices=list(METHODS), help="exact, heuristic or auto (default)")
+    design.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop and report the best found")
+    design.add_argument("--out", type=Path, metavar="DESIGN.csv", help="write the circuits as CSV")
+    design.add_argument("--json", action="store_true", help="print a JSON summary")
+    design.set_defaults(run=cmd_design)
+    return parser, set(commands.choices)
+
+
+def _open_app(argv: list[str]) -> int:
+    try:
+        from planner.ui.app import run_app
+    except ImportError:
+        _parser()[0].print_help()
+        return EXIT_INPUT
+    return run_app(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser, commands = _parser()
+    if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
+        return _open_app(argv)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return args.run(args)
+    except InfeasibleError as err:
+        print(f"planner: no design possible: {err}", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    except PlannerError as err:
+        print(f"planner: error: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except DesignCancelled:
+        print("planner: cancelled", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        print("planner: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,1 @@
+"""The pure-Python model of a partnership's network plan: no Qt here."""

@@ -1,0 +1,113 @@
+"""A designed backbone: the chosen circuits, their cost and how close to optimal it is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = ["Design", "DesignLink", "LinkRole", "LINK_ROLES", "assign_circuit_ids"]
+
+LinkRole = Literal["backbone", "protection", "access", "existing"]
+#: Roles a circuit plays, as shown in the schedule and on the map.
+LINK_ROLES: dict[str, str] = {
+    "backbone": "Backbone",
+    "protection": "Protection",
+    "access": "Access (dual-homing)",
+    "existing": "Existing, reused",
+}
+
+
+@dataclass(frozen=True)
+class DesignLink:
+    """One circuit of a design; money in pence."""
+
+    circuit_id: str
+    a: str
+    b: str
+    distance_km: float
+    route_km: int
+    install: int
+    annual: int
+    role: LinkRole = "backbone"
+    source: Literal["tariff", "quote", "existing"] = "tariff"
+    bandwidth: str = "1G"
+    diverse_from: str | None = None
+
+    def total(self, term_years: int) -> int:
+        return self.install + term_years * self.annual
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.a, self.b) if self.a <= self.b else (self.b, self.a)
+
+
+@dataclass(frozen=True)
+class Design:
+    """The engine's answer, verified, with a proven lower bound on the optimum.
+
+    ``total_cost`` and ``lower_bound`` are totals over ``term_years`` in pence.
+    """
+
+    redundancy: str
+    links: tuple[DesignLink, ...]
+    total_cost: int
+    lower_bound: int
+    term_years: int
+    method: str = "heuristic"
+    verified: bool = False
+    seconds: float = 0.0
+    sites: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def gap(self) -> float:
+        """Relative gap to the lower bound: 0.0 means proven optimal."""
+        if self.total_cost <= 0:
+            return 0.0
+        return max(0, self.total_cost - self.lower_bound) / self.total_cost
+
+    @property
+    def proven_optimal(self) -> bool:
+        return self.total_cost <= self.lower_bound
+
+    @property
+    def install_cost(self) -> int:
+        return sum(link.install for link in self.links)
+
+    @property
+    def annual_cost(self) -> int:
+        return sum(link.annual for link in self.links)
+
+    @property
+    def route_km(self) -> int:
+        return sum(link.route_km for link in self.links)
+
+    def link(self, circuit_id: str) -> DesignLink:
+        for link in self.links:
+            if link.circuit_id == circuit_id:
+                return link
+        raise KeyError(circuit_id)
+
+
+def assign_circuit_ids(
+    pairs: Iterable[tuple[str, str]], issued: dict[tuple[str, str], str], prefix: str = "C"
+) -> dict[tuple[str, str], str]:
+    """Circuit ids for ``pairs``: the id already issued to a pair, else a new number.
+
+    New numbers follow the highest ever issued, in sorted pair order, so ids are
+    stable across re-design and never reused.
+
+    >>> assign_circuit_ids([("a", "c"), ("a", "b")], {("a", "b"): "C0007"})
+    {('a', 'b'): 'C0007', ('a', 'c'): 'C0008'}
+    """
+    numbers = [int(v[len(prefix) :]) for v in issued.values() if v.startswith(prefix) and v[len(prefix) :].isdigit()]
+    next_number = max(numbers, default=0) + 1
+    result = {}
+    for pair in sorted(set(pairs)):
+        if pair in issued:
+            result[pair] = issued[pair]
+        else:
+            result[pair] = f"{prefix}{next_number:04d}"
+            next_number += 1
+    return result

@@ -1,0 +1,253 @@
+"""The partnership plan: partners, their sites, prices, constraints and designs.
+
+Values (``Partner``, ``Site``, ``ExistingLink``, ``Quote``, ``DesignSettings``) are
+immutable: an edit replaces a value, so undo only has to remember the old one.
+``Project`` is the mutable container the app edits and the file stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from planner.core.design_result import Design
+from planner.core.tariff import CircuitCost, Tariff
+
+__all__ = [
+    "Partner",
+    "Site",
+    "SiteRole",
+    "ExistingLink",
+    "Quote",
+    "ExclusionZone",
+    "DesignSettings",
+    "Redundancy",
+    "REDUNDANCY_LEVELS",
+    "Method",
+    "METHODS",
+    "Project",
+    "pair_key",
+    "PALETTE",
+]
+
+SiteRole = Literal["site", "hub", "optional"]
+SITE_ROLES: tuple[SiteRole, ...] = ("site", "hub", "optional")
+Redundancy = Literal["tree", "2edge", "2node"]
+#: Redundancy levels and what each means to a partnership board.
+REDUNDANCY_LEVELS: dict[str, str] = {
+    "tree": "Cheapest, no protection",
+    "2edge": "Survives any one link cut",
+    "2node": "Survives any one site lost",
+}
+Method = Literal["auto", "exact", "heuristic"]
+METHODS: tuple[Method, ...] = ("auto", "exact", "heuristic")
+
+#: Okabe-Ito colour-blind-safe palette, then Paul Tol's muted scheme for larger partnerships.
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+)
+
+
+def pair_key(a: str, b: str) -> tuple[str, str]:
+    """The unordered pair of site ids ``(a, b)`` in a canonical order."""
+    return (a, b) if a <= b else (b, a)
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A public body in the partnership (a council, police force, fire, health, university)."""
+
+    id: str
+    name: str
+    colour: str = "#0072B2"
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Site:
+    """A building to connect. ``hub`` sites form the core; ``optional`` sites may relay."""
+
+    id: str
+    name: str
+    partner: str
+    lon: float
+    lat: float
+    role: SiteRole = "site"
+    note: str = ""
+
+    def moved_to(self, lon: float, lat: float) -> Site:
+        return replace(self, lon=lon, lat=lat)
+
+
+@dataclass(frozen=True)
+class ExistingLink:
+    """A circuit a partner already has and can share: no connection charge.
+
+    ``annual`` overrides the tariff's rental when the partner knows what it pays.
+    """
+
+    a: str
+    b: str
+    owner: str
+    annual: int | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A carrier's price for a circuit between two sites. When a project has quotes,
+    only quoted pairs (and existing links) may be used."""
+
+    a: str
+    b: str
+    install: int
+    annual: int
+    carrier: str = ""
+
+    @property
+    def cost(self) -> CircuitCost:
+        return CircuitCost(self.install, self.annual)
+
+
+@dataclass(frozen=True)
+class ExclusionZone:
+    """An area no new circuit may cross (a GeoJSON polygon in lon/lat)."""
+
+    name: str
+    geometry: dict
+
+
+@dataclass(frozen=True)
+class DesignSettings:
+    """What the architect asks of a design."""
+
+    redundancy: Redundancy = "2edge"
+    method: Method = "auto"
+    time_limit: float = 30.0
+    max_hops: int | None = None
+    max_ring: int | None = None
+    candidates: Literal["auto", "complete", "sparse"] = "auto"
+    k_nearest: int = 8
+
+    def problems(self) -> list[str]:
+        found = []
+        if self.redundancy not in REDUNDANCY_LEVELS:
+            found.append(f"redundancy: {self.redundancy!r} is not one of {', '.join(REDUNDANCY_LEVELS)}")
+        if self.method not in METHODS:
+            found.append(f"method: {self.method!r} is not one of {', '.join(METHODS)}")
+        if not 0 < self.time_limit <= 86_400:
+            found.append(f"time_limit: {self.time_limit!r} must be between 0 and 86400 seconds")
+        for name in ("max_hops", "max_ring"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < (1 if name == "max_hops" else 3)):
+                found.append(
+                    f"{name}: {value!r} must be empty or a whole number of at least {1 if name == 'max_hops' else 3}"
+                )
+        if self.candidates not in ("auto", "complete", "sparse"):
+            found.append(f"candidates: {self.candidates!r} is not one of auto, complete, sparse")
+        if not isinstance(self.k_nearest, int) or not 2 <= self.k_nearest <= 50:
+            found.append(f"k_nearest: {self.k_nearest!r} must be a whole number 2..50")
+        return found
+
+
+@dataclass
+class Project:
+    """Everything a partnership's plan holds; what the project file stores."""
+
+    name: str = "Untitled partnership"
+    description: str = ""
+    partners: list[Partner] = field(default_factory=list)
+    sites: list[Site] = field(default_factory=list)
+    tariff: Tariff = field(default_factory=Tariff)
+    quotes: list[Quote] = field(default_factory=list)
+    existing_links: list[ExistingLink] = field(default_factory=list)
+    forbidden_links: list[tuple[str, str]] = field(default_factory=list)
+    exclusion_zones: list[ExclusionZone] = field(default_factory=list)
+    settings: DesignSettings = field(default_factory=DesignSettings)
+    designs: list[Design] = field(default_factory=list)
+    #: Every circuit id ever issued, by site pair, so ids never change or get reused.
+    circuit_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    # -- look-ups ---------------------------------------------------------------
+    def site(self, site_id: str) -> Site:
+        for s in self.sites:
+            if s.id == site_id:
+                return s
+        raise KeyError(site_id)
+
+    def partner(self, partner_id: str) -> Partner:
+        for p in self.partners:
+            if p.id == partner_id:
+                return p
+        raise KeyError(partner_id)
+
+    @property
+    def sites_by_id(self) -> dict[str, Site]:
+        return {s.id: s for s in self.sites}
+
+    @property
+    def partners_by_id(self) -> dict[str, Partner]:
+        return {p.id: p for p in self.partners}
+
+    @property
+    def current_design(self) -> Design | None:
+        """The design for the current redundancy setting, if one has been made."""
+        for design in self.designs:
+            if design.redundancy == self.settings.redundancy:
+                return design
+        return None
+
+    def record_design(self, design: Design) -> None:
+        """Keep ``design`` as the one for its redundancy level and register its circuit ids."""
+        self.designs = [d for d in self.designs if d.redundancy != design.redundancy] + [design]
+        order = list(REDUNDANCY_LEVELS)
+        self.designs.sort(key=lambda d: order.index(d.redundancy) if d.redundancy in order else len(order))
+        for link in design.links:
+            self.circuit_ids.setdefault(link.pair, link.circuit_id)
+
+    def new_site_id(self, prefix: str = "S") -> str:
+        """A site id not yet used, like ``S7``."""
+        used = {s.id for s in self.sites}
+        n = len(self.sites) + 1
+        while f"{prefix}{n}" in used:
+            n += 1
+        return f"{prefix}{n}"
+
+    def new_partner_id(self, name: str) -> str:
+        """A short partner id derived from its name, unique in this project."""
+        base = "".join(w[0] for w in name.split() if w[:1].isalnum()).upper() or "P"
+        used = {p.id for p in self.partners}
+        candidate, n = base, 2
+        while candidate in used:
+            candidate, n = f"{base}{n}", n + 1
+        return candidate
+
+    def next_colour(self) -> str:
+        """The first palette colour no partner uses yet."""
+        used = {p.colour.upper() for p in self.partners}
+        for colour in PALETTE:
+            if colour.upper() not in used:
+                return colour
+        return PALETTE[len(self.partners) % len(PALETTE)]
+
+    # -- integrity --------------------------------------------------------------
+    def problems(self) -> list[str]:
+        """Field-named reasons this project is inconsistent (empty when it is fine)."""
+        from planner.core.validate import project_problems
+
+        return project_problems(self)

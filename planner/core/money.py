@@ -1,0 +1,57 @@
+"""Money as integer pence, so the screen and the spreadsheet always agree.
+
+>>> parse_pounds("1,234.5")
+123450
+>>> format_gbp(123450)
+'£1,234.50'
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+__all__ = ["parse_pounds", "pence_from_decimal", "pounds", "format_gbp", "format_gbp_short"]
+
+
+def pence_from_decimal(value: Decimal) -> int:
+    """Round an amount of pounds to whole pence (half up, as invoices do)."""
+    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def parse_pounds(text: str | int | float | Decimal) -> int:
+    """Pounds written by a person (``"£1,250"``, ``"99.99"``, ``1250``) as pence.
+
+    Raises ``ValueError`` naming the text when it is not a finite, non-negative amount.
+    """
+    if isinstance(text, bool):
+        raise ValueError(f"{text!r} is not an amount of money")
+    raw = str(text).strip().replace(",", "").removeprefix("£").strip()
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"{str(text)!r} is not an amount of money") from None
+    if not value.is_finite():
+        raise ValueError(f"{str(text)!r} is not an amount of money")
+    if value < 0:
+        raise ValueError(f"{str(text)!r} is negative")
+    return pence_from_decimal(value)
+
+
+def pounds(pence: int) -> Decimal:
+    """Pence as an exact ``Decimal`` of pounds with two places."""
+    return (Decimal(pence) / 100).quantize(Decimal("0.01"))
+
+
+def format_gbp(pence: int) -> str:
+    """``£1,234.50``; negative amounts as ``-£12.00``."""
+    sign = "-" if pence < 0 else ""
+    return f"{sign}£{pounds(abs(pence)):,}"
+
+
+def format_gbp_short(pence: int) -> str:
+    """A compact figure for headlines: ``£1.23m``, ``£45.6k``, ``£950``."""
+    value = abs(pence) / 100
+    sign = "-" if pence < 0 else ""
+    if value >= 1_000_000:
+        return f"{sign}£{value / 1_000_000:.2f}m"
+    if value >= 10_000:
+        return f"{sign}£{value / 1_000:.1f}k"
+    return f"{sign}£{value:,.0f}"

@@ -1,0 +1,443 @@
+"""The project file: one human-diffable JSON document, saved atomically.
+
+``{"format": "regional-network-plan", "version": 1, "name", "description",
+"partners", "sites", "tariff", "candidate_links", "existing_links",
+"forbidden_links", "exclusion_zones", "settings", "designs", "circuit_ids"}``
+
+Money is written as decimal strings of pounds (``"1250.00"``) so no float ever
+drifts; numbers are accepted on reading. Loading checks everything and reports
+``file: field: problem`` for the first problems found.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from planner.core.design_result import Design, DesignLink
+from planner.core.errors import InputError
+from planner.core.model import (
+    DesignSettings,
+    ExclusionZone,
+    ExistingLink,
+    Partner,
+    Project,
+    Quote,
+    Site,
+)
+from planner.core.money import parse_pounds, pounds
+from planner.core.tariff import Tariff
+
+__all__ = ["FORMAT", "VERSION", "load_project", "save_project", "project_to_dict", "project_from_dict"]
+
+FORMAT = "regional-network-plan"
+VERSION = 1
+
+
+# -- writing ---------------------------------------------------------------------
+def _money(pence: int | None) -> str | None:
+    return None if pence is None else str(pounds(pence))
+
+
+def _design_to_dict(d: Design) -> dict:
+    return {
+        "redundancy": d.redundancy,
+        "method": d.method,
+        "total_cost": _money(d.total_cost),
+        "lower_bound": _money(d.lower_bound),
+        "term_years": d.term_years,
+        "verified": d.verified,
+        "seconds": round(d.seconds, 3),
+        "sites": list(d.sites),
+        "notes": list(d.notes),
+        "links": [
+            {
+                "id": k.circuit_id,
+                "a": k.a,
+                "b": k.b,
+                "distance_km": round(k.distance_km, 3),
+                "route_km": k.route_km,
+                "install": _money(k.install),
+                "annual": _money(k.annual),
+                "role": k.role,
+                "source": k.source,
+                "bandwidth": k.bandwidth,
+                "diverse_from": k.diverse_from,
+            }
+            for k in d.links
+        ],
+    }
+
+
+def project_to_dict(project: Project) -> dict:
+    """The JSON document for ``project``."""
+    t = project.tariff
+    s = project.settings
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": project.name,
+        "description": project.description,
+        "partners": [{"id": p.id, "name": p.name, "colour": p.colour, "kind": p.kind} for p in project.partners],
+        "sites": [
+            {
+                "id": x.id,
+                "name": x.name,
+                "partner": x.partner,
+                "lon": round(x.lon, 6),
+                "lat": round(x.lat, 6),
+                "role": x.role,
+                **({"note": x.note} if x.note else {}),
+            }
+            for x in project.sites
+        ],
+        "tariff": {
+            "connection_per_end": _money(t.connection_per_end),
+            "rental_per_end": _money(t.rental_per_end),
+            "rental_per_km": _money(t.rental_per_km),
+            "route_factor": str(t.route_factor),
+            "term_years": t.term_years,
+            "bandwidth": t.bandwidth,
+            "tiers": {k: str(v) for k, v in t.tiers.items()},
+        },
+        "candidate_links": [
+            {
+                "a": q.a,
+                "b": q.b,
+                "install": _money(q.install),
+                "annual": _money(q.annual),
+                **({"carrier": q.carrier} if q.carrier else {}),
+            }
+            for q in project.quotes
+        ],
+        "existing_links": [
+            {"a": e.a, "b": e.b, "owner": e.owner, **({"annual": _money(e.annual)} if e.annual is not None else {})}
+            for e in project.existing_links
+        ],
+        "forbidden_links": [{"a": a, "b": b} for a, b in project.forbidden_links],
+        "exclusion_zones": {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": {"name": z.name}, "geometry": z.geometry}
+                for z in project.exclusion_zones
+            ],
+        },
+        "settings": {
+            "redundancy": s.redundancy,
+            "method": s.method,
+            "time_limit": s.time_limit,
+            "max_hops": s.max_hops,
+            "max_ring": s.max_ring,
+            "candidates": s.candidates,
+            "k_nearest": s.k_nearest,
+        },
+        "designs": [_design_to_dict(d) for d in project.designs],
+        "circuit_ids": [{"a": a, "b": b, "id": cid} for (a, b), cid in sorted(project.circuit_ids.items())],
+    }
+
+
+def save_project(project: Project, path: str | os.PathLike) -> None:
+    """Write ``project`` to ``path`` atomically: temporary file, fsync, replace.
+
+    A crash or full disk mid-save leaves the previous file intact.
+    """
+    path = Path(path)
+    text = json.dumps(project_to_dict(project), indent=2, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable where the platform allows it
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+# -- reading ---------------------------------------------------------------------
+class _Fields:
+    """Reads typed fields from one JSON object, recording problems by path."""
+
+    def __init__(self, obj: Any, where: str, problems: list[str]):
+        self.where, self.problems = where, problems
+        if not isinstance(obj, dict):
+            self.fail("", f"must be a JSON object, not {type(obj).__name__}")
+            obj = {}
+        self.obj = obj
+
+    def fail(self, key: str, message: str) -> None:
+        path = f"{self.where}.{key}" if key and self.where else (key or self.where)
+        self.problems.append(f"{path}: {message}" if path else message)
+
+    def _get(self, key, default, required):
+        if key not in self.obj or self.obj[key] is None:
+            if required:
+                self.fail(key, "is missing")
+            return default, False
+        return self.obj[key], True
+
+    def text(self, key: str, default: str = "", required: bool = False) -> str:
+        value, found = self._get(key, default, required)
+        if found and not isinstance(value, str):
+            self.fail(key, f"{value!r} must be text")
+            return default
+        return value
+
+    def number(self, key: str, default: float = 0.0, required: bool = False) -> float:
+        value, found = self._get(key, default, required)
+        if found and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            self.fail(key, f"{value!r} must be a number")
+            return default
+        return float(value)
+
+    def integer(self, key: str, default: int | None = 0, required: bool = False) -> int | None:
+        value, found = self._get(key, default, required)
+        if found and (isinstance(value, bool) or not isinstance(value, int)):
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            self.fail(key, f"{value!r} must be a whole number")
+            return default
+        return value
+
+    def money(self, key: str, default: int | None = 0, required: bool = False) -> int | None:
+        value, found = self._get(key, default, required)
+        if not found:
+            return value
+        try:
+            return parse_pounds(value)
+        except ValueError as err:
+            self.fail(key, str(err))
+            return default
+
+    def decimal(self, key: str, default: Decimal, value=None) -> Decimal:
+        value, found = self._get(key, default, False) if value is None else (value, True)
+        if not found:
+            return default
+        try:
+            result = Decimal(str(value))
+        except InvalidOperation:
+            self.fail(key, f"{value!r} must be a number")
+            return default
+        return result
+
+    def items(self, key: str, kind: type = list) -> Any:
+        value, found = self._get(key, kind(), False)
+        if found and not isinstance(value, kind):
+            self.fail(key, f"must be a {'list' if kind is list else 'object'}")
+            return kind()
+        return value
+
+
+def _tariff(obj, problems) -> Tariff:
+    f = _Fields(obj, "tariff", problems)
+    base = Tariff()
+    tiers = {k: f.decimal(f"tiers.{k}", Decimal(1), v) for k, v in f.items("tiers", dict).items()}
+    values = dict(
+        connection_per_end=f.money("connection_per_end", base.connection_per_end),
+        rental_per_end=f.money("rental_per_end", base.rental_per_end),
+        rental_per_km=f.money("rental_per_km", base.rental_per_km),
+        route_factor=f.decimal("route_factor", base.route_factor),
+        term_years=f.integer("term_years", base.term_years),
+        bandwidth=f.text("bandwidth", base.bandwidth),
+        tiers=tiers or dict(base.tiers),
+    )
+    return Tariff(**values)
+
+
+def _settings(obj, problems) -> DesignSettings:
+    f = _Fields(obj, "settings", problems)
+    d = DesignSettings()
+    return DesignSettings(
+        redundancy=f.text("redundancy", d.redundancy),
+        method=f.text("method", d.method),
+        time_limit=f.number("time_limit", d.time_limit),
+        max_hops=f.integer("max_hops", None),
+        max_ring=f.integer("max_ring", None),
+        candidates=f.text("candidates", d.candidates),
+        k_nearest=f.integer("k_nearest", d.k_nearest),
+    )
+
+
+def _design(obj, where, problems) -> Design:
+    f = _Fields(obj, where, problems)
+    links = []
+    for i, item in enumerate(f.items("links")):
+        g = _Fields(item, f"{where}.links[{i}]", problems)
+        links.append(
+            DesignLink(
+                circuit_id=g.text("id", required=True),
+                a=g.text("a", required=True),
+                b=g.text("b", required=True),
+                distance_km=g.number("distance_km"),
+                route_km=g.integer("route_km"),
+                install=g.money("install"),
+                annual=g.money("annual"),
+                role=g.text("role", "backbone"),
+                source=g.text("source", "tariff"),
+                bandwidth=g.text("bandwidth", "1G"),
+                diverse_from=g.text("diverse_from", None),
+            )
+        )
+    return Design(
+        redundancy=f.text("redundancy", "2edge"),
+        links=tuple(links),
+        total_cost=f.money("total_cost"),
+        lower_bound=f.money("lower_bound"),
+        term_years=f.integer("term_years", 5),
+        method=f.text("method", "heuristic"),
+        verified=bool(f.obj.get("verified", False)),
+        seconds=f.number("seconds"),
+        sites=tuple(f.items("sites")),
+        notes=tuple(f.items("notes")),
+    )
+
+
+def project_from_dict(doc: Any, source: str = "project") -> Project:
+    """A ``Project`` from a parsed JSON document; raises ``InputError`` naming ``source``."""
+    problems: list[str] = []
+    top = _Fields(doc, "", problems)
+    if problems:
+        raise InputError(f"{source}: {problems[0]}")
+    if doc.get("format") != FORMAT:
+        raise InputError(f"{source}: format: this is not a network plan (expected {FORMAT!r})")
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise InputError(f"{source}: version: {version!r} must be a whole number")
+    if version > VERSION:
+        raise InputError(
+            f"{source}: version: the file is version {version}, made by a newer Regional Network "
+            f"Planner; this one reads up to version {VERSION}. Please update the planner."
+        )
+    if version < 1:
+        raise InputError(f"{source}: version: {version} is not a valid version")
+
+    partners = []
+    for i, item in enumerate(top.items("partners")):
+        f = _Fields(item, f"partners[{i}]", problems)
+        partners.append(
+            Partner(
+                f.text("id", required=True), f.text("name", required=True), f.text("colour", "#0072B2"), f.text("kind")
+            )
+        )
+    sites = []
+    for i, item in enumerate(top.items("sites")):
+        f = _Fields(item, f"sites[{i}]", problems)
+        sites.append(
+            Site(
+                f.text("id", required=True),
+                f.text("name", required=True),
+                f.text("partner", required=True),
+                f.number("lon", required=True),
+                f.number("lat", required=True),
+                f.text("role", "site"),
+                f.text("note"),
+            )
+        )
+    quotes = []
+    for i, item in enumerate(top.items("candidate_links")):
+        f = _Fields(item, f"candidate_links[{i}]", problems)
+        if "cost" in f.obj:  # a single figure: the total over the term
+            install, annual = f.money("cost", required=True), 0
+        else:
+            install, annual = f.money("install", required=True), f.money("annual", 0)
+        quotes.append(Quote(f.text("a", required=True), f.text("b", required=True), install, annual, f.text("carrier")))
+    existing = []
+    for i, item in enumerate(top.items("existing_links")):
+        f = _Fields(item, f"existing_links[{i}]", problems)
+        existing.append(
+            ExistingLink(
+                f.text("a", required=True),
+                f.text("b", required=True),
+                f.text("owner", required=True),
+                f.money("annual", None),
+            )
+        )
+    forbidden = []
+    for i, item in enumerate(top.items("forbidden_links")):
+        f = _Fields(item, f"forbidden_links[{i}]", problems)
+        forbidden.append((f.text("a", required=True), f.text("b", required=True)))
+    zones = _zones(top.obj.get("exclusion_zones"), problems)
+    circuit_ids = {}
+    for i, item in enumerate(top.items("circuit_ids")):
+        f = _Fields(item, f"circuit_ids[{i}]", problems)
+        a, b = f.text("a", required=True), f.text("b", required=True)
+        circuit_ids[(min(a, b), max(a, b))] = f.text("id", required=True)
+
+    project = Project(
+        name=top.text("name", "Untitled partnership"),
+        description=top.text("description"),
+        partners=partners,
+        sites=sites,
+        tariff=_tariff(top.obj.get("tariff", {}), problems),
+        quotes=quotes,
+        existing_links=existing,
+        forbidden_links=forbidden,
+        exclusion_zones=zones,
+        settings=_settings(top.obj.get("settings", {}), problems),
+        designs=[_design(d, f"designs[{i}]", problems) for i, d in enumerate(top.items("designs"))],
+        circuit_ids=circuit_ids,
+    )
+    if not problems:
+        problems = project.problems()
+    if problems:
+        raise InputError([f"{source}: {p}" for p in problems])
+    return project
+
+
+def _zones(obj, problems) -> list[ExclusionZone]:
+    if obj is None:
+        return []
+    from shapely.geometry import shape
+
+    f = _Fields(obj, "exclusion_zones", problems)
+    zones = []
+    for i, feature in enumerate(f.items("features")):
+        g = _Fields(feature, f"exclusion_zones.features[{i}]", problems)
+        geometry = g.items("geometry", dict)
+        try:
+            geom = shape(geometry)
+        except Exception as err:  # shapely raises several kinds for malformed GeoJSON
+            g.fail("geometry", f"is not a valid GeoJSON geometry ({err})")
+            continue
+        if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
+            g.fail("geometry", f"must be a Polygon or MultiPolygon, not {geom.geom_type}")
+            continue
+        name = g.items("properties", dict).get("name") or f"Zone {i + 1}"
+        zones.append(ExclusionZone(str(name), geometry))
+    return zones
+
+
+def load_project(path: str | os.PathLike) -> Project:
+    """Read and validate a project file; every problem is an ``InputError`` naming the file."""
+    path = Path(path)
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a project file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: is not a text (UTF-8) file") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError(f"{name}: line {err.lineno}, column {err.colno}: not valid JSON ({err.msg})") from None
+    return project_from_dict(doc, name)

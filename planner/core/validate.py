@@ -1,0 +1,68 @@
+"""Consistency checks across a whole project (ids, references, coordinates)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from planner.core.geo import check_lonlat
+
+if TYPE_CHECKING:
+    from planner.core.model import Project
+
+__all__ = ["project_problems"]
+
+
+def project_problems(project: Project) -> list[str]:
+    """Field-named problems, e.g. ``sites[3] (LDS-HQ): partner: 'XX' is not a partner``."""
+    from planner.core.model import SITE_ROLES
+
+    found: list[str] = []
+    partner_ids: set[str] = set()
+    for i, p in enumerate(project.partners):
+        where = f"partners[{i}]"
+        if not p.id.strip():
+            found.append(f"{where}: id: must not be empty")
+        elif p.id in partner_ids:
+            found.append(f"{where}: id: {p.id!r} is used twice")
+        partner_ids.add(p.id)
+    site_ids: set[str] = set()
+    for i, s in enumerate(project.sites):
+        where = f"sites[{i}] ({s.id})"
+        if not s.id.strip():
+            found.append(f"sites[{i}]: id: must not be empty")
+        elif s.id in site_ids:
+            found.append(f"{where}: id: {s.id!r} is used twice")
+        site_ids.add(s.id)
+        if s.partner not in partner_ids:
+            found.append(f"{where}: partner: {s.partner!r} is not a partner")
+        if s.role not in SITE_ROLES:
+            found.append(f"{where}: role: {s.role!r} is not one of {', '.join(SITE_ROLES)}")
+        bad = check_lonlat(s.lon, s.lat)
+        if bad:
+            found.append(f"{where}: {bad}")
+    for section, links in (
+        ("candidate_links", project.quotes),
+        ("existing_links", project.existing_links),
+    ):
+        seen: set[tuple[str, str]] = set()
+        for i, link in enumerate(links):
+            where = f"{section}[{i}]"
+            for end in ("a", "b"):
+                if getattr(link, end) not in site_ids:
+                    found.append(f"{where}: {end}: {getattr(link, end)!r} is not a site id")
+            if link.a == link.b:
+                found.append(f"{where}: a link must join two different sites ({link.a!r} twice)")
+            pair = tuple(sorted((link.a, link.b)))
+            if pair in seen:
+                found.append(f"{where}: the pair {link.a}-{link.b} is listed twice")
+            seen.add(pair)
+            owner = getattr(link, "owner", None)
+            if owner is not None and owner not in partner_ids:
+                found.append(f"{where}: owner: {owner!r} is not a partner")
+    for i, (a, b) in enumerate(project.forbidden_links):
+        for end, value in (("a", a), ("b", b)):
+            if value not in site_ids:
+                found.append(f"forbidden_links[{i}]: {end}: {value!r} is not a site id")
+    found += [f"tariff: {p}" for p in project.tariff.problems()]
+    found += [f"settings: {p}" for p in project.settings.problems()]
+    return found

@@ -1,0 +1,125 @@
+"""Design a project's backbone: choose an algorithm, run it, verify, and price the result.
+
+>>> from planner.core.model import Project, Partner, Site, DesignSettings
+>>> p = Project(partners=[Partner("P", "Partner")], sites=[
+...     Site("a", "A", "P", -1.55, 53.80), Site("b", "B", "P", -1.47, 53.38),
+...     Site("c", "C", "P", -1.08, 53.96)])
+>>> d = design_project(p, DesignSettings("2edge"))
+>>> len(d.links), d.verified
+(3, True)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import networkx as nx
+
+from planner.core.design_result import Design, DesignLink, assign_circuit_ids
+from planner.core.errors import InfeasibleError, InputError
+from planner.core.model import DesignSettings, Project, pair_key
+from planner.design.control import Control
+from planner.design.heuristic import solve_heuristic
+from planner.design.problem import DesignProblem, build_problem
+from planner.design.solution import Solution
+from planner.design.verify import verify_design
+
+__all__ = ["design_project", "ALGORITHMS", "check_feasible"]
+
+#: Design methods by name; ``auto`` picks the best that fits the time limit.
+ALGORITHMS: dict[str, Callable[[DesignProblem, Control], Solution]] = {
+    "auto": solve_heuristic,
+    "heuristic": solve_heuristic,
+}
+
+_LEVEL_WORDS = {
+    "tree": "connected",
+    "2edge": "survivable after any one link cut",
+    "2node": "survivable after any one site loss",
+}
+
+
+def check_feasible(problem: DesignProblem) -> None:
+    """Raise ``InfeasibleError`` when even every permitted link together falls short."""
+    level = problem.redundancy
+    if level != "tree" and len(problem.required) < 3:
+        raise InfeasibleError(f"a {level} design needs at least 3 sites to connect (there are {len(problem.required)})")
+    failures = verify_design(problem, list(problem.graph.edges))
+    if failures:
+        raise InfeasibleError(
+            f"no design that is {_LEVEL_WORDS[level]} is possible with the permitted links: {failures[0]}"
+        )
+
+
+def _roles(problem: DesignProblem, solution: Solution) -> dict[frozenset[str], str]:
+    """Existing links are ``existing``; a cheapest spanning tree is ``backbone``; the rest ``protection``."""
+    graph = problem.graph.edge_subgraph(solution.edges)
+    tree = {frozenset(e) for e in nx.minimum_spanning_edges(graph, weight="cost", data=False)}
+    roles = {}
+    for u, v in solution.edges:
+        key = frozenset((u, v))
+        if problem.graph.edges[u, v]["source"] == "existing":
+            roles[key] = "existing"
+        else:
+            roles[key] = solution.roles.get(key) or ("backbone" if key in tree else "protection")
+    return roles
+
+
+def _to_design(project: Project, problem: DesignProblem, solution: Solution, seconds: float) -> Design:
+    pairs = [pair_key(u, v) for u, v in solution.edges]
+    ids = assign_circuit_ids(pairs, project.circuit_ids)
+    roles = _roles(problem, solution)
+    links = []
+    for a, b in sorted(pairs, key=ids.get):
+        e = problem.graph.edges[a, b]
+        links.append(
+            DesignLink(
+                circuit_id=ids[(a, b)],
+                a=a,
+                b=b,
+                distance_km=e["km"],
+                route_km=e["route_km"],
+                install=e["install"],
+                annual=e["annual"],
+                role=roles[frozenset((a, b))],
+                source=e["source"],
+                bandwidth=problem.bandwidth,
+            )
+        )
+    total = sum(problem.graph.edges[a, b]["cost"] for a, b in pairs)
+    return Design(
+        redundancy=problem.redundancy,
+        links=tuple(links),
+        total_cost=total,
+        lower_bound=min(solution.lower_bound, total),
+        term_years=problem.term_years,
+        method=solution.method,
+        verified=True,
+        seconds=seconds,
+        sites=tuple(sorted(problem.required)),
+        notes=tuple(solution.notes),
+    )
+
+
+def design_project(project: Project, settings: DesignSettings | None = None, control: Control | None = None) -> Design:
+    """The verified, priced design of ``project`` under ``settings``.
+
+    Raises ``InputError`` for an inconsistent project, ``InfeasibleError`` when no
+    design exists with the permitted links, ``DesignCancelled`` when cancelled.
+    """
+    settings = settings or project.settings
+    problems = project.problems() + [f"settings: {p}" for p in settings.problems()]
+    if problems:
+        raise InputError(problems)
+    if not any(s.role != "optional" for s in project.sites):
+        raise InfeasibleError("there are no sites to connect")
+    control = control or Control(settings.time_limit)
+    started = time.monotonic()
+    problem = build_problem(project, settings)
+    check_feasible(problem)
+    solution = ALGORITHMS[settings.method if settings.method in ALGORITHMS else "auto"](problem, control)
+    failures = verify_design(problem, solution.edges)
+    if failures:  # a bug in an algorithm, never the user's fault: refuse to return it
+        raise RuntimeError(f"{solution.method} design failed verification: {'; '.join(failures)}")
+    return _to_design(project, problem, solution, time.monotonic() - started)

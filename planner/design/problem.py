@@ -1,0 +1,163 @@
+"""The optimisation problem: which sites must be joined and which links may be used.
+
+``build_problem`` turns a :class:`~planner.core.model.Project` into a candidate
+graph whose edges carry their whole-term cost in pence. Candidates are:
+
+* exactly the carrier quotes plus existing links, when the project has quotes;
+* otherwise every pair of sites for small regions (``complete``), or a sparse
+  graph for large ones: the Delaunay triangulation plus each site's ``k`` nearest
+  neighbours, which contains the minimum spanning tree and, in practice, the
+  optimal survivable designs of geometric instances.
+
+Forbidden links and new links crossing a no-go area are removed; existing links a
+partner owns are kept at no connection charge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+from planner.core.geo import geodesic_km_many, lonlat_to_mercator
+from planner.core.model import DesignSettings, Project, pair_key
+from planner.core.tariff import CircuitCost, route_km
+
+__all__ = ["DesignProblem", "build_problem", "COMPLETE_UP_TO"]
+
+#: With ``candidates="auto"``, regions up to this many sites use every pair.
+COMPLETE_UP_TO = 200
+
+
+@dataclass
+class DesignProblem:
+    """A candidate graph and what the design must achieve on it.
+
+    Edge attributes: ``cost`` (int pence over the term, the objective), ``install``,
+    ``annual``, ``km`` (geodesic), ``route_km``, ``source`` (tariff/quote/existing).
+    """
+
+    graph: nx.Graph
+    required: frozenset[str]
+    hubs: frozenset[str]
+    settings: DesignSettings
+    term_years: int
+    bandwidth: str
+
+    @property
+    def redundancy(self) -> str:
+        return self.settings.redundancy
+
+    @property
+    def optional(self) -> frozenset[str]:
+        return frozenset(self.graph) - self.required
+
+
+def _sparse_pairs(lon: np.ndarray, lat: np.ndarray, k: int) -> set[tuple[int, int]]:
+    from scipy.spatial import Delaunay, QhullError, cKDTree
+
+    x, y = lonlat_to_mercator(lon, lat)
+    xy = np.column_stack([x, y])
+    n = len(xy)
+    pairs: set[tuple[int, int]] = set()
+    if n >= 3:
+        try:
+            for simplex in Delaunay(xy).simplices:
+                for i in range(3):
+                    a, b = int(simplex[i]), int(simplex[(i + 1) % 3])
+                    pairs.add((min(a, b), max(a, b)))
+        except QhullError:  # all sites on a line: the nearest neighbours suffice
+            pass
+    _, neighbours = cKDTree(xy).query(xy, k=min(k + 1, n))
+    for i, row in enumerate(np.atleast_2d(neighbours)):
+        for j in row[1:]:
+            if j < n and i != j:
+                pairs.add((min(i, int(j)), max(i, int(j))))
+    return pairs
+
+
+def _crossing(ends: list[tuple[tuple[float, float], tuple[float, float]]], zones) -> np.ndarray:
+    """Which straight links (lon/lat ends) cross any no-go polygon."""
+    import shapely
+    from shapely.geometry import shape
+
+    if not zones or not ends:
+        return np.zeros(len(ends), dtype=bool)
+    lines = shapely.linestrings(np.array(ends, dtype=float))
+    polygons = [shape(z.geometry) for z in zones]
+    tree = shapely.STRtree(polygons)
+    hits = tree.query(lines, predicate="intersects")
+    crossing = np.zeros(len(ends), dtype=bool)
+    crossing[hits[0]] = True
+    return crossing
+
+
+def build_problem(project: Project, settings: DesignSettings | None = None) -> DesignProblem:
+    """The candidate graph and requirements of ``project`` under ``settings``."""
+    settings = settings or project.settings
+    tariff = project.tariff
+    sites = project.sites
+    index = {s.id: i for i, s in enumerate(sites)}
+    lon = np.array([s.lon for s in sites], dtype=float)
+    lat = np.array([s.lat for s in sites], dtype=float)
+
+    existing = {pair_key(e.a, e.b): e for e in project.existing_links}
+    quotes = {pair_key(q.a, q.b): q for q in project.quotes}
+    if quotes:
+        pairs = set(quotes) | set(existing)
+    else:
+        mode = settings.candidates
+        if mode == "auto":
+            mode = "complete" if len(sites) <= COMPLETE_UP_TO else "sparse"
+        if mode == "complete":
+            pairs = {pair_key(a.id, b.id) for i, a in enumerate(sites) for b in sites[i + 1 :]}
+        else:
+            pairs = {pair_key(sites[i].id, sites[j].id) for i, j in _sparse_pairs(lon, lat, settings.k_nearest)}
+        pairs |= set(existing)
+    pairs -= {pair_key(a, b) for a, b in project.forbidden_links}
+
+    pairs = sorted(pairs)
+    ia = np.array([index[a] for a, _ in pairs], dtype=int)
+    ib = np.array([index[b] for _, b in pairs], dtype=int)
+    km = geodesic_km_many(lon[ia], lat[ia], lon[ib], lat[ib]) if pairs else np.zeros(0)
+    new_links = [p not in existing for p in pairs]
+    crossing = _crossing(
+        [((lon[i], lat[i]), (lon[j], lat[j])) for i, j, new in zip(ia, ib, new_links, strict=True) if new],
+        project.exclusion_zones,
+    )
+    crossing_iter = iter(crossing)
+
+    graph = nx.Graph()
+    for s in sites:
+        graph.add_node(s.id, lon=s.lon, lat=s.lat, role=s.role, partner=s.partner)
+    for (a, b), d, new in zip(pairs, km, new_links, strict=True):
+        if new and next(crossing_iter):
+            continue
+        d = float(d)
+        if not new:
+            base = tariff.circuit_cost(d, existing=True)
+            annual = existing[(a, b)].annual
+            cost, source = CircuitCost(0, base.annual if annual is None else annual), "existing"
+        elif (a, b) in quotes:
+            cost, source = quotes[(a, b)].cost, "quote"
+        else:
+            cost, source = tariff.circuit_cost(d), "tariff"
+        graph.add_edge(
+            a,
+            b,
+            cost=cost.total(tariff.term_years),
+            install=cost.install,
+            annual=cost.annual,
+            km=d,
+            route_km=route_km(d, tariff.route_factor),
+            source=source,
+        )
+    return DesignProblem(
+        graph=graph,
+        required=frozenset(s.id for s in sites if s.role != "optional"),
+        hubs=frozenset(s.id for s in sites if s.role == "hub"),
+        settings=settings,
+        term_years=tariff.term_years,
+        bandwidth=tariff.bandwidth,
+    )

@@ -1,0 +1,1 @@
+"""Importers and exporters of sites, quotes, schedules, reports and GIS layers."""

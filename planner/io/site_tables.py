@@ -1,0 +1,165 @@
+"""Site lists and carrier quotes from CSV, as procurement and architects keep them.
+
+Sites: columns ``id,name,lat,lon`` (or ``easting,northing`` in British National
+Grid metres, or ``grid_ref`` such as ``SE 2990 3350``), optional ``partner`` and
+``role`` (site, hub, optional). Quotes: columns ``a,b,cost`` naming site ids,
+where cost is the whole-term price in pounds; or ``a,b,install,annual``.
+
+Every problem names the file, the spreadsheet row (the header is row 1) and the
+column: ``sites.csv: row 7: lat: '95.2' is out of range -90..90``.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from planner.core.errors import InputError
+from planner.core.geo import bng_to_lonlat, check_lonlat, parse_grid_reference
+from planner.core.model import PALETTE, SITE_ROLES, Partner, Project, Quote, Site
+from planner.core.money import parse_pounds
+
+__all__ = ["read_sites_csv", "read_quotes_csv", "project_from_csv"]
+
+
+def _rows(path: Path, required_any: list[set[str]]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, {lower-case column: stripped text}) for each non-blank row."""
+    name = path.name
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not a CSV file") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror})") from None
+    with handle:
+        try:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise InputError(f"{name}: the file is empty")
+            columns = [h.strip().lower() for h in header]
+            if not any(group <= set(columns) for group in required_any):
+                wanted = " or ".join(",".join(sorted(g)) for g in required_any)
+                raise InputError(f"{name}: row 1: the header needs the columns {wanted} (found {','.join(columns)})")
+            for row in reader:
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) > len(columns):
+                    raise InputError(
+                        f"{name}: row {reader.line_num}: has {len(row)} cells but the header has {len(columns)} columns"
+                    )
+                yield reader.line_num, {c: (row[i].strip() if i < len(row) else "") for i, c in enumerate(columns)}
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: is not a UTF-8 text file") from None
+        except csv.Error as err:
+            raise InputError(f"{name}: row {reader.line_num}: {err}") from None
+
+
+def _number(value: str, where: str, column: str) -> float:
+    if not value:
+        raise InputError(f"{where}: {column}: is empty")
+    try:
+        number = float(value)
+    except ValueError:
+        raise InputError(f"{where}: {column}: {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise InputError(f"{where}: {column}: {value!r} is not a number")
+    return number
+
+
+def _money(row: dict[str, str], column: str, where: str, default: str = "") -> int:
+    try:
+        return parse_pounds(row.get(column) or default)
+    except ValueError as err:
+        raise InputError(f"{where}: {column}: {err}") from None
+
+
+def _location(row: dict[str, str], where: str) -> tuple[float, float]:
+    if row.get("lat") or row.get("lon"):
+        lon, lat = _number(row.get("lon", ""), where, "lon"), _number(row.get("lat", ""), where, "lat")
+        bad = check_lonlat(lon, lat)
+        if bad:
+            raise InputError(f"{where}: {bad}")
+        return lon, lat
+    try:
+        if row.get("easting") or row.get("northing"):
+            e, n = (
+                _number(row.get("easting", ""), where, "easting"),
+                _number(row.get("northing", ""), where, "northing"),
+            )
+        elif row.get("grid_ref"):
+            e, n = parse_grid_reference(row["grid_ref"])
+        else:
+            raise InputError(f"{where}: no location: give lat,lon or easting,northing or grid_ref")
+        return bng_to_lonlat(e, n)
+    except ValueError as err:
+        if isinstance(err, InputError):
+            raise
+        raise InputError(f"{where}: {err}") from None
+
+
+def read_sites_csv(path: str | os.PathLike) -> tuple[list[Partner], list[Site]]:
+    """Partners (named by the ``partner`` column) and sites from a CSV file."""
+    path = Path(path)
+    sites: list[Site] = []
+    seen: dict[str, int] = {}
+    partner_names: dict[str, str] = {}
+    groups = [{"id", "name", "lat", "lon"}, {"id", "name", "easting", "northing"}, {"id", "name", "grid_ref"}]
+    for line, row in _rows(path, groups):
+        where = f"{path.name}: row {line}"
+        site_id = row["id"]
+        if not site_id:
+            raise InputError(f"{where}: id: is empty")
+        if site_id in seen:
+            raise InputError(f"{where}: id: {site_id!r} is used twice (also row {seen[site_id]})")
+        seen[site_id] = line
+        role = (row.get("role") or "site").lower()
+        if role not in SITE_ROLES:
+            raise InputError(f"{where}: role: {row['role']!r} is not one of {', '.join(SITE_ROLES)}")
+        partner = row.get("partner") or "Partnership"
+        partner_id = partner_names.setdefault(partner, partner)
+        lon, lat = _location(row, where)
+        sites.append(Site(site_id, row["name"] or site_id, partner_id, lon, lat, role))
+    if not sites:
+        raise InputError(f"{path.name}: has a header but no sites")
+    partners = [Partner(pid, name, PALETTE[i % len(PALETTE)]) for i, (name, pid) in enumerate(partner_names.items())]
+    return partners, sites
+
+
+def read_quotes_csv(path: str | os.PathLike, site_ids: set[str]) -> list[Quote]:
+    """Carrier quotes between known sites; the only links a design may then use."""
+    path = Path(path)
+    quotes: list[Quote] = []
+    seen: dict[frozenset[str], int] = {}
+    for line, row in _rows(path, [{"a", "b", "cost"}, {"a", "b", "install", "annual"}]):
+        where = f"{path.name}: row {line}"
+        a, b = row["a"], row["b"]
+        for end, value in (("a", a), ("b", b)):
+            if value not in site_ids:
+                raise InputError(f"{where}: {end}: {value!r} is not a site id")
+        if a == b:
+            raise InputError(f"{where}: a link must join two different sites ({a!r} twice)")
+        key = frozenset((a, b))
+        if key in seen:
+            raise InputError(f"{where}: the pair {a}-{b} is quoted twice (also row {seen[key]})")
+        seen[key] = line
+        if row.get("cost"):  # one figure: the whole-term price
+            install, annual = _money(row, "cost", where), 0
+        else:
+            install, annual = _money(row, "install", where), _money(row, "annual", where, "0")
+        quotes.append(Quote(a, b, install, annual, row.get("carrier", "")))
+    if not quotes:
+        raise InputError(f"{path.name}: has a header but no quotes, so no link could be used")
+    return quotes
+
+
+def project_from_csv(sites_path: str | os.PathLike, quotes_path: str | os.PathLike | None = None) -> Project:
+    """A project built from a site list and, optionally, carrier quotes."""
+    partners, sites = read_sites_csv(sites_path)
+    quotes = read_quotes_csv(quotes_path, {s.id for s in sites}) if quotes_path else []
+    return Project(name=Path(sites_path).stem, partners=partners, sites=sites, quotes=quotes)

@@ -1,0 +1,96 @@
+import pytest
+
+from planner.core.errors import InputError
+from planner.io.site_tables import project_from_csv, read_quotes_csv, read_sites_csv
+
+
+def _csv(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sites_with_lat_lon_partners_and_roles(tmp_path):
+    path = _csv(
+        tmp_path,
+        "sites.csv",
+        "\ufeffID, Name ,lat,lon,partner,role\n"
+        "LDS,Leeds,53.8008,-1.5491,Council,hub\n\nSHF,Sheffield,53.3811,-1.4701,Police,\n",
+    )
+    partners, sites = read_sites_csv(path)
+    assert [p.name for p in partners] == ["Council", "Police"]
+    assert [(s.id, s.name, s.partner, s.role) for s in sites] == [
+        ("LDS", "Leeds", "Council", "hub"),
+        ("SHF", "Sheffield", "Police", "site"),
+    ]
+    assert partners[0].colour != partners[1].colour
+
+
+def test_sites_by_easting_northing_and_grid_reference(tmp_path):
+    path = _csv(tmp_path, "bng.csv", "id,name,easting,northing\nLDS,Leeds,429900,433500\n")
+    (site,) = read_sites_csv(path)[1]
+    assert (site.lon, site.lat) == pytest.approx((-1.5476, 53.7970), abs=2e-4)
+    path = _csv(tmp_path, "ref.csv", "id,name,grid_ref\nLDS,Leeds,SE 2990 3350\n")
+    (by_ref,) = read_sites_csv(path)[1]
+    assert (by_ref.lon, by_ref.lat) == pytest.approx((site.lon, site.lat))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "sites.csv: the file is empty"),
+        ("id,name,x,y\n", "sites.csv: row 1: the header needs the columns"),
+        ("id,name,lat,lon\n", "sites.csv: has a header but no sites"),
+        ("id,name,lat,lon\na,A,53,-1\nb,B,95.2,-1\n", "sites.csv: row 3: lat: 95.2 is out of range -90..90"),
+        ("id,name,lat,lon\na,A,north,-1\n", "sites.csv: row 2: lat: 'north' is not a number"),
+        ("id,name,lat,lon\na,A,53,-1\na,B,54,-1\n", "sites.csv: row 3: id: 'a' is used twice (also row 2)"),
+        ("id,name,lat,lon,role\na,A,53,-1,core\n", "sites.csv: row 2: role: 'core' is not one of"),
+        ("id,name,easting,northing\na,A,-5,100\n", "sites.csv: row 2: easting/northing (-5.0, 100.0) is outside"),
+        ("id,name,lat,lon\na,A,53,-1,extra\n", "sites.csv: row 2: has 5 cells but the header has 4 columns"),
+        ("id,name,lat,lon\n,A,53,-1\n", "sites.csv: row 2: id: is empty"),
+    ],
+)
+def test_bad_site_lists_name_file_row_and_problem(tmp_path, text, message):
+    with pytest.raises(InputError) as err:
+        read_sites_csv(_csv(tmp_path, "sites.csv", text))
+    assert str(err.value).startswith(message)
+
+
+def test_binary_and_missing_files_are_clear(tmp_path):
+    path = tmp_path / "sites.csv"
+    path.write_bytes(b"id,name,lat,lon\n\xff\xfe\x00a,b\n")
+    with pytest.raises(InputError, match="sites.csv: is not a UTF-8 text file"):
+        read_sites_csv(path)
+    with pytest.raises(InputError, match="no such file"):
+        read_sites_csv(tmp_path / "absent.csv")
+
+
+def test_quotes_in_both_forms(tmp_path):
+    ids = {"a", "b", "c"}
+    quotes = read_quotes_csv(_csv(tmp_path, "q.csv", 'a,b,cost\na,b,"12,345.67"\n'), ids)
+    assert (quotes[0].install, quotes[0].annual) == (1_234_567, 0)
+    quotes = read_quotes_csv(_csv(tmp_path, "q2.csv", "a,b,install,annual,carrier\nb,c,1000,250.5,BT\n"), ids)
+    assert (quotes[0].install, quotes[0].annual, quotes[0].carrier) == (100_000, 25_050, "BT")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a,b,cost\na,zz,10\n", "q.csv: row 2: b: 'zz' is not a site id"),
+        ("a,b,cost\na,b,ten\n", "q.csv: row 2: cost: 'ten' is not an amount of money"),
+        ("a,b,cost\na,b,-4\n", "q.csv: row 2: cost: '-4' is negative"),
+        ("a,b,cost\na,a,4\n", "q.csv: row 2: a link must join two different sites"),
+        ("a,b,cost\na,b,4\nb,a,5\n", "q.csv: row 3: the pair b-a is quoted twice (also row 2)"),
+    ],
+)
+def test_bad_quotes_name_file_row_and_problem(tmp_path, text, message):
+    with pytest.raises(InputError) as err:
+        read_quotes_csv(_csv(tmp_path, "q.csv", text), {"a", "b"})
+    assert str(err.value).startswith(message)
+
+
+def test_project_from_csv_is_consistent(tmp_path):
+    sites = _csv(tmp_path, "sites.csv", "id,name,lat,lon\na,A,53,-1\nb,B,53.1,-1\n")
+    quotes = _csv(tmp_path, "q.csv", "a,b,cost\na,b,99\n")
+    project = project_from_csv(sites, quotes)
+    assert project.problems() == [] and project.name == "sites" and len(project.quotes) == 1
