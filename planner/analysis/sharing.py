@@ -268,12 +268,15 @@ class CoalitionCosts:
         def inside(a: str, b: str) -> bool:
             return a in ids and b in ids
 
+        quotes = [q for q in p.quotes if inside(q.a, q.b)]
+        if p.quotes and not quotes and not relaxed:  # with no quotes the sub-project would price every pair
+            raise InfeasibleError("no carrier quote joins these sites")
         return Project(
             name=p.name,
             partners=[x for x in p.partners if x.id in members],
             sites=sites,
             tariff=p.tariff,
-            quotes=[] if relaxed else [q for q in p.quotes if inside(q.a, q.b)],
+            quotes=[] if relaxed else quotes,
             existing_links=[e for e in p.existing_links if e.owner in members and inside(e.a, e.b)],
             forbidden_links=[] if relaxed else [(a, b) for a, b in p.forbidden_links if inside(a, b)],
             exclusion_zones=[] if relaxed else list(p.exclusion_zones),
