@@ -32,7 +32,7 @@ from planner.core.design_result import LINK_ROLES, Design
 from planner.core.errors import PlannerError
 from planner.core.geo import grid_reference, lonlat_to_bng
 from planner.core.model import Project, pair_key
-from planner.core.money import pounds
+from planner.core.money import format_gbp, pounds
 
 __all__ = [
     "Column",
@@ -49,6 +49,8 @@ __all__ = [
     "site_table",
     "partner_table",
     "failure_table",
+    "convert",
+    "display",
 ]
 
 Kind = Literal["text", "int", "km", "deg", "metres", "gbp", "percent"]
@@ -65,12 +67,15 @@ class Column:
 
     def convert(self, raw: Any) -> Any:
         """``raw`` (a row attribute or a total) as a file should hold it; ``None`` stays ``None``."""
-        if raw is None:
-            return None
-        return _CONVERT[self.kind](raw)
+        return convert(self.kind, raw)
 
     def value(self, row: Any) -> Any:
-        return self.convert(getattr(row, self.key))
+        """The cell value of ``row`` in this column."""
+        return convert(self.kind, getattr(row, self.key))
+
+    def text(self, row: Any) -> str:
+        """The cell of ``row`` as a person reads it (``£1,234.50``, ``12.30``)."""
+        return display(self.kind, getattr(row, self.key))
 
 
 _CONVERT = {
@@ -82,6 +87,25 @@ _CONVERT = {
     "gbp": pounds,
     "percent": lambda x: round(float(x), 4),
 }
+_DISPLAY = {
+    "text": str,
+    "int": lambda x: f"{int(x):,}",
+    "km": lambda x: f"{float(x):,.2f}",
+    "deg": lambda x: f"{float(x):.6f}",
+    "metres": lambda x: f"{round(float(x))}",
+    "gbp": format_gbp,
+    "percent": lambda x: f"{float(x):.1%}",
+}
+
+
+def convert(kind: Kind, raw: Any) -> Any:
+    """A raw value (money in pence) as a file holds it: ``Decimal`` pounds, rounded km, ...; ``None`` stays."""
+    return None if raw is None else _CONVERT[kind](raw)
+
+
+def display(kind: Kind, raw: Any) -> str:
+    """A raw value as a person reads it; ``None`` is empty."""
+    return "" if raw is None else _DISPLAY[kind](raw)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,150 @@
+"""Everything a procurement and board pack shows, computed once and shared by the XLSX and PDF writers.
+
+``build_pack`` makes the four tables (circuits, sites, partners, single failures),
+runs the cost sharing, and words the headline figures and notes, so the workbook
+and the board pack print the same numbers and the same sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from planner.analysis.resilience import Failure, single_failures
+from planner.analysis.schedule import Table, circuit_table, failure_table, partner_table, site_table
+from planner.analysis.sharing import CostSharing, share_costs
+from planner.core.design_result import Design
+from planner.core.model import REDUNDANCY_LEVELS, Project
+from planner.core.money import format_gbp
+from planner.design import Control
+
+__all__ = ["Pack", "SummaryLine", "build_pack", "failure_sentence"]
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One headline figure: its label, raw value (money in pence), column kind and a note."""
+
+    label: str
+    value: Any
+    kind: str = "text"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Pack:
+    """The figures of one design's pack. Tables hold the rows; ``sharing`` the split of the cost."""
+
+    project: Project
+    design: Design
+    sharing: CostSharing
+    failures_found: tuple[Failure, ...]
+    circuits: Table
+    sites: Table
+    partners: Table
+    failures: Table
+    when: dt.datetime
+
+    @property
+    def date_text(self) -> str:
+        return f"{self.when.day} {self.when:%B %Y}"
+
+    @property
+    def level_text(self) -> str:
+        level = self.design.redundancy
+        return f"{REDUNDANCY_LEVELS.get(level, level)} ({level})"
+
+    @property
+    def subtitle(self) -> str:
+        return f"Shared network: {self.level_text.lower()}. Prepared {self.date_text}."
+
+    def summary_lines(self) -> list[SummaryLine]:
+        d, s = self.design, self.sharing
+        if d.proven_optimal:
+            quality = "proven optimal"
+        else:
+            quality = f"at most {d.gap:.1%} above the cheapest possible (lower bound {format_gbp(d.lower_bound)})"
+        if s.exact:
+            method = f"Shapley value, exact over all {s.coalitions:,} groups of partners"
+        else:
+            method = (
+                f"Shapley value, sampled from {s.permutations:,} join orders, ±{format_gbp(s.sampling_error)} (95%)"
+            )
+        return [
+            SummaryLine("Partnership", self.project.name),
+            SummaryLine("Prepared", f"{self.date_text} {self.when:%H:%M}"),
+            SummaryLine("Redundancy", self.level_text),
+            SummaryLine("Partners", len(self.project.partners), "int"),
+            SummaryLine("Sites connected", len(d.sites), "int"),
+            SummaryLine("Circuits", len(d.links), "int"),
+            SummaryLine("Route km", d.route_km, "int", "chargeable route distance of all circuits"),
+            SummaryLine("Installation (one-off)", d.install_cost, "gbp"),
+            SummaryLine("Annual rental", d.annual_cost, "gbp"),
+            SummaryLine("Term (years)", d.term_years, "int"),
+            SummaryLine("Total over term", d.total_cost, "gbp", "installation + term x annual rental"),
+            SummaryLine(
+                "Partners' own networks together",
+                s.standalone_total,
+                "gbp",
+                "each partner alone: same redundancy, tariff and rules, its own sites only",
+            ),
+            SummaryLine("Saving from sharing", s.saving, "gbp", "negative: the shared network costs more"),
+            SummaryLine("Saving from sharing (%)", s.saving_fraction, "percent"),
+            SummaryLine("Design", f"{d.method}, {'verified' if d.verified else 'NOT verified'}", note=quality),
+            SummaryLine("Single-failure check", failure_sentence(self.failures_found)),
+            SummaryLine(
+                "Cost sharing",
+                method,
+                note=f"coalition costs by the heuristic: each share within {format_gbp(s.value_error)} "
+                "of the Shapley share of optimal costs",
+            ),
+        ]
+
+    def notes(self) -> list[str]:
+        """Sentences the board must read: who pays more than alone, and anything the failures cut off."""
+        notes = list(self.sharing.warnings())
+        for f in self.failures_found:
+            if not f.connected:
+                what = "circuit" if f.kind == "link" else "site"
+                notes.append(f"Losing {what} {f.element} cuts off {len(f.cut_off)} site(s): {', '.join(f.cut_off)}.")
+        return notes
+
+
+def failure_sentence(failures: tuple[Failure, ...] | list[Failure]) -> str:
+    """One line for the board, e.g. ``All 53 single-circuit failures leave everyone connected``."""
+    counts = {k: sum(f.kind == k for f in failures) for k in ("link", "site")}
+    kinds = " and ".join(
+        f"{counts[k]} single-{word}" for k, word in (("link", "circuit"), ("site", "site")) if counts[k]
+    )
+    bad = sum(not f.connected for f in failures)
+    if not failures:
+        return "No circuits to fail"
+    if not bad:
+        return f"All {kinds} failures leave everyone connected"
+    return f"{bad} of {kinds} failures cut sites off"
+
+
+def build_pack(
+    project: Project,
+    design: Design,
+    control: Control | None = None,
+    *,
+    sharing: CostSharing | None = None,
+    when: dt.datetime | None = None,
+) -> Pack:
+    """The figures of the pack for ``design``; cost sharing (the slow part) runs under ``control``."""
+    circuits = circuit_table(project, design)
+    sharing = sharing or share_costs(project, design, control)
+    failures = tuple(single_failures(design))
+    return Pack(
+        project=project,
+        design=design,
+        sharing=sharing,
+        failures_found=failures,
+        circuits=circuits,
+        sites=site_table(project, design),
+        partners=partner_table(project, sharing),
+        failures=failure_table(project, design, list(failures)),
+        when=when or dt.datetime.now().replace(microsecond=0),
+    )
