@@ -112,17 +112,18 @@ class Pack:
 
 
 def failure_sentence(failures: tuple[Failure, ...] | list[Failure]) -> str:
-    """One line for the board, e.g. ``All 53 single-circuit failures leave everyone connected``."""
-    counts = {k: sum(f.kind == k for f in failures) for k in ("link", "site")}
-    kinds = " and ".join(
-        f"{counts[k]} single-{word}" for k, word in (("link", "circuit"), ("site", "site")) if counts[k]
-    )
-    bad = sum(not f.connected for f in failures)
+    """One line for the board, e.g. ``All 53 single circuit failures leave everyone connected``."""
     if not failures:
         return "No circuits to fail"
-    if not bad:
-        return f"All {kinds} failures leave everyone connected"
-    return f"{bad} of {kinds} failures cut sites off"
+    links = sum(f.kind == "link" for f in failures)
+    sites = len(failures) - links
+    what = (
+        f"{len(failures)} single failures ({links} circuits, {sites} sites)"
+        if sites
+        else f"{links} single circuit failures"
+    )
+    bad = sum(not f.connected for f in failures)
+    return f"All {what} leave everyone connected" if not bad else f"{bad} of {what} cut sites off"
 
 
 def build_pack(
