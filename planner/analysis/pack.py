@@ -15,11 +15,12 @@ from planner.analysis.resilience import Failure, single_failures
 from planner.analysis.schedule import Table, circuit_table, failure_table, partner_table, site_table
 from planner.analysis.sharing import CostSharing, share_costs
 from planner.core.design_result import Design
+from planner.core.geo import geodesic_km
 from planner.core.model import REDUNDANCY_LEVELS, Project
 from planner.core.money import format_gbp
 from planner.design import Control
 
-__all__ = ["Pack", "SummaryLine", "build_pack", "failure_sentence"]
+__all__ = ["Pack", "SummaryLine", "build_pack", "failure_sentence", "design_matches"]
 
 
 @dataclass(frozen=True)
@@ -149,3 +150,21 @@ def build_pack(
         failures=failure_table(project, design, list(failures)),
         when=when or dt.datetime.now().replace(microsecond=0),
     )
+
+
+def design_matches(project: Project, design: Design, tolerance_km: float = 0.001) -> bool:
+    """Whether ``design`` is still a design of ``project``: the same sites to connect, at the same places.
+
+    A design saved before sites were added, removed or moved is out of date: its
+    figures would not match the project's, so it must be designed again.
+    """
+    sites = project.sites_by_id
+    if set(design.sites) != {s.id for s in project.sites if s.role != "optional"}:
+        return False
+    for k in design.links:
+        if k.a not in sites or k.b not in sites:
+            return False
+        a, b = sites[k.a], sites[k.b]
+        if abs(geodesic_km(a.lon, a.lat, b.lon, b.lat) - k.distance_km) > tolerance_km:
+            return False
+    return True

@@ -194,14 +194,14 @@ class CostSharing:
                 f"whatever the split, some group would save at least {format_gbp(self.least_core)} by going alone."
             )
         for method, label in METHODS.items():
-            for p in self.partners:
-                if p.pays_more(method):
-                    found.append(
-                        f"{label}: {self.names[p.partner]} would pay {format_gbp(-p.saving(method))} "
-                        "more than going alone."
-                    )
+            dearer = [p for p in self.partners if p.pays_more(method)]
+            if dearer:
+                who = "; ".join(f"{self.names[p.partner]} by {format_gbp(-p.saving(method))}" for p in dearer)
+                found.append(
+                    f"{label}: {len(dearer)} of {len(self.partners)} partners would pay more than alone: {who}."
+                )
             excess = (self.core_excess or {}).get(method, 0)
-            if excess > 0 and all(not p.pays_more(method) for p in self.partners):
+            if excess > 0 and not dearer:
                 found.append(
                     f"{label}: a group of partners would save {format_gbp(excess)} by building its own network."
                 )
