@@ -157,6 +157,12 @@ class _Painter:
         flags = int(Qt.TextFlag.TextWordWrap)
         return metrics.boundingRect(QRectF(0, 0, width * self.mm, 10_000 * self.mm), flags, text).height() / self.mm
 
+    def fitting_size(self, text: str, size: float, width: float) -> float:
+        """The largest point size up to ``size`` at which bold ``text`` fits ``width`` mm."""
+        while size > 6 and QFontMetricsF(font(size, True), self.p.device()).horizontalAdvance(text) > width * self.mm:
+            size -= 0.5
+        return size
+
     def paragraph(self, x: float, y: float, w: float, text: str, size: float, colour=_INK, bold=False) -> float:
         """Draw wrapped ``text``; returns its height in mm."""
         h = self.wrapped_height(text, size, w)
@@ -257,6 +263,7 @@ class _Painter:
         self.text(_MARGIN, 52, 269, 7, f"One shared network that {_level_clause(design.redundancy)}", 12, colour=white)
         self.text(_MARGIN, 61, 269, 6, f"Prepared {pack.date_text}", 9.5, colour=QColor("#D6E2EE"))
 
+        alone = format_gbp(sharing.standalone_total)
         saving_label = "Saving against going alone" if sharing.saving >= 0 else "Extra cost against going alone"
         tiles = [
             (f"Total over {design.term_years} years", format_gbp(design.total_cost), "installation and rental"),
@@ -268,8 +275,8 @@ class _Painter:
             ("Installation", format_gbp(design.install_cost), "one-off connection charges"),
             (
                 saving_label,
-                f"{format_gbp(abs(sharing.saving))} ({abs(sharing.saving_fraction):.1%})",
-                f"partners' own networks: {format_gbp(sharing.standalone_total)}",
+                format_gbp(abs(sharing.saving)),
+                f"{abs(sharing.saving_fraction):.1%} of the partners' own networks, {alone}",
             ),
         ]
         x, w, gap = _MARGIN, (PAGE_WIDTH_MM - 2 * _MARGIN - 3 * 5) / 4, 5
@@ -277,7 +284,7 @@ class _Painter:
             self.p.fillRect(self.rect(x, 84, w, 36), _ZEBRA)
             self.p.fillRect(self.rect(x, 84, 1.4, 36), _GOOD if i == 3 and sharing.saving >= 0 else _NAVY)
             self.text(x + 5, 88, w - 8, 6, label, 9, colour=_GREY)
-            self.text(x + 5, 96, w - 8, 12, value, 17 if len(value) < 20 else 14, bold=True, colour=_NAVY)
+            self.text(x + 5, 96, w - 8, 12, value, self.fitting_size(value, 17, w - 8), bold=True, colour=_NAVY)
             self.text(x + 5, 110, w - 8, 6, note, 7.5, colour=_GREY)
             x += w + gap
 
