@@ -67,6 +67,7 @@ based on sampling", Computers & Operations Research 36 (2009).
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 import threading
@@ -219,23 +220,37 @@ class CoalitionCosts:
         Overrides ``project.settings``; the method is always the fast heuristic.
     cancel : threading.Event, optional
         Set it to stop a running coalition design (raises ``DesignCancelled``).
+    cache : dict, optional
+        A store to keep between runs (the app keeps one per project). Entries are
+        keyed by everything a coalition's network depends on — its members' sites
+        and where they are, the tariff, the settings, the links among its sites —
+        so after an edit only the coalitions it touches are designed again.
     """
 
-    def __init__(self, project: Project, settings: DesignSettings | None = None, cancel: threading.Event | None = None):
+    def __init__(
+        self,
+        project: Project,
+        settings: DesignSettings | None = None,
+        cancel: threading.Event | None = None,
+        cache: dict[str, Standalone] | None = None,
+    ):
         self.project = project
         self.settings = replace(settings or project.settings, method="heuristic")
         self.cancel = cancel or threading.Event()
-        self._cache: dict[frozenset[str], Standalone] = {}
+        self.cache = {} if cache is None else cache
+        self._used: dict[frozenset[str], Standalone] = {}
+        self._fixed: dict[frozenset[str], Standalone] = {}
 
     def __len__(self) -> int:
-        return len(self._cache)
+        """Coalitions priced or fixed in this run."""
+        return len(self._used)
 
     def __iter__(self):
-        return iter(self._cache.values())
+        return iter(self._used.values())
 
     def fix(self, network: Standalone) -> None:
         """Use ``network`` as its coalition's answer (the actual shared design for all partners)."""
-        self._cache[network.members] = network
+        self._fixed[network.members] = self._used[network.members] = network
 
     def cost(self, members: Iterable[str]) -> int:
         return self.network(members).cost
@@ -243,9 +258,31 @@ class CoalitionCosts:
     def network(self, members: Iterable[str]) -> Standalone:
         """The standalone network of the partners ``members``."""
         key = frozenset(members)
-        if key not in self._cache:
-            self._cache[key] = self._price(key)
-        return self._cache[key]
+        if key in self._fixed:
+            return self._fixed[key]
+        if key not in self._used:
+            fingerprint = self._fingerprint(key)
+            if fingerprint not in self.cache:
+                self.cache[fingerprint] = self._price(key)
+            self._used[key] = self.cache[fingerprint]
+        return self._used[key]
+
+    def _fingerprint(self, members: frozenset[str]) -> str:
+        p = self.project
+        sites = tuple((s.id, s.partner, s.lon, s.lat, s.role) for s in p.sites if s.partner in members)
+        ids = {s[0] for s in sites}
+        parts = (
+            sorted(members),
+            sites,
+            p.tariff,
+            self.settings,
+            bool(p.quotes),
+            [q for q in p.quotes if q.a in ids and q.b in ids],
+            [e for e in p.existing_links if e.owner in members and e.a in ids and e.b in ids],
+            [(a, b) for a, b in p.forbidden_links if a in ids and b in ids],
+            p.exclusion_zones,
+        )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     # -- pricing one coalition ------------------------------------------------------
     def _price(self, members: frozenset[str]) -> Standalone:
@@ -445,7 +482,7 @@ def share_costs(
     exact_up_to: int = EXACT_UP_TO,
     permutations: int = 400,
     seed: int = 2012,
-    costs: CoalitionCosts | None = None,
+    cache: dict[str, Standalone] | None = None,
 ) -> CostSharing:
     """Each partner's cost alone, the saving, and the shared cost of ``design`` split three ways.
 
@@ -463,8 +500,8 @@ def share_costs(
         Join orders sampled (in antithetic pairs) beyond ``exact_up_to`` partners.
     seed : int
         Seed of the sampler, so a sampled split is reproducible.
-    costs : CoalitionCosts, optional
-        A cache of coalition networks to reuse, e.g. from an earlier run.
+    cache : dict, optional
+        Coalition networks kept from earlier runs (see :class:`CoalitionCosts`).
 
     Returns
     -------
@@ -497,8 +534,8 @@ def share_costs(
     players = [p.id for p in project.partners]
     if not players:
         raise PlannerError("the project has no partners to share the cost between")
-    costs = costs or CoalitionCosts(project, replace(project.settings, redundancy=design.redundancy))
-    costs.cancel = control.cancel_event
+    settings = replace(project.settings, redundancy=design.redundancy)
+    costs = CoalitionCosts(project, settings, control.cancel_event, cache)
     costs.fix(
         Standalone(
             frozenset(players),

@@ -3,6 +3,7 @@
 import itertools
 import math
 import threading
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -197,3 +198,14 @@ def test_rounding_keeps_the_total_and_stays_within_a_penny(numerators, denominat
     shares = round_shares(exact, total)
     assert sum(shares.values()) == total
     assert all(abs(shares[k] - exact[k]) < 1 for k in exact)
+
+
+def test_a_kept_cache_designs_again_only_the_coalitions_an_edit_touches():
+    project = three_partners()
+    cache = {}
+    first = share_costs(project, design_project(project), cache=cache)
+    assert len(cache) == 6  # every coalition but the whole partnership, which is the actual design
+    project.sites = [replace(s, lat=s.lat + 0.02) if s.id == "c1" else s for s in project.sites]
+    second = share_costs(project, design_project(project), cache=cache)
+    assert len(cache) == 6 + 3  # {C}, {A, C}, {B, C} again
+    assert second.networks["A"] == first.networks["A"] and second.networks["B"] == first.networks["B"]
