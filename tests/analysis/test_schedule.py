@@ -81,3 +81,12 @@ def test_a_stale_design_is_refused(planned):
         circuit_table(replace(project, sites=project.sites[1:]), design)
     with pytest.raises(PlannerError, match="not the sum of its circuits"):
         circuit_table(project, replace(design, total_cost=design.total_cost + 1))
+
+
+def test_docs_define_every_schedule_column():
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[2] / "docs" / "pack.md").read_text(encoding="utf-8")
+    for column in CIRCUIT_COLUMNS:
+        if not column.key.startswith("b_"):  # the B-end columns are documented as one row
+            assert f"| {column.heading} | `{column.key}` |" in docs
