@@ -9,7 +9,8 @@ partners is the shared design's cost. The shared cost is split three ways:
 * ``shapley`` — each partner pays its average extra cost over every order in
   which the partners could have joined (the Shapley value). Exact up to
   ``EXACT_UP_TO`` partners (all ``2**n`` coalitions designed, each once); beyond,
-  estimated from random join orders with its 95 % sampling error stated.
+  or when the exact value would not finish within the time limit, estimated
+  from random join orders with its 95 % sampling error stated.
 * ``standalone`` — in proportion to what each partner would pay alone.
 * ``sites`` — in proportion to each partner's number of sites to connect.
 
@@ -96,6 +97,8 @@ __all__ = [
 
 #: Largest partnership whose Shapley value is computed exactly (2**12 = 4,096 coalitions).
 EXACT_UP_TO = 12
+#: Coalitions priced before the exact Shapley value judges whether it can finish in time.
+_PROBE = 32
 #: Cost-sharing methods by name, with the label a board reads.
 METHODS: dict[str, str] = {
     "shapley": "Shapley value",
@@ -161,6 +164,7 @@ class CostSharing:
     least_core: int | None
     seconds: float
     permutations: int = 0
+    exact_skipped: bool = False
 
     @property
     def standalone_total(self) -> int:
@@ -184,6 +188,11 @@ class CostSharing:
     def warnings(self) -> list[str]:
         """Plain sentences for the board: who pays more than alone, and core violations."""
         found = []
+        if self.exact_skipped:
+            found.append(
+                "The exact Shapley value would not finish in the time allowed: the shares are estimated from "
+                f"{self.permutations:,} join orders, each within {format_gbp(self.sampling_error)} at 95% confidence."
+            )
         if self.saving < 0:
             found.append(
                 f"The shared network costs {format_gbp(-self.saving)} more than the partners' own networks together; "
@@ -374,19 +383,26 @@ def _masks(players: list[str]) -> Callable[[int], frozenset[str]]:
 
 
 def _shapley_exact(
-    players: list[str], costs: CoalitionCosts, control: Control
-) -> tuple[dict[str, Fraction], list[int]]:
-    """Exact Shapley shares and the cost of every coalition, by bit mask over ``players``."""
+    players: list[str], costs: CoalitionCosts, control: Control, seed: int
+) -> tuple[dict[str, Fraction], list[int]] | None:
+    """Exact Shapley shares and the cost of every coalition, by bit mask over ``players``.
+
+    ``None`` when, judged from the rate so far, the coalitions left would not be
+    priced in the time left: coalitions are priced in a shuffled order so the
+    first ones are a fair sample of all sizes.
+    """
     n = len(players)
     members = _masks(players)
     value = [0] * (1 << n)
-    for mask in range(1, 1 << n):
-        if control.expired():
-            raise PlannerError(
-                f"cost sharing reached its time limit of {control.time_limit:g} s after pricing {mask - 1} of "
-                f"{(1 << n) - 1} coalitions; allow more time"
-            )
-        control.report(mask / (1 << n), f"Pricing coalition {mask:,} of {(1 << n) - 1:,}")
+    order = list(range(1, 1 << n))
+    random.Random(seed).shuffle(order)
+    started = time.monotonic()
+    for k, mask in enumerate(order):
+        if control.expired() or (
+            k >= _PROBE and (time.monotonic() - started) / k * (len(order) - k) > control.remaining()
+        ):
+            return None
+        control.report(k / len(order), f"Pricing coalition {k + 1:,} of {len(order):,}")
         value[mask] = costs.cost(members(mask))
     weight = [math.factorial(s) * math.factorial(n - s - 1) for s in range(n)]
     shares = {}
@@ -495,9 +511,10 @@ def share_costs(
     control : Control, optional
         Progress, cancel and the time limit for the whole computation (default 600 s).
     exact_up_to : int
-        Largest number of partners for the exact Shapley value; more are sampled.
+        Largest number of partners for the exact Shapley value; more are sampled,
+        and so are fewer when the exact value would not finish within the time limit.
     permutations : int
-        Join orders sampled (in antithetic pairs) beyond ``exact_up_to`` partners.
+        Join orders to sample (in antithetic pairs) when sampling; fewer if time runs out.
     seed : int
         Seed of the sampler, so a sampled split is reproducible.
     cache : dict, optional
@@ -510,8 +527,7 @@ def share_costs(
     Raises
     ------
     PlannerError
-        When ``design`` is not for the project's current sites, or the exact
-        computation exceeds the time limit.
+        When ``design`` is not for the project's current sites.
     DesignCancelled
         When cancelled through ``control``.
 
@@ -546,9 +562,10 @@ def share_costs(
             design.method,
         )
     )
-    exact = len(players) <= exact_up_to
-    if exact:
-        shapley, value = _shapley_exact(players, costs, control)
+    found = _shapley_exact(players, costs, control, seed) if len(players) <= exact_up_to else None
+    exact = found is not None
+    if found is not None:
+        shapley, value = found
         sampling_error, used = 0, 0
     else:
         shapley, sampling_error, used = _shapley_sampled(players, costs, control, permutations, seed)
@@ -576,4 +593,5 @@ def share_costs(
         least_core=_least_core(players, value) if exact else None,
         seconds=time.monotonic() - started,
         permutations=used,
+        exact_skipped=not exact and len(players) <= exact_up_to,
     )

@@ -209,3 +209,12 @@ def test_a_kept_cache_designs_again_only_the_coalitions_an_edit_touches():
     second = share_costs(project, design_project(project), cache=cache)
     assert len(cache) == 6 + 3  # {C}, {A, C}, {B, C} again
     assert second.networks["A"] == first.networks["A"] and second.networks["B"] == first.networks["B"]
+
+
+def test_without_time_for_the_exact_value_the_shares_are_sampled_and_said_to_be():
+    project = three_partners()
+    design = design_project(project)
+    sharing = share_costs(project, design, Control(1e-9), permutations=20)
+    assert not sharing.exact and sharing.exact_skipped and sharing.permutations >= 4
+    assert sum(p.shares["shapley"] for p in sharing.partners) == design.total_cost
+    assert "would not finish in the time allowed" in sharing.warnings()[0]
