@@ -105,10 +105,14 @@ class Pack:
     def notes(self) -> list[str]:
         """Sentences the board must read: who pays more than alone, and anything the failures cut off."""
         notes = list(self.sharing.warnings())
-        for f in self.failures_found:
-            if not f.connected:
-                what = "circuit" if f.kind == "link" else "site"
-                notes.append(f"Losing {what} {f.element} cuts off {len(f.cut_off)} site(s): {', '.join(f.cut_off)}.")
+        bad = [f for f in self.failures_found if not f.connected]
+        if bad:
+            worst = max(bad, key=lambda f: len(f.cut_off))
+            what = "circuit" if worst.kind == "link" else "site"
+            notes.append(
+                f"{failure_sentence(self.failures_found)}; the worst, losing {what} {worst.element}, "
+                f"cuts off {len(worst.cut_off)} of {len(self.design.sites)} sites."
+            )
         return notes
 
 

@@ -39,7 +39,7 @@ from PySide6.QtGui import (
 )
 
 from planner import __version__
-from planner.analysis.pack import Pack, build_pack
+from planner.analysis.pack import Pack, build_pack, failure_sentence
 from planner.analysis.schedule import Table, display
 from planner.analysis.sharing import METHODS
 from planner.core.design_result import Design
@@ -402,8 +402,6 @@ def _level_clause(level: str) -> str:
 
 
 def _failure_summary(pack: Pack) -> str:
-    from planner.analysis.pack import failure_sentence
-
     return failure_sentence(pack.failures_found)
 
 
