@@ -206,9 +206,12 @@ class CostSharing:
         for method, label in METHODS.items():
             dearer = [p for p in self.partners if p.pays_more(method)]
             if dearer:
-                who = "; ".join(f"{self.names[p.partner]} by {format_gbp(-p.saving(method))}" for p in dearer)
+                dearer.sort(key=lambda p: p.saving(method))
+                named = dearer if len(dearer) <= 3 else dearer[:1]
+                who = "; ".join(f"{self.names[p.partner]} by {format_gbp(-p.saving(method))}" for p in named)
                 found.append(
-                    f"{label}: {len(dearer)} of {len(self.partners)} partners would pay more than alone: {who}."
+                    f"{label}: {len(dearer)} of {len(self.partners)} partners would pay more than alone"
+                    + (f": {who}." if len(named) == len(dearer) else f", most of all {who}.")
                 )
             excess = (self.core_excess or {}).get(method, 0)
             if excess > 0 and not dearer:

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 
 from planner.core.design_result import LINK_ROLES, Design
@@ -149,15 +149,40 @@ def _short_name(name: str) -> str:
     return name.split(",")[0].strip()
 
 
-def _halo_text(painter: QPainter, at: QPointF, text: str, size_pt: float, mm: float) -> None:
-    path = QPainterPath()
-    path.addText(at, font(size_pt), text)
-    painter.setPen(QPen(QColor(255, 255, 255, 230), 0.6 * mm, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawPath(path)
-    painter.setPen(_INK)
+def _halo_text(painter: QPainter, where: QRectF, text: str, size_pt: float, mm: float) -> None:
+    """Text in ``where`` with a white halo, readable over lines and boundaries."""
     painter.setFont(font(size_pt))
-    painter.drawText(at, text)
+    flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    painter.setPen(QColor(255, 255, 255, 235))
+    step = 0.3 * mm
+    for dx, dy in ((-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1)):
+        painter.drawText(where.translated(dx * step, dy * step), flags, text)
+    painter.setPen(_INK)
+    painter.drawText(where, flags, text)
+
+
+def _label_hubs(
+    painter: QPainter, frame: MapFrame, hubs: list[tuple[QPointF, str]], obstacles: list[QRectF], mm: float
+):
+    """Label each hub to its right, left, above or below: the first place that hits no label or site."""
+    metrics = QFontMetricsF(font(7), painter.device())
+    placed: list[QRectF] = []
+    for centre, text in hubs:
+        w, h, gap = metrics.horizontalAdvance(text) + 0.6 * mm, metrics.height(), 2.4 * mm
+        candidates = [
+            QRectF(centre.x() + gap, centre.y() - h / 2, w, h),
+            QRectF(centre.x() - gap - w, centre.y() - h / 2, w, h),
+            QRectF(centre.x() - w / 2, centre.y() - gap - h, w, h),
+            QRectF(centre.x() - w / 2, centre.y() + gap, w, h),
+        ]
+
+        def clashes(rect: QRectF) -> int:
+            inside = frame.target.contains(rect)
+            return sum(rect.intersects(o) for o in placed + obstacles) + (0 if inside else 100)
+
+        best = min(candidates, key=clashes)  # ties keep the order above: right first
+        placed.append(best)
+        _halo_text(painter, best, text, 7, mm)
 
 
 def _paint_scale_bar(painter: QPainter, frame: MapFrame, mm: float, lat: float) -> None:
@@ -171,7 +196,8 @@ def _paint_scale_bar(painter: QPainter, frame: MapFrame, mm: float, lat: float) 
     painter.drawRect(QRectF(x, y, length / 2, 1.2 * mm))
     painter.setBrush(_INK)
     painter.drawRect(QRectF(x + length / 2, y, length / 2, 1.2 * mm))
-    _halo_text(painter, QPointF(x, y - 1.2 * mm), f"0      {step} km", 7, mm)
+    _halo_text(painter, QRectF(x - 0.8 * mm, y - 4.4 * mm, 6 * mm, 3.6 * mm), "0", 7, mm)
+    _halo_text(painter, QRectF(x + length - 1.5 * mm, y - 4.4 * mm, 20 * mm, 3.6 * mm), f"{step} km", 7, mm)
 
 
 def paint_network_map(painter: QPainter, target: QRectF, project: Project, design: Design, mm: float) -> MapFrame:
@@ -200,10 +226,11 @@ def paint_network_map(painter: QPainter, target: QRectF, project: Project, desig
         else:
             painter.setPen(QPen(QColor("white") if site.id in in_design else _GREY, 0.3 * mm))
             painter.drawEllipse(centre, 1.25 * mm, 1.25 * mm)
-    for site in project.sites:
-        if site.role == "hub":
-            centre = frame.point(*xy[site.id])
-            _halo_text(painter, QPointF(centre.x() + 2.4 * mm, centre.y() - 1.2 * mm), _short_name(site.name), 7, mm)
+    symbols = [
+        QRectF(frame.point(*xy[s.id]) - QPointF(1.7 * mm, 1.7 * mm), QSizeF(3.4 * mm, 3.4 * mm)) for s in project.sites
+    ]
+    hubs = [(frame.point(*xy[s.id]), _short_name(s.name)) for s in project.sites if s.role == "hub"]
+    _label_hubs(painter, frame, hubs, symbols, mm)
     lat = sum(s.lat for s in sites.values()) / len(sites) if sites else 53.5
     _paint_scale_bar(painter, frame, mm, lat)
     painter.setFont(font(6))
