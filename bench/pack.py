@@ -62,6 +62,7 @@ def main() -> int:
     parser.add_argument("--partners", type=int, default=12)
     parser.add_argument("--share-limit", type=float, default=900.0, help="seconds allowed for the cost sharing")
     parser.add_argument("--orders", type=int, default=400, help="join orders to sample if exact does not fit")
+    parser.add_argument("--workers", type=int, default=1, help="processes pricing coalitions")
     args = parser.parse_args()
 
     project = _towns(args.towns, args.partners) if args.towns or args.project is None else load_project(args.project)
@@ -78,10 +79,11 @@ def main() -> int:
             exact_phase[:] = [time.perf_counter() - started, fraction]
 
     started = time.perf_counter()
-    sharing = share_costs(project, design, Control(args.share_limit, progress=progress), permutations=args.orders)
+    control = Control(args.share_limit, progress=progress)
+    sharing = share_costs(project, design, control, permutations=args.orders, workers=args.workers)
     elapsed = time.perf_counter() - started
     if sharing.exact:
-        rows.append((f"Shapley exact, {sharing.coalitions:,} coalitions", elapsed, "< 30 s"))
+        rows.append((f"Shapley exact, {sharing.coalitions:,} coalitions, {args.workers} worker(s)", elapsed, "< 30 s"))
     else:
         seconds, fraction = exact_phase
         rows.append((f"Shapley exact: judged not to fit after {fraction:.1%}", seconds, "< 30 s"))

@@ -199,7 +199,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     pack = None
     if {"xlsx", "pdf"} & set(outputs):
         limit = args.time_limit or SHARING_TIME_LIMIT
-        pack = build_pack(project, design, Control(limit, progress=progress))
+        pack = build_pack(project, design, Control(limit, progress=progress), workers=args.workers)
         progress.done()
     writers = {
         "xlsx": lambda path: write_xlsx(project, design, path, pack=pack),
@@ -239,6 +239,9 @@ def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
     _add_design_arguments(export)
     for option, what in _EXPORTS.items():
         export.add_argument(f"--{option}", type=Path, metavar="FILE", help=what)
+    export.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="processes pricing partners' networks alone (default 1)"
+    )
     export.set_defaults(run=cmd_export)
     return parser, set(commands.choices)
 

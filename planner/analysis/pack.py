@@ -138,10 +138,14 @@ def build_pack(
     *,
     sharing: CostSharing | None = None,
     when: dt.datetime | None = None,
+    workers: int = 1,
 ) -> Pack:
-    """The figures of the pack for ``design``; cost sharing (the slow part) runs under ``control``."""
+    """The figures of the pack for ``design``; cost sharing (the slow part) runs under ``control``.
+
+    ``sharing`` reuses a split already computed; ``workers`` are processes for computing it.
+    """
     circuits = circuit_table(project, design)
-    sharing = sharing or share_costs(project, design, control)
+    sharing = sharing or share_costs(project, design, control, workers=workers)
     failures = tuple(single_failures(design))
     return Pack(
         project=project,

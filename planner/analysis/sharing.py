@@ -70,15 +70,17 @@ from __future__ import annotations
 
 import hashlib
 import math
+import multiprocessing
 import random
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from planner.core.design_result import Design
-from planner.core.errors import InfeasibleError, PlannerError
+from planner.core.errors import DesignCancelled, InfeasibleError, PlannerError
 from planner.core.model import DesignSettings, Project
 from planner.core.money import format_gbp
 from planner.design import Control, design_project
@@ -237,6 +239,10 @@ class CoalitionCosts:
         keyed by everything a coalition's network depends on — its members' sites
         and where they are, the tariff, the settings, the links among its sites —
         so after an edit only the coalitions it touches are designed again.
+    workers : int
+        Processes pricing coalitions in parallel (1: in this thread). A pool is
+        started only for batches worth it, and closed by ``close()``. A frozen
+        build must call ``multiprocessing.freeze_support()`` at start-up.
     """
 
     def __init__(
@@ -245,13 +251,16 @@ class CoalitionCosts:
         settings: DesignSettings | None = None,
         cancel: threading.Event | None = None,
         cache: dict[str, Standalone] | None = None,
+        workers: int = 1,
     ):
         self.project = project
         self.settings = replace(settings or project.settings, method="heuristic")
         self.cancel = cancel or threading.Event()
         self.cache = {} if cache is None else cache
+        self.workers = max(1, workers)
         self._used: dict[frozenset[str], Standalone] = {}
         self._fixed: dict[frozenset[str], Standalone] = {}
+        self._pool: ProcessPoolExecutor | None = None
 
     def __len__(self) -> int:
         """Coalitions priced or fixed in this run."""
@@ -259,6 +268,23 @@ class CoalitionCosts:
 
     def __iter__(self):
         return iter(self._used.values())
+
+    def __enter__(self) -> CoalitionCosts:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    @property
+    def batch(self) -> int:
+        """How many coalitions to hand over at once: one at a time alone, a few per worker in parallel."""
+        return 1 if self.workers == 1 else 4 * self.workers
 
     def fix(self, network: Standalone) -> None:
         """Use ``network`` as its coalition's answer (the actual shared design for all partners)."""
@@ -270,14 +296,34 @@ class CoalitionCosts:
     def network(self, members: Iterable[str]) -> Standalone:
         """The standalone network of the partners ``members``."""
         key = frozenset(members)
-        if key in self._fixed:
-            return self._fixed[key]
-        if key not in self._used:
-            fingerprint = self._fingerprint(key)
-            if fingerprint not in self.cache:
-                self.cache[fingerprint] = self._price(key)
-            self._used[key] = self.cache[fingerprint]
+        self.prefetch([key])
         return self._used[key]
+
+    def prefetch(self, coalitions: Iterable[Iterable[str]]) -> None:
+        """Price every coalition of ``coalitions`` not priced yet, in parallel when there are workers."""
+        todo: dict[str, frozenset[str]] = {}
+        for members in coalitions:
+            key = frozenset(members)
+            if key in self._used:
+                continue
+            fingerprint = self._fingerprint(key)
+            if fingerprint in self.cache:
+                self._used[key] = self.cache[fingerprint]
+            else:
+                todo.setdefault(fingerprint, key)
+        if self.workers > 1 and len(todo) > 1:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self.workers,
+                    mp_context=multiprocessing.get_context("spawn"),  # never fork a process running Qt threads
+                    initializer=_start_worker,
+                    initargs=(self.project, self.settings),
+                )
+            priced = self._pool.map(_price_in_worker, todo.values())
+        else:
+            priced = map(self._price, todo.values())
+        for (fingerprint, key), network in zip(todo.items(), priced, strict=True):
+            self.cache[fingerprint] = self._used[key] = network
 
     def _fingerprint(self, members: frozenset[str]) -> str:
         p = self.project
@@ -348,11 +394,26 @@ class CoalitionCosts:
         return Standalone(members, required, cost, cost, ((a, b),) * len(circuits), "pair")
 
     def _design(self, members: frozenset[str], required: tuple[str, ...], sub: Project) -> Standalone:
+        if self.cancel.is_set():
+            raise DesignCancelled()
         control = Control(self.settings.time_limit, cancel_event=self.cancel)
         design = design_project(sub, self.settings, control)
         return Standalone(
             members, required, design.total_cost, design.lower_bound, tuple(k.pair for k in design.links), design.method
         )
+
+
+_WORKER: CoalitionCosts | None = None
+
+
+def _start_worker(project: Project, settings: DesignSettings) -> None:
+    global _WORKER
+    _WORKER = CoalitionCosts(project, settings)
+
+
+def _price_in_worker(members: frozenset[str]) -> Standalone:
+    assert _WORKER is not None
+    return _WORKER._price(members)
 
 
 # -- allocation arithmetic ------------------------------------------------------------
@@ -400,13 +461,16 @@ def _shapley_exact(
     order = list(range(1, 1 << n))
     random.Random(seed).shuffle(order)
     started = time.monotonic()
-    for k, mask in enumerate(order):
+    for k in range(0, len(order), costs.batch):
         if control.expired() or (
             k >= _PROBE and (time.monotonic() - started) / k * (len(order) - k) > control.remaining()
         ):
             return None
         control.report(k / len(order), f"Pricing coalition {k + 1:,} of {len(order):,}")
-        value[mask] = costs.cost(members(mask))
+        batch = order[k : k + costs.batch]
+        costs.prefetch(members(mask) for mask in batch)
+        for mask in batch:
+            value[mask] = costs.cost(members(mask))
     weight = [math.factorial(s) * math.factorial(n - s - 1) for s in range(n)]
     shares = {}
     for i, p in enumerate(players):
@@ -433,6 +497,7 @@ def _shapley_sampled(
         control.report(k / pairs, f"Sampling join orders: {2 * k} of {2 * pairs}")
         order = players[:]
         rng.shuffle(order)
+        costs.prefetch(frozenset(sequence[:i]) for sequence in (order, order[::-1]) for i in range(1, len(order)))
         pair_total = dict.fromkeys(players, 0)
         for sequence in (order, order[::-1]):
             joined: frozenset[str] = frozenset()
@@ -502,6 +567,7 @@ def share_costs(
     permutations: int = 400,
     seed: int = 2012,
     cache: dict[str, Standalone] | None = None,
+    workers: int = 1,
 ) -> CostSharing:
     """Each partner's cost alone, the saving, and the shared cost of ``design`` split three ways.
 
@@ -522,6 +588,8 @@ def share_costs(
         Seed of the sampler, so a sampled split is reproducible.
     cache : dict, optional
         Coalition networks kept from earlier runs (see :class:`CoalitionCosts`).
+    workers : int
+        Processes pricing coalitions in parallel (see :class:`CoalitionCosts`).
 
     Returns
     -------
@@ -554,24 +622,24 @@ def share_costs(
     if not players:
         raise PlannerError("the project has no partners to share the cost between")
     settings = replace(project.settings, redundancy=design.redundancy)
-    costs = CoalitionCosts(project, settings, control.cancel_event, cache)
-    costs.fix(
-        Standalone(
-            frozenset(players),
-            design.sites,
-            design.total_cost,
-            design.lower_bound,
-            tuple(k.pair for k in design.links),
-            design.method,
-        )
+    grand = Standalone(
+        frozenset(players),
+        design.sites,
+        design.total_cost,
+        design.lower_bound,
+        tuple(k.pair for k in design.links),
+        design.method,
     )
-    found = _shapley_exact(players, costs, control, seed) if len(players) <= exact_up_to else None
+    with CoalitionCosts(project, settings, control.cancel_event, cache, workers) as costs:
+        costs.fix(grand)
+        found = _shapley_exact(players, costs, control, seed) if len(players) <= exact_up_to else None
+        if found is not None:
+            shapley, value = found
+            sampling_error, used = 0, 0
+        else:
+            shapley, sampling_error, used = _shapley_sampled(players, costs, control, permutations, seed)
+        costs.prefetch({p} for p in players)
     exact = found is not None
-    if found is not None:
-        shapley, value = found
-        sampling_error, used = 0, 0
-    else:
-        shapley, sampling_error, used = _shapley_sampled(players, costs, control, permutations, seed)
     networks = {p: costs.network({p}) for p in players}
     sites = {p: len(networks[p].sites) for p in players}
     total = design.total_cost

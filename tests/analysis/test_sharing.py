@@ -218,3 +218,11 @@ def test_without_time_for_the_exact_value_the_shares_are_sampled_and_said_to_be(
     assert not sharing.exact and sharing.exact_skipped and sharing.permutations >= 4
     assert sum(p.shares["shapley"] for p in sharing.partners) == design.total_cost
     assert "would not finish in the time allowed" in sharing.warnings()[0]
+
+
+def test_worker_processes_give_the_same_split():
+    project = three_partners()
+    design = design_project(project)
+    alone = share_costs(project, design)
+    parallel = share_costs(project, design, workers=2)
+    assert parallel.partners == alone.partners and parallel.networks == alone.networks
