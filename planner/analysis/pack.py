@@ -20,7 +20,7 @@ from planner.core.model import REDUNDANCY_LEVELS, Project
 from planner.core.money import format_gbp
 from planner.design import Control
 
-__all__ = ["Pack", "SummaryLine", "build_pack", "failure_sentence", "design_matches"]
+__all__ = ["Pack", "SummaryLine", "build_pack", "failure_sentence", "design_matches", "plural"]
 
 
 @dataclass(frozen=True)
@@ -60,18 +60,37 @@ class Pack:
     def subtitle(self) -> str:
         return f"Shared network: {self.level_text.lower()}. Prepared {self.date_text}."
 
-    def summary_lines(self) -> list[SummaryLine]:
-        d, s = self.design, self.sharing
+    @property
+    def quality_text(self) -> str:
+        """How close to the cheapest possible design this one is proven to be."""
+        d = self.design
         if d.proven_optimal:
-            quality = "proven optimal"
-        else:
-            quality = f"at most {d.gap:.1%} above the cheapest possible (lower bound {format_gbp(d.lower_bound)})"
+            return "proven the cheapest possible"
+        return f"at most {d.gap:.1%} above the cheapest possible (proven lower bound {format_gbp(d.lower_bound)})"
+
+    @property
+    def sharing_text(self) -> str:
+        """How the Shapley value was computed."""
+        s = self.sharing
         if s.exact:
-            method = f"Shapley value, exact over all {s.coalitions:,} groups of partners"
-        else:
-            method = (
-                f"Shapley value, sampled from {s.permutations:,} join orders, ±{format_gbp(s.sampling_error)} (95%)"
-            )
+            return f"Shapley value, exact over all {plural(s.coalitions, 'group')} of partners"
+        return (
+            f"Shapley value, estimated from {plural(s.permutations, 'join order')}, "
+            f"±{format_gbp(s.sampling_error)} at 95% confidence"
+        )
+
+    @property
+    def design_text(self) -> str:
+        d = self.design
+        return f"{d.method}, {'verified independently' if d.verified else 'NOT verified'}"
+
+    @property
+    def failure_text(self) -> str:
+        return failure_sentence(self.failures_found)
+
+    def summary_lines(self) -> list[SummaryLine]:
+        """The headline figures, in the order the Summary sheet lists them."""
+        d, s = self.design, self.sharing
         return [
             SummaryLine("Partnership", self.project.name),
             SummaryLine("Prepared", f"{self.date_text} {self.when:%H:%M}"),
@@ -92,11 +111,13 @@ class Pack:
             ),
             SummaryLine("Saving from sharing", s.saving, "gbp", "negative: the shared network costs more"),
             SummaryLine("Saving from sharing (%)", s.saving_fraction, "percent"),
-            SummaryLine("Design", f"{d.method}, {'verified' if d.verified else 'NOT verified'}", note=quality),
-            SummaryLine("Single-failure check", failure_sentence(self.failures_found)),
+            SummaryLine(
+                "Design", f"{d.method}, {'verified' if d.verified else 'NOT verified'}", note=self.quality_text
+            ),
+            SummaryLine("Single-failure check", self.failure_text),
             SummaryLine(
                 "Cost sharing",
-                method,
+                self.sharing_text,
                 note=f"coalition costs by the heuristic: each share within {format_gbp(s.value_error)} "
                 "of the Shapley share of optimal costs",
             ),
@@ -114,6 +135,11 @@ class Pack:
                 f"cuts off {len(worst.cut_off)} of {len(self.design.sites)} sites."
             )
         return notes
+
+
+def plural(n: int, word: str) -> str:
+    """``1 circuit``, ``2 circuits``, ``1,024 groups``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def failure_sentence(failures: tuple[Failure, ...] | list[Failure]) -> str:

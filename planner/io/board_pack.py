@@ -39,7 +39,7 @@ from PySide6.QtGui import (
 )
 
 from planner import __version__
-from planner.analysis.pack import Pack, build_pack, failure_sentence
+from planner.analysis.pack import Pack, build_pack, plural
 from planner.analysis.schedule import Table, display
 from planner.analysis.sharing import METHODS
 from planner.core.design_result import Design
@@ -292,11 +292,18 @@ class _Painter:
         self.text(_MARGIN, y, 160, 6, "Key facts", 11, bold=True, colour=_NAVY)
         y += 8
         facts = [
-            f"{len(pack.project.partners)} partners, {len(design.sites)} sites, {len(design.links)} circuits",
+            ", ".join(
+                plural(n, word)
+                for n, word in (
+                    (len(pack.project.partners), "partner"),
+                    (len(design.sites), "site"),
+                    (len(design.links), "circuit"),
+                )
+            ),
             f"Resilience: {pack.level_text}",
-            f"Single-failure check: {_failure_summary(pack)}",
-            _design_quality(design),
-            f"Cost sharing: {_sharing_method(pack)}",
+            f"Single-failure check: {pack.failure_text}",
+            f"Design: {pack.design_text}; {pack.quality_text}",
+            f"Cost sharing: {pack.sharing_text}",
         ]
         for fact in facts:
             self.p.setBrush(_NAVY)
@@ -352,7 +359,7 @@ class _Painter:
             "A partner with one site needs no circuits alone; two sites need two circuits on separate routes."
         )
         methods.append(
-            f"{_sharing_method(self.pack)}. Coalition costs come from the fast design heuristic; each Shapley share "
+            f"{self.pack.sharing_text}. Coalition costs come from the fast design heuristic; each Shapley share "
             f"is within {format_gbp(sharing.value_error)} of the share computed from optimal costs."
         )
         sections = [("How the shares are worked out", methods, _INK)]
@@ -386,9 +393,7 @@ class _Painter:
         if first:
             ok = all(f.connected for f in pack.failures_found)
             mark = "✓" if ok else "✗"
-            self.text(
-                _MARGIN, y, 269, 9, f"{mark}  {_failure_summary(pack)}", 13, bold=True, colour=_GOOD if ok else _BAD
-            )
+            self.text(_MARGIN, y, 269, 9, f"{mark}  {pack.failure_text}", 13, bold=True, colour=_GOOD if ok else _BAD)
             y += 12
         self.table(pack.failures, _FAILURE_COLUMNS, rows, y)
 
@@ -399,28 +404,6 @@ def _level_clause(level: str) -> str:
         "2edge": "survives any one circuit being cut",
         "2node": "survives the loss of any one site",
     }.get(level, f"meets the {level} redundancy level")
-
-
-def _failure_summary(pack: Pack) -> str:
-    return failure_sentence(pack.failures_found)
-
-
-def _design_quality(design: Design) -> str:
-    verified = "verified independently" if design.verified else "NOT verified"
-    if design.proven_optimal:
-        return f"Design: {design.method}, {verified}, proven the cheapest possible"
-    return (
-        f"Design: {design.method}, {verified}; at most {design.gap:.1%} above the cheapest possible "
-        f"(proven lower bound {format_gbp(design.lower_bound)})"
-    )
-
-
-def _sharing_method(pack: Pack) -> str:
-    s = pack.sharing
-    if s.exact:
-        return f"Shapley value exact over all {s.coalitions:,} groups of partners"
-    error = format_gbp(s.sampling_error)
-    return f"Shapley value estimated from {s.permutations:,} join orders, ±{error} at 95% confidence"
 
 
 def _chunks(rows: Sequence, first: int, rest: int) -> list[Sequence]:

@@ -69,13 +69,23 @@ def gis_layers(project: Project, design: Design) -> dict:
     }
 
 
+_GEOMETRY = {"sites": "Point", "links": "LineString"}
+
+
 def _write_layers(project: Project, design: Design, path: str | os.PathLike, driver: str) -> None:
     import pyogrio
 
     layers = gis_layers(project, design)
     with atomic_output(path) as tmp:
         for i, (name, frame) in enumerate(layers.items()):
-            pyogrio.write_dataframe(frame, tmp, layer=name, driver=driver, append=i > 0 and driver == "LIBKML")
+            pyogrio.write_dataframe(
+                frame,
+                tmp,
+                layer=name,
+                driver=driver,
+                geometry_type=_GEOMETRY[name],  # stated, so an empty layer still has its type
+                append=i > 0 and driver == "LIBKML",
+            )
 
 
 def write_gpkg(project: Project, design: Design, path: str | os.PathLike) -> None:
