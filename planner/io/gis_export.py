@@ -47,7 +47,7 @@ def _frame(table: Table, geometry, **extra: list):
         data[c.key] = values
     frame = gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")
     whole = [c.key for c in table.columns if c.kind in ("int", "metres")]
-    return frame.astype(dict.fromkeys(whole, "int32"))
+    return frame.astype(dict.fromkeys(whole, "Int32"))  # nullable: stays whole in the mixed GeoJSON
 
 
 def gis_layers(project: Project, design: Design) -> dict:
@@ -107,7 +107,7 @@ def write_geojson(project: Project, design: Design, path: str | os.PathLike) -> 
     frames = [frame.assign(layer=name) for name, frame in layers.items()]
     combined = pd.concat(frames, ignore_index=True)
     with atomic_output(path) as tmp:
-        pyogrio.write_dataframe(combined, tmp, driver="GeoJSON", layer="network")
+        pyogrio.write_dataframe(combined, tmp, driver="GeoJSON", layer="network", RFC7946=True)
 
 
 #: Writers by format name, as the command line and the app's Export menu offer them.
