@@ -74,8 +74,8 @@ import multiprocessing
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
@@ -240,9 +240,11 @@ class CoalitionCosts:
         and where they are, the tariff, the settings, the links among its sites —
         so after an edit only the coalitions it touches are designed again.
     workers : int
-        Processes pricing coalitions in parallel (1: in this thread). A pool is
-        started only for batches worth it, and closed by ``close()``. A frozen
-        build must call ``multiprocessing.freeze_support()`` at start-up.
+        Processes pricing coalitions in parallel (1: in this thread). The pool is
+        started when more than one coalition needs pricing and stopped by
+        ``close()`` (or leaving a ``with`` block). Scripts need the
+        ``if __name__ == "__main__":`` guard; a frozen build must call
+        ``multiprocessing.freeze_support()`` at start-up.
     """
 
     def __init__(
@@ -281,11 +283,6 @@ class CoalitionCosts:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
-    @property
-    def batch(self) -> int:
-        """How many coalitions to hand over at once: one at a time alone, a few per worker in parallel."""
-        return 1 if self.workers == 1 else 4 * self.workers
-
     def fix(self, network: Standalone) -> None:
         """Use ``network`` as its coalition's answer (the actual shared design for all partners)."""
         self._fixed[network.members] = self._used[network.members] = network
@@ -299,8 +296,12 @@ class CoalitionCosts:
         self.prefetch([key])
         return self._used[key]
 
-    def prefetch(self, coalitions: Iterable[Iterable[str]]) -> None:
-        """Price every coalition of ``coalitions`` not priced yet, in parallel when there are workers."""
+    def prefetch(self, coalitions: Iterable[Iterable[str]], keep_going: Callable[[int], bool] | None = None) -> bool:
+        """Price every coalition of ``coalitions`` not priced yet, in parallel when there are workers.
+
+        After each one, ``keep_going(done)`` may stop the rest by returning ``False``
+        (coalitions already priced stay cached). Returns whether all were priced.
+        """
         todo: dict[str, frozenset[str]] = {}
         for members in coalitions:
             key = frozenset(members)
@@ -311,19 +312,40 @@ class CoalitionCosts:
                 self._used[key] = self.cache[fingerprint]
             else:
                 todo.setdefault(fingerprint, key)
-        if self.workers > 1 and len(todo) > 1:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    self.workers,
-                    mp_context=multiprocessing.get_context("spawn"),  # never fork a process running Qt threads
-                    initializer=_start_worker,
-                    initargs=(self.project, self.settings),
-                )
-            priced = self._pool.map(_price_in_worker, todo.values())
-        else:
-            priced = map(self._price, todo.values())
-        for (fingerprint, key), network in zip(todo.items(), priced, strict=True):
-            self.cache[fingerprint] = self._used[key] = network
+        done = len(self._used)
+        priced = self._in_workers(todo) if self.workers > 1 and len(todo) > 1 else self._here(todo)
+        try:
+            for fingerprint, network in priced:
+                self.cache[fingerprint] = self._used[todo[fingerprint]] = network
+                done += 1
+                if keep_going is not None and not keep_going(done):
+                    return False
+        finally:
+            priced.close()  # a stopped run cancels the coalitions not started
+        return True
+
+    def _here(self, todo: dict[str, frozenset[str]]) -> Iterator[tuple[str, Standalone]]:
+        for fingerprint, key in todo.items():
+            yield fingerprint, self._price(key)
+
+    def _in_workers(self, todo: dict[str, frozenset[str]]) -> Iterator[tuple[str, Standalone]]:
+        """Results in the order they finish, so a slow coalition holds up no other."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),  # never fork a process running Qt threads
+                initializer=_start_worker,
+                initargs=(self.project, self.settings),
+            )
+        futures = {self._pool.submit(_price_in_worker, key): fingerprint for fingerprint, key in todo.items()}
+        try:
+            for future in as_completed(futures):
+                if self.cancel.is_set():
+                    raise DesignCancelled()
+                yield futures[future], future.result()
+        finally:
+            for future in futures:
+                future.cancel()
 
     def _fingerprint(self, members: frozenset[str]) -> str:
         p = self.project
@@ -461,16 +483,16 @@ def _shapley_exact(
     order = list(range(1, 1 << n))
     random.Random(seed).shuffle(order)
     started = time.monotonic()
-    for k in range(0, len(order), costs.batch):
-        if control.expired() or (
-            k >= _PROBE and (time.monotonic() - started) / k * (len(order) - k) > control.remaining()
-        ):
-            return None
-        control.report(k / len(order), f"Pricing coalition {k + 1:,} of {len(order):,}")
-        batch = order[k : k + costs.batch]
-        costs.prefetch(members(mask) for mask in batch)
-        for mask in batch:
-            value[mask] = costs.cost(members(mask))
+
+    def keep_going(done: int) -> bool:
+        control.report(done / len(order), f"Pricing coalitions: {done:,} of {len(order):,}")
+        rest = (time.monotonic() - started) / done * (len(order) - done) if done >= _PROBE else 0.0
+        return not control.expired() and rest <= control.remaining()
+
+    if control.expired() or not costs.prefetch((members(mask) for mask in order), keep_going):
+        return None
+    for mask in order:
+        value[mask] = costs.cost(members(mask))
     weight = [math.factorial(s) * math.factorial(n - s - 1) for s in range(n)]
     shares = {}
     for i, p in enumerate(players):
