@@ -147,13 +147,17 @@ class _Painter:
     def text(
         self, x: float, y: float, w: float, h: float, text: str, size: float, *, bold=False, colour=_INK, flags=None
     ) -> None:
+        """Draw ``text`` in a box; a single line too long for it ends in an ellipsis rather than being cut."""
         self.p.setFont(font(size, bold))
         self.p.setPen(colour)
         align = flags if flags is not None else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        if not align & Qt.TextFlag.TextWordWrap:
+            metrics = QFontMetricsF(self.p.font(), self.p.device())
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, w * self.mm)
         self.p.drawText(self.rect(x, y, w, h), align, text)
 
-    def wrapped_height(self, text: str, size: float, width: float) -> float:
-        metrics = QFontMetricsF(font(size), self.p.device())
+    def wrapped_height(self, text: str, size: float, width: float, bold: bool = False) -> float:
+        metrics = QFontMetricsF(font(size, bold), self.p.device())
         flags = int(Qt.TextFlag.TextWordWrap)
         return metrics.boundingRect(QRectF(0, 0, width * self.mm, 10_000 * self.mm), flags, text).height() / self.mm
 
@@ -230,17 +234,13 @@ class _Painter:
                         QPointF((x + 2.6) * self.mm, (y + _ROW / 2) * self.mm), 1.4 * self.mm, 1.4 * self.mm
                     )
                     left = x + 5
-                self.p.setFont(font(_TABLE_PT, is_total))
-                shown = QFontMetricsF(self.p.font(), self.p.device()).elidedText(
-                    cell, Qt.TextElideMode.ElideRight, (x + c.width - 1 - left) * self.mm
-                )
                 colour = _BAD if cell.startswith("-£") or cell == "No" else _INK
                 self.text(
                     left,
                     y,
                     x + c.width - 1 - left,
                     _ROW,
-                    shown,
+                    cell,
                     _TABLE_PT,
                     bold=is_total,
                     colour=colour,
@@ -257,9 +257,11 @@ class _Painter:
         white = QColor("white")
         self.p.fillRect(self.rect(0, 0, PAGE_WIDTH_MM, 74), _NAVY)
         self.text(_MARGIN, 12, 269, 6, "PARTNERSHIP BOARD PACK", 9, bold=True, colour=QColor("#A9C4E0"))
-        self.p.setFont(font(24, True))
+        size = 24.0
+        while size > 12 and self.wrapped_height(pack.project.name, size, 269, bold=True) > 30:
+            size -= 1  # a long name gets smaller type rather than running into the subtitle
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
-        self.text(_MARGIN, 20, 269, 30, pack.project.name, 24, bold=True, colour=white, flags=flags)
+        self.text(_MARGIN, 20, 269, 30, pack.project.name, size, bold=True, colour=white, flags=flags)
         self.text(_MARGIN, 52, 269, 7, f"One shared network that {_level_clause(design.redundancy)}", 12, colour=white)
         self.text(_MARGIN, 61, 269, 6, f"Prepared {pack.date_text}", 9.5, colour=QColor("#D6E2EE"))
 
@@ -285,7 +287,8 @@ class _Painter:
             self.p.fillRect(self.rect(x, 84, 1.4, 36), _GOOD if i == 3 and sharing.saving >= 0 else _NAVY)
             self.text(x + 5, 88, w - 8, 6, label, 9, colour=_GREY)
             self.text(x + 5, 96, w - 8, 12, value, self.fitting_size(value, 17, w - 8), bold=True, colour=_NAVY)
-            self.text(x + 5, 110, w - 8, 6, note, 7.5, colour=_GREY)
+            wrap = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+            self.text(x + 5, 109, w - 8, 9, note, 7.5, colour=_GREY, flags=wrap)
             x += w + gap
 
         y = 130
