@@ -1,7 +1,7 @@
 """Undo commands: one small ``QUndoCommand`` per change to the project, with a readable label.
 
 Values in the project are immutable, so each command keeps the old and the new value
-and swaps them. Deleting sites is a compound command whose children also drop the
+and swaps them. Deleting sites is a compound command whose steps also drop the
 quotes, existing and forbidden links that name those sites. Moves made during one drag
 merge into a single step.
 """
@@ -89,8 +89,8 @@ class MoveSite(EditSite):
 
 
 class _RemoveSite(QUndoCommand):
-    def __init__(self, doc: ProjectDocument, site_id: str, parent: QUndoCommand):
-        super().__init__("", parent)
+    def __init__(self, doc: ProjectDocument, site_id: str):
+        super().__init__("")
         self.doc, self.site_id = doc, site_id
         self.index, self.site = -1, doc.project.site(site_id)
 
@@ -109,6 +109,8 @@ class DeleteSites(QUndoCommand):
         super().__init__(f"Delete site ‘{names[0]}’" if len(names) == 1 else f"Delete {len(names)} sites")
         gone = set(site_ids)
         project = doc.project
+        # The steps are held here rather than as Qt children: Qt would delete them a second time.
+        self.steps: list[QUndoCommand] = []
         lists = {
             "quotes": [k for k in project.quotes if k.a not in gone and k.b not in gone],
             "existing_links": [k for k in project.existing_links if k.a not in gone and k.b not in gone],
@@ -117,9 +119,16 @@ class DeleteSites(QUndoCommand):
         for attribute, kept in lists.items():
             old = getattr(project, attribute)
             if len(kept) != len(old):
-                _Swap("", partial(doc.set_list, attribute), kept, list(old), self)
-        for site_id in site_ids:
-            _RemoveSite(doc, site_id, self)
+                self.steps.append(_Swap("", partial(doc.set_list, attribute), kept, list(old)))
+        self.steps += [_RemoveSite(doc, site_id) for site_id in site_ids]
+
+    def redo(self) -> None:
+        for step in self.steps:
+            step.redo()
+
+    def undo(self) -> None:
+        for step in reversed(self.steps):
+            step.undo()
 
 
 class AddPartner(QUndoCommand):

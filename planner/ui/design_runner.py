@@ -19,7 +19,7 @@ import traceback
 from collections import OrderedDict
 from typing import Literal
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from planner.core.design_result import Design
 from planner.core.errors import DesignCancelled, PlannerError
@@ -69,14 +69,12 @@ class _JobSignals(QObject):
     done = Signal(object, str)  # (Design or None, problem or "")
 
 
-class _Job(QRunnable):
-    """One engine run on a snapshot of the project."""
+class _Job:
+    """One engine run on a snapshot of the project (a plain object: Qt never owns it)."""
 
     def __init__(self, project: Project, settings: DesignSettings, revision: int, kind: RunKind):
-        super().__init__()
         from planner.design import Control  # the engine is imported on first use, not at start-up
 
-        self.setAutoDelete(False)
         self.project, self.settings, self.revision, self.kind = project, settings, revision, kind
         self.key = _inputs_key(project)
         self.signals = _JobSignals()
@@ -173,7 +171,7 @@ class DesignRunner(QObject):
             job.signals.progress.connect(self.progress)
             job.signals.done.connect(lambda design, problem: self._on_done(job, design, problem))
             self._job = job
-            self._pool.start(job)
+            self._pool.start(job.run)
         self._report_busy()
 
     def _on_done(self, job: _Job, design: Design | None, problem: str) -> None:
