@@ -5,11 +5,8 @@ label tries the right of its marker, then left, above and below, and is dropped 
 every spot collides with a marker or a label already placed. A uniform grid keeps each
 test to the few rectangles nearby, so a pass costs O(n) in the labels on screen.
 
->>> places = place_labels([("a", 0, 0, 40, 12, 1), ("b", 10, 0, 40, 12, 0)], marker=8)
->>> sorted(places)
-['a', 'b']
->>> place_labels([("a", 0, 0, 40, 12, 1), ("b", 2, 0, 40, 12, 0)], marker=8)
-{'a': (7.0, -6.0)}
+>>> place_labels([("a", 0, 0, 40, 12, 1), ("b", 0, 1, 40, 12, 0)], marker=8)  # b yields the right
+{'a': (7.0, -6.0), 'b': (-47.0, -6.0)}
 """
 
 from __future__ import annotations
