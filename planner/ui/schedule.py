@@ -40,6 +40,7 @@ COLUMNS = (
 )
 _NUMERIC = {4, 5, 8, 9, 10}
 CIRCUIT_ROLE = Qt.ItemDataRole.UserRole + 1
+_MAX_COLUMN_WIDTH = 240
 
 
 class ScheduleModel(QAbstractTableModel):
@@ -154,6 +155,9 @@ class SchedulePanel(QWidget):
 
     def _after_reset(self) -> None:
         self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column in range(header.count()):
+            header.resizeSection(column, min(header.sectionSize(column), _MAX_COLUMN_WIDTH))
         self._on_selection_change()
 
     def _on_rows_selected(self) -> None:

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, QSettings
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 __all__ = ["take_screenshot", "main"]
@@ -48,6 +49,8 @@ def take_screenshot(out: Path, project: Path = DEFAULT_PROJECT, timeout_s: float
             busiest = max(design.links, key=lambda link: link.annual)
             window.document.selection.set((), [busiest.circuit_id])
         window.map_view.fit_region()
+        viewport = window.map_view.viewport()
+        QTest.mouseMove(viewport, viewport.rect().center())  # fills in the status bar's place and grid ref
         _settle(app, 400)
         out.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(out)):

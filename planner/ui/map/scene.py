@@ -23,7 +23,7 @@ from planner.ui.map import items
 from planner.ui.map.basemap import add_basemap
 from planner.ui.map.labels import place_labels
 
-__all__ = ["MapScene", "to_scene", "to_lonlat", "LOD_SITES", "GB_EXTENT"]
+__all__ = ["MapScene", "to_scene", "to_lonlat", "short_name", "describe_place", "LOD_SITES", "GB_EXTENT"]
 
 #: Above this many sites on screen the map draws the batched "cloud" instead of markers.
 LOD_SITES = 1500
@@ -43,6 +43,15 @@ def to_scene(lon: float, lat: float) -> QPointF:
 def to_lonlat(point: QPointF) -> tuple[float, float]:
     lon, lat = mercator_to_lonlat(point.x(), -point.y())
     return float(lon), float(lat)
+
+
+def short_name(name: str) -> str:
+    """A site's name as the map labels it: up to the first comma (the address is in the tooltip).
+
+    >>> short_name("Leeds Civic Hall, Calverley Street, Leeds")
+    'Leeds Civic Hall'
+    """
+    return name.split(",", 1)[0].strip() or name
 
 
 def describe_place(lon: float, lat: float) -> str:
@@ -296,7 +305,7 @@ class MapScene(QGraphicsScene):
             for site_id in ids:
                 site = sites[site_id]
                 p = self._positions[site_id]
-                w, h = items.LabelItem.size(site.name, site.role == "hub")
+                w, h = items.LabelItem.size(short_name(site.name), site.role == "hub")
                 priority = 10 * (site_id in selected) + _ROLE_PRIORITY.get(site.role, 1) - self._row[site_id] / 1e6
                 candidates.append((site_id, p.x() * scale, p.y() * scale, w, h, priority))
             shown = place_labels(candidates, marker=items.MARKER_SIZE["hub"])
@@ -306,7 +315,7 @@ class MapScene(QGraphicsScene):
             label = self._labels.get(site_id)
             if label is None:
                 site = self.document.sites_by_id[site_id]
-                label = self._labels[site_id] = items.LabelItem(site.name, site.role == "hub")
+                label = self._labels[site_id] = items.LabelItem(short_name(site.name), site.role == "hub")
                 label.setZValue(30)
                 self.addItem(label)
             label.setPos(self._positions[site_id] + QPointF(dx, dy) / scale)
