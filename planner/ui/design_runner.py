@@ -132,6 +132,12 @@ class DesignRunner(QObject):
             self._job.control.cancel()  # its inputs are already out of date
         self._timer.start()
 
+    def flush(self) -> None:
+        """Start a waiting live redesign now rather than after the debounce (e.g. a drag ended)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._request("live")
+
     def design_now(self) -> None:
         """Design with the project's own method (the Design button), cancelling any live run."""
         self._timer.stop()

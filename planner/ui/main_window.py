@@ -249,6 +249,7 @@ class MainWindow(QMainWindow):
         self.map_view.cursor_moved.connect(lambda lon, lat: self.where_label.setText(describe_place(lon, lat)))
         self.map_view.scale_changed.connect(self._show_scale)
         self.map_view.add_site_requested.connect(self.add_site_at)
+        self.map_view.drag_finished.connect(self.runner.flush)
         self.map_view.tool_changed.connect(lambda tool: self.actions_[f"{tool}_tool"].setChecked(True))
         self.schedule.circuit_activated.connect(self._show_circuit)
         self.town_search.town_chosen.connect(self._on_town_chosen)

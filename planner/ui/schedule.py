@@ -41,6 +41,7 @@ COLUMNS = (
 _NUMERIC = {4, 5, 8, 9, 10}
 CIRCUIT_ROLE = Qt.ItemDataRole.UserRole + 1
 _MAX_COLUMN_WIDTH = 240
+_FIT_ROWS = 60  # rows read to fit a column's width
 
 
 class ScheduleModel(QAbstractTableModel):
@@ -148,16 +149,21 @@ class SchedulePanel(QWidget):
         layout.addWidget(self.filter)
         layout.addWidget(self.table)
         self._echo = False
+        self._fitted: object = None
+        self.table.horizontalHeader().setResizeContentsPrecision(_FIT_ROWS)
         self.table.selectionModel().selectionChanged.connect(self._on_rows_selected)
         document.selection.changed.connect(self._on_selection_change)
         self.model.modelReset.connect(self._after_reset)
         self._after_reset()
 
     def _after_reset(self) -> None:
-        self.table.resizeColumnsToContents()
-        header = self.table.horizontalHeader()
-        for column in range(header.count()):
-            header.resizeSection(column, min(header.sectionSize(column), _MAX_COLUMN_WIDTH))
+        # Fit the columns once per project, not on every redesign (it reads every cell).
+        if self._fitted != self.document.project and self.model.rowCount():
+            self._fitted = self.document.project
+            self.table.resizeColumnsToContents()
+            header = self.table.horizontalHeader()
+            for column in range(header.count()):
+                header.resizeSection(column, min(header.sectionSize(column), _MAX_COLUMN_WIDTH))
         self._on_selection_change()
 
     def _on_rows_selected(self) -> None:

@@ -123,6 +123,7 @@ class LabelItem(QGraphicsItem):
 
     def __init__(self, text: str, bold: bool = False):
         super().__init__()
+        self.text = (text, bold)
         font = _label_font(bold)
         self._path = QPainterPath()
         self._path.addText(0, QFontMetricsF(font).ascent(), font, text)

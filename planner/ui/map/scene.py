@@ -190,9 +190,11 @@ class MapScene(QGraphicsScene):
         self.removeItem(old)
         self._positions[site_id] = to_scene(site.lon, site.lat)
         self._add_marker(site)
-        label = self._labels.pop(site_id, None)
-        if label is not None:
-            self.removeItem(label)
+        label = self._labels.get(site_id)
+        if label is not None and label.text != (short_name(site.name), site.role == "hub"):
+            self.removeItem(self._labels.pop(site_id))
+        elif label is not None:  # same text: follow the marker until the labels are laid out again
+            label.setPos(label.pos() + self._positions[site_id] - old.pos())
         for circuit_id in self._links_at.get(site_id, ()):
             link = self._design_link(circuit_id)
             if link is not None:

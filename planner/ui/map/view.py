@@ -41,6 +41,7 @@ class MapView(QGraphicsView):
     cursor_moved = Signal(float, float)  # lon, lat under the mouse
     scale_changed = Signal(float)  # the scale denominator, e.g. 250000 for 1:250,000
     add_site_requested = Signal(float, float)  # lon, lat clicked with the add tool
+    drag_finished = Signal()  # a site drag ended: the final position is in
     tool_changed = Signal(str)
 
     def __init__(self, scene: MapScene, parent: QWidget | None = None):
@@ -230,6 +231,8 @@ class MapView(QGraphicsView):
             return
         if self._pan is not None and not self._panned:
             self.document.selection.clear()
+        if self._drag is not None and self._drag.serial:
+            self.drag_finished.emit()
         self._drag, self._pan = None, None
         self.viewport().setCursor(Qt.CursorShape.CrossCursor if self.tool == "add" else Qt.CursorShape.ArrowCursor)
 
