@@ -1,22 +1,23 @@
-"""The offline basemap as a few cached path items: land under, counties above, countries on top.
+"""The offline basemap, drawn behind the scene from an image cache.
 
-Each layer becomes one ``QGraphicsPathItem`` built once; outlines use cosmetic pens so
-they stay hairlines at every zoom, and each item caches its pixels so panning is cheap.
+The land, county and country layers are built once as painter paths (Web Mercator
+metres, y down). The view paints them into an image covering twice the visible area;
+panning only moves that image, zooming stretches it until the view settles, and then
+it is painted afresh at the new scale. A frame therefore costs one image blit however
+detailed the coastline is.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsScene
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 
 from planner.io.basemap import basemap_layer
 from planner.ui import style
 
-__all__ = ["add_basemap", "BASEMAP_Z"]
-
-#: Stacking order of the basemap layers (everything the user edits is drawn above 10).
-BASEMAP_Z = {"land": 0.0, "counties": 1.0, "countries": 2.0}
+__all__ = ["Basemap"]
 
 
 def _ring(points) -> QPolygonF:
@@ -37,31 +38,46 @@ def _layer_path(name: str) -> QPainterPath:
     return path
 
 
-def _item(path: QPainterPath, pen: QPen | None, brush: QColor | None, z: float) -> QGraphicsPathItem:
-    item = QGraphicsPathItem(path)
-    item.setPen(pen or QPen(Qt.PenStyle.NoPen))
-    item.setBrush(QBrush(brush) if brush is not None else QBrush(Qt.BrushStyle.NoBrush))
-    item.setZValue(z)
-    item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-    item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-    return item
-
-
-def _pen(colour: QColor, width: float) -> QPen:
-    pen = QPen(colour, width)
+def _pen(colour: QColor) -> QPen:
+    """A one-pixel line: Qt draws these on a fast path (a wider line costs 10-100 times more)."""
+    pen = QPen(colour, 1.0)
     pen.setCosmetic(True)
     pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     return pen
 
 
-def add_basemap(scene: QGraphicsScene) -> list[QGraphicsPathItem]:
-    """Add the land, county and country layers to ``scene``; returns the items, bottom first."""
-    scene.setBackgroundBrush(style.SEA)
-    items = [
-        _item(_layer_path("land"), _pen(style.COAST, 0.8), style.LAND, BASEMAP_Z["land"]),
-        _item(_layer_path("counties"), _pen(style.COUNTY_EDGE, 0.7), None, BASEMAP_Z["counties"]),
-        _item(_layer_path("countries"), _pen(style.COUNTRY_EDGE, 1.3), None, BASEMAP_Z["countries"]),
-    ]
-    for item in items:
-        scene.addItem(item)
-    return items
+@dataclass(frozen=True)
+class _Layer:
+    path: QPainterPath
+    pen: QPen
+    brush: QBrush
+
+
+class Basemap:
+    """Land under, county boundaries above, country boundaries on top; sea as the background."""
+
+    def __init__(self) -> None:
+        none = QBrush(Qt.BrushStyle.NoBrush)
+        self.layers = (
+            _Layer(_layer_path("land"), _pen(style.COAST), QBrush(style.LAND)),
+            _Layer(_layer_path("counties"), _pen(style.COUNTY_EDGE), none),
+            _Layer(_layer_path("countries"), _pen(style.COUNTRY_EDGE), none),
+        )
+
+    def render(self, scene_rect: QRectF, size, device_ratio: float = 1.0) -> QImage:
+        """An image of ``scene_rect`` at ``size`` logical pixels (sea where there is no land)."""
+        image = QImage(
+            round(size.width() * device_ratio), round(size.height() * device_ratio), QImage.Format.Format_RGB32
+        )
+        image.setDevicePixelRatio(device_ratio)
+        image.fill(style.SEA)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        scale = size.width() / scene_rect.width()
+        painter.setTransform(QTransform().scale(scale, scale).translate(-scene_rect.left(), -scene_rect.top()))
+        for layer in self.layers:
+            painter.setPen(layer.pen)
+            painter.setBrush(layer.brush)
+            painter.drawPath(layer.path)
+        painter.end()
+        return image

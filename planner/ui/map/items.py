@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
     QGraphicsPathItem,
-    QGraphicsRectItem,
     QStyleOptionGraphicsItem,
     QWidget,
 )
@@ -29,7 +28,6 @@ __all__ = [
     "KIND",
     "KEY",
     "MARKER_SIZE",
-    "make_layer",
     "make_marker",
     "style_marker",
     "make_link",
@@ -44,14 +42,7 @@ KIND, KEY = 0, 1
 #: Marker diameter in pixels by site role.
 MARKER_SIZE = {"site": 11.0, "hub": 15.0, "optional": 10.0}
 _OUTLINE = QColor("#FFFFFF")
-
-
-def make_layer(z: float) -> QGraphicsRectItem:
-    """An invisible parent item: hiding it hides all its children in one call."""
-    layer = QGraphicsRectItem()
-    layer.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
-    layer.setZValue(z)
-    return layer
+_ROLE_Z = {"optional": 0, "site": 1, "hub": 2}  # hubs are drawn over ordinary sites
 
 
 def _tag(item: QGraphicsItem, kind: str, key: str) -> None:
@@ -59,19 +50,20 @@ def _tag(item: QGraphicsItem, kind: str, key: str) -> None:
     item.setData(KEY, key)
 
 
-def make_marker(site_id: str, role: str, parent: QGraphicsItem) -> QAbstractGraphicsShapeItem:
-    """A site marker: a circle, a diamond for a hub."""
+def make_marker(site_id: str, role: str) -> QAbstractGraphicsShapeItem:
+    """A site marker: a circle, a diamond for a hub (top-level, so the scene's index finds it)."""
     size = MARKER_SIZE.get(role, MARKER_SIZE["site"])
     if role == "hub":
         half = size / 2
         path = QPainterPath()
         path.addPolygon(QPolygonF([QPointF(0, -half), QPointF(half, 0), QPointF(0, half), QPointF(-half, 0)]))
         path.closeSubpath()
-        item: QAbstractGraphicsShapeItem = QGraphicsPathItem(path, parent)
+        item: QAbstractGraphicsShapeItem = QGraphicsPathItem(path)
     else:
-        item = QGraphicsEllipseItem(-size / 2, -size / 2, size, size, parent)
+        item = QGraphicsEllipseItem(-size / 2, -size / 2, size, size)
     item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
     item.setAcceptHoverEvents(False)
+    item.setZValue(20 + _ROLE_Z.get(role, 1))
     _tag(item, "site", site_id)
     return item
 
@@ -87,9 +79,11 @@ def style_marker(item: QAbstractGraphicsShapeItem, colour: QColor, role: str) ->
     item.setPen(pen)
 
 
-def make_link(circuit_id: str, a: QPointF, b: QPointF, pen: QPen, parent: QGraphicsItem) -> QGraphicsLineItem:
-    item = QGraphicsLineItem(a.x(), a.y(), b.x(), b.y(), parent)
+def make_link(circuit_id: str, a: QPointF, b: QPointF, pen: QPen) -> QGraphicsLineItem:
+    """A circuit as a line (top-level, so the scene's index culls it when off screen)."""
+    item = QGraphicsLineItem(a.x(), a.y(), b.x(), b.y())
     item.setPen(pen)
+    item.setZValue(10)
     _tag(item, "link", circuit_id)
     return item
 

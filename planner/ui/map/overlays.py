@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from planner.core.design_result import LINK_ROLES
@@ -121,10 +121,20 @@ class Legend(QWidget):
         self._rows = rows
         width = max(self.fontMetrics().horizontalAdvance(t) for *_, t in rows) + 46
         self.setFixedSize(QSize(min(width, 320), self.ROW * len(rows) + 14))
+        # Drawn once into a pixmap: the legend floats over the map, which repaints every frame.
+        ratio = self.devicePixelRatioF()
+        self._pixmap = QPixmap(self.size() * ratio)
+        self._pixmap.setDevicePixelRatio(ratio)
+        self._pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(self._pixmap)
+        self._draw(painter)
+        painter.end()
         self.update()
 
     def paintEvent(self, event) -> None:
-        painter = QPainter(self)
+        QPainter(self).drawPixmap(0, 0, self._pixmap)
+
+    def _draw(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         _panel(painter, QRectF(self.rect()))
         bold = QFont(self.font())

@@ -20,13 +20,12 @@ from planner.core.money import format_gbp
 from planner.ui import style
 from planner.ui.document import ProjectDocument
 from planner.ui.map import items
-from planner.ui.map.basemap import add_basemap
 from planner.ui.map.labels import place_labels
 
 __all__ = ["MapScene", "to_scene", "to_lonlat", "short_name", "describe_place", "LOD_SITES", "GB_EXTENT"]
 
 #: Above this many sites on screen the map draws the batched "cloud" instead of markers.
-LOD_SITES = 1500
+LOD_SITES = 500
 #: At most this many labels are laid out at once; beyond it only hubs are named.
 MAX_LABELS = 400
 #: Great Britain and Ireland in scene coordinates: the region shown for an empty project.
@@ -73,12 +72,9 @@ class MapScene(QGraphicsScene):
         self.document = document
         self.setSceneRect(GB_EXTENT.adjusted(-600_000, -600_000, 600_000, 600_000))
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
-        add_basemap(self)
-        self.links_layer = items.make_layer(10)
-        self.sites_layer = items.make_layer(20)
         self.site_cloud = items.SiteCloudItem(20)
         self.link_cloud = items.LinkCloudItem(10)
-        for item in (self.links_layer, self.sites_layer, self.site_cloud, self.link_cloud):
+        for item in (self.site_cloud, self.link_cloud):
             self.addItem(item)
         self.site_cloud.hide()
         self.link_cloud.hide()
@@ -168,10 +164,11 @@ class MapScene(QGraphicsScene):
         self._on_selection_change()
 
     def _add_marker(self, site: Site) -> None:
-        marker = items.make_marker(site.id, site.role, self.sites_layer)
+        marker = items.make_marker(site.id, site.role)
         marker.setPos(self._positions[site.id])
-        marker.setZValue(_ROLE_PRIORITY.get(site.role, 1))
+        marker.setVisible(not self.lod)
         items.style_marker(marker, self._colour(site), site.role)
+        self.addItem(marker)
         self._markers[site.id] = marker
 
     def _colour(self, site: Site) -> QColor:
@@ -251,7 +248,9 @@ class MapScene(QGraphicsScene):
             item = self._links.get(circuit_id)
             if item is None:
                 a, b = self._positions[link.a], self._positions[link.b]
-                self._links[circuit_id] = items.make_link(circuit_id, a, b, pen, self.links_layer)
+                item = self._links[circuit_id] = items.make_link(circuit_id, a, b, pen)
+                item.setVisible(not self.lod)
+                self.addItem(item)
             else:
                 item.setLine(self._line(link))
                 item.setPen(pen)
@@ -291,8 +290,9 @@ class MapScene(QGraphicsScene):
         self._refresh_cloud()
         self.site_cloud.setVisible(lod)
         self.link_cloud.setVisible(lod)
-        self.sites_layer.setVisible(not lod)
-        self.links_layer.setVisible(not lod)
+        # O(n), but only when the zoom crosses the threshold, never per frame
+        for item in (*self._markers.values(), *self._links.values()):
+            item.setVisible(not lod)
 
     def layout_labels(self, visible: QRectF, scale: float) -> None:
         """Show the names that fit without overlap for the sites in ``visible`` at ``scale`` px/m."""

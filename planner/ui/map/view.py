@@ -12,10 +12,12 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QToolTip, QWidget
 
+from planner.ui import style
 from planner.ui.map import items
+from planner.ui.map.basemap import Basemap
 from planner.ui.map.overlays import AttributionLabel, Legend, ScaleBar
 from planner.ui.map.scene import GB_EXTENT, LOD_SITES, MapScene, to_lonlat
 
@@ -68,8 +70,11 @@ class MapView(QGraphicsView):
         self.legend = Legend(self.document, self)
         self.scale_bar = ScaleBar(self)
         self.attribution = AttributionLabel(self)
+        self.basemap = Basemap()
+        self._cache: QImage | None = None
+        self._cache_rect = QRectF()
         self._settle = QTimer(self, singleShot=True, interval=120)
-        self._settle.timeout.connect(self._on_settled)
+        self._settle.timeout.connect(self.settle)
         scene.contents_changed.connect(self._view_changed)
         self.document.selection.changed.connect(self.relayout_labels)
 
@@ -153,9 +158,32 @@ class MapView(QGraphicsView):
         """Lay the labels out again shortly (after a setting that affects them changed)."""
         self._settle.start()
 
-    def _on_settled(self) -> None:
+    def settle(self) -> None:
+        """Lay the labels out and repaint the basemap sharp for the current view (once it stops moving)."""
         visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if self._cache is None or not self._cache_rect.contains(visible) or not self._cache_sharp():
+            self._render_basemap(visible)
+            self.viewport().update()
         self.map_scene.layout_labels(visible, self.scale_factor)
+
+    # -- basemap ------------------------------------------------------------------------------
+    def _cache_sharp(self) -> bool:
+        width = self._cache.width() / self._cache.devicePixelRatio()
+        return math.isclose(width / self._cache_rect.width(), self.scale_factor, rel_tol=1e-3)
+
+    def _render_basemap(self, visible: QRectF) -> None:
+        """Paint the basemap for the visible area plus half a view on every side."""
+        w, h = visible.width() / 2, visible.height() / 2
+        self._cache_rect = visible.adjusted(-w, -h, w, h)
+        size = self.viewport().size() * 2
+        self._cache = self.basemap.render(self._cache_rect, size, self.devicePixelRatioF())
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """Blit the cached basemap (stretched while a zoom is under way; redrawn once it settles)."""
+        if self._cache is None:
+            self._render_basemap(self.mapToScene(self.viewport().rect()).boundingRect())
+        painter.fillRect(rect, style.SEA)
+        painter.drawImage(self._cache_rect, self._cache)
 
     # -- tools ------------------------------------------------------------------------------
     def set_tool(self, tool: str) -> None:
