@@ -238,3 +238,30 @@ def test_tariff_edit_is_undoable_and_remembered(qtbot, opened):
     wait_design(qtbot, opened)
     opened.document.undo_stack.undo()
     assert panel.money["rental_per_km"].value() == 45.0
+
+
+def test_tooltips_about_and_welcome(qtbot, opened, region_file, monkeypatch):
+    scene, design = opened.map_scene, opened.document.design
+    link = design.links[0]
+    assert link.circuit_id in scene.tooltip(scene.link_item(link.circuit_id))
+    assert format_gbp(link.total(design.term_years)) in scene.tooltip(scene.link_item(link.circuit_id))
+    site = opened.document.project.sites[0]
+    assert "circuits here" in scene.tooltip(scene.marker(site.id))
+
+    from planner.io.basemap import ATTRIBUTION
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
+    opened.actions_["about"].trigger()
+    assert ATTRIBUTION in shown[0]
+
+    from planner.ui.dialogs import WelcomeDialog
+
+    def choose_recent(dialog):
+        dialog.choice = str(region_file)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(WelcomeDialog, "exec", choose_recent)
+    opened.document.replace_project(opened.document.project.__class__())
+    opened.welcome()
+    assert opened.document.path == region_file.resolve()
