@@ -14,7 +14,7 @@ QT_DESKTOP_DEBS   := $(QT_OFFSCREEN_DEBS) libxkbcommon-x11-0 libxcb-cursor0 libx
 .PHONY: run test lint format screenshot bench clean os-deps-offscreen os-deps-desktop
 
 run: $(VENV)/.installed-run os-deps-desktop
-	$(VENV)/bin/planner design $(SAMPLE)
+	$(VENV)/bin/planner $(SAMPLE)
 
 test: $(VENV)/.installed-test os-deps-offscreen
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
