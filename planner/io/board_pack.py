@@ -26,17 +26,17 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
-    QGuiApplication,
     QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
     QPen,
 )
+from PySide6.QtWidgets import QApplication
 
 from planner import __version__
 from planner.analysis.pack import Pack, build_pack, plural
@@ -65,15 +65,19 @@ _RULE = QColor("#D5DBE1")
 _ZEBRA = QColor("#F3F6F9")
 _GOOD = QColor("#1E7B4A")
 _BAD = QColor("#B03A2E")
-_APP: QGuiApplication | None = None
+_APP: QApplication | None = None
 
 
 def _ensure_gui() -> None:
-    """Qt needs an application object to use fonts; the command line has none, so make an offscreen one."""
+    """Qt needs an application object to use fonts; the command line has none, so make an offscreen one.
+
+    A widgets ``QApplication``, not a bare ``QGuiApplication``, so that windows can
+    still be opened later in the same process (the app, or a test session).
+    """
     global _APP
-    if QGuiApplication.instance() is None:
+    if QCoreApplication.instance() is None:
         args = ["planner"] if os.environ.get("QT_QPA_PLATFORM") else ["planner", "-platform", "offscreen"]
-        _APP = QGuiApplication(args)
+        _APP = QApplication(args)
 
 
 @dataclass(frozen=True)
