@@ -35,10 +35,11 @@ __all__ = [
 ]
 
 FONT_FAMILY = "DejaVu Sans"
-_SEA = QColor("#DDE8F0")
-_LAND = QColor("#FBFAF6")
-_COAST = QColor("#9FB4C4")
-_BOUNDARY = QColor("#CDD3D8")
+# The app's map colours (planner/ui/style.py), so the printed map looks like the screen.
+_SEA = QColor("#D6E4EE")
+_LAND = QColor("#F7F5F0")
+_COAST = QColor("#A9BCCB")
+_BOUNDARY = QColor("#D3CCBF")
 _INK = QColor("#1B2631")
 _GREY = QColor("#5D6D7E")
 
@@ -52,12 +53,12 @@ class RoleStyle:
     pen: Qt.PenStyle
 
 
-#: Circuit styles by role, drawn in this order (so backbone lies over protection).
+#: Circuit styles by role, drawn in this order (so backbone lies over protection); the app's colours and dashes.
 ROLE_STYLES: dict[str, RoleStyle] = {
-    "existing": RoleStyle("#8A9499", 1.1, Qt.PenStyle.SolidLine),
-    "protection": RoleStyle("#2E6DA4", 0.45, Qt.PenStyle.DashLine),
-    "access": RoleStyle("#2E6DA4", 0.45, Qt.PenStyle.DotLine),
-    "backbone": RoleStyle("#1F3A5F", 0.7, Qt.PenStyle.SolidLine),
+    "existing": RoleStyle("#7A8793", 1.0, Qt.PenStyle.SolidLine),
+    "protection": RoleStyle("#2F3E4E", 0.5, Qt.PenStyle.DashLine),
+    "access": RoleStyle("#5F6F7F", 0.5, Qt.PenStyle.DotLine),
+    "backbone": RoleStyle("#2F3E4E", 0.7, Qt.PenStyle.SolidLine),
 }
 
 
