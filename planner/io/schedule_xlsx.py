@@ -1,9 +1,10 @@
 """The procurement workbook: Summary, Circuits, Sites, Partners and Resilience sheets.
 
 Every table sheet has a frozen, bold header row (and frozen first column), a
-filter over its rows, number formats by column kind and widths fitted to the
-content. Money cells hold exact values — ``Decimal`` pounds, never floats of
-pence — in a ``£#,##0.00`` format; totals are values, not formulas, so they read
+filter over its rows, number formats by column kind, widths fitted to the
+content, and prints landscape one page wide with the header on every page.
+Money cells hold exact values — ``Decimal`` pounds, never floats of pence — in a
+``£#,##0.00`` format; totals are values, not formulas, so they read
 the same in every program. Text is written as string cells with Excel's quote
 prefix, so a site named like a formula stays text (``planner/io/safe_output.py``).
 
@@ -105,6 +106,10 @@ def _write_table(ws: Worksheet, table: Table, first_row: int = 1, freeze_first_c
             cell = _put(ws, r, j, value, column.kind)
             cell.font, cell.border = _BOLD, _TOTAL_BORDER
     _fit_widths(ws, widths)
+    ws.page_setup.orientation = "landscape"  # printed: the width of one page, header row on every page
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{first_row}:{first_row}"
     return r + 1
 
 
