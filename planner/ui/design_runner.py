@@ -26,7 +26,7 @@ from planner.core.errors import DesignCancelled, PlannerError
 from planner.core.model import DesignSettings, Project
 from planner.ui.document import ProjectDocument
 
-__all__ = ["DesignRunner", "LIVE_TIME_LIMIT"]
+__all__ = ["DesignRunner", "LIVE_TIME_LIMIT", "snapshot"]
 
 RunKind = Literal["live", "full"]
 #: Seconds a live (heuristic) run may take before it returns its best so far.
@@ -34,7 +34,7 @@ LIVE_TIME_LIMIT = 10.0
 _CACHE_SIZE = 64
 
 
-def _snapshot(project: Project) -> Project:
+def snapshot(project: Project) -> Project:
     """A copy the worker can read while the GUI goes on editing (the values are immutable)."""
     return dataclasses.replace(
         project,
@@ -173,7 +173,7 @@ class DesignRunner(QObject):
             if kind == "live":
                 limit = min(settings.time_limit, LIVE_TIME_LIMIT)
                 settings = dataclasses.replace(settings, method="heuristic", time_limit=limit)
-            job = _Job(_snapshot(project), settings, self.document.revision, kind)
+            job = _Job(snapshot(project), settings, self.document.revision, kind)
             job.signals.progress.connect(self.progress)
             job.signals.done.connect(lambda design, problem: self._on_done(job, design, problem))
             self._job = job
