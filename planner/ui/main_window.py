@@ -32,6 +32,7 @@ from planner.ui.document import ProjectDocument
 from planner.ui.export import ExportController
 from planner.ui.map import MapScene, MapView
 from planner.ui.map.scene import describe_place, to_scene
+from planner.ui.presenter import Presenter
 from planner.ui.properties import PropertiesPanel
 from planner.ui.schedule import SchedulePanel
 from planner.ui.settings import AppSettings
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["schedule"]], [190], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["schedule"], self.docks["sharing"]], [860, 580], Qt.Orientation.Horizontal)
 
+        self.presenter = Presenter(self)
         self._make_actions()
         self._make_menus_and_toolbars()
         self._make_status_bar()
@@ -215,6 +217,8 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self.presenter.action)
         design_menu = bar.addMenu("&Design")
         design_menu.addActions([a["design"], a["cancel"]])
         design_menu.addSeparator()
@@ -399,6 +403,7 @@ class MainWindow(QMainWindow):
             self.load(dialog.choice)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.presenter.leave()
         if not self.maybe_save():
             event.ignore()
             return
