@@ -80,15 +80,17 @@ class MainWindow(QMainWindow):
             "properties": self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea),
             "history": self._dock("History", self.history, Qt.DockWidgetArea.RightDockWidgetArea),
             "schedule": self._dock("Link schedule", self.schedule, Qt.DockWidgetArea.BottomDockWidgetArea),
-            "sharing": self._dock("Who pays what", self.sharing_panel, Qt.DockWidgetArea.BottomDockWidgetArea),
+            "sharing": self._dock(
+                "Who pays what", self.sharing_panel, Qt.DockWidgetArea.BottomDockWidgetArea, scroll=True
+            ),
         }
         self.splitDockWidget(self.docks["schedule"], self.docks["sharing"], Qt.Orientation.Horizontal)
         self.tabifyDockWidget(self.docks["design"], self.docks["properties"])
         self.tabifyDockWidget(self.docks["properties"], self.docks["history"])
         self.docks["design"].raise_()
         self.resizeDocks([self.docks["design"]], [340], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["schedule"]], [190], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["schedule"], self.docks["sharing"]], [860, 580], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["schedule"]], [280], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["schedule"], self.docks["sharing"]], [740, 700], Qt.Orientation.Horizontal)
 
         self.presenter = Presenter(self)
         self._make_actions()

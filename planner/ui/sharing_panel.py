@@ -41,7 +41,7 @@ _NUMERIC = {1, 2, 3, 4, 5}
 _WORSE = QColor("#B03A2E")
 _BETTER = QColor("#1E7B4A")
 _MUTED = QColor("#8A96A3")
-FLAG_TEXT = "Pays more than alone"
+FLAG_TEXT = "More than alone"
 
 
 def _percent(saving: int, alone: int) -> str:
@@ -135,20 +135,17 @@ class SharingPanel(QWidget):
         super().__init__(parent)
         self.document, self.runner, self.settings = document, runner, settings
 
-        self.caption = QLabel("Shared network against each partner going alone")
-        self.caption.setObjectName("sharingCaption")
         self.headline = QLabel("–")
         self.headline.setObjectName("sharingHeadline")
         self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail = QLabel()
         self.detail.setObjectName("sharingDetail")
-        self.detail.setWordWrap(True)
         head = QFrame()
         head.setObjectName("sharingHead")
         head_layout = QVBoxLayout(head)
-        head_layout.setContentsMargins(10, 6, 10, 6)
-        head_layout.setSpacing(1)
-        for label in (self.caption, self.headline, self.detail):
+        head_layout.setContentsMargins(10, 5, 10, 6)
+        head_layout.setSpacing(0)
+        for label in (self.headline, self.detail):
             head_layout.addWidget(label)
 
         self.method = QComboBox()
@@ -162,24 +159,22 @@ class SharingPanel(QWidget):
             "with its error stated"
         )
         self.time_limit.valueChanged.connect(self._on_time_limit_change)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedSize(110, 8)
+        self.action = QPushButton()
+        self.action.clicked.connect(self._on_action)
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Split"))
         controls.addWidget(self.method, 1)
         controls.addWidget(QLabel("within"))
         controls.addWidget(self.time_limit)
-
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.progress.setMaximumHeight(6)
+        controls.addWidget(self.progress)
+        controls.addWidget(self.action)
         self.status = QLabel()
         self.status.setObjectName("sharingStatus")
         self.status.setWordWrap(True)
-        self.action = QPushButton()
-        self.action.clicked.connect(self._on_action)
-        status_row = QHBoxLayout()
-        status_row.addWidget(self.status, 1)
-        status_row.addWidget(self.action)
 
         self.model = SharingModel(document, self)
         self.table = QTableView()
@@ -192,6 +187,7 @@ class SharingPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setAccessibleName("Who pays what")
+        self.table.setMinimumHeight(96)
         self.notes = QLabel()
         self.notes.setObjectName("sharingNotes")
         self.notes.setWordWrap(True)
@@ -200,19 +196,18 @@ class SharingPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(head)
         layout.addLayout(controls)
-        layout.addWidget(self.progress)
-        layout.addLayout(status_row)
+        layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.notes)
         self.setStyleSheet(
             "#sharingHead { background: #FFFFFF; border: 1px solid #D5DBE1; border-radius: 6px; }"
-            "#sharingCaption, #sharingDetail, #sharingStatus { color: #5B6B7B; }"
+            "#sharingDetail, #sharingStatus { color: #5B6B7B; }"
             "#sharingHeadline { font-size: 17pt; font-weight: 600; color: #1F2A36; }"
             "#sharingNotes { color: #7A4A00; }"
         )
 
         runner.changed.connect(self.refresh)
-        runner.busy_changed.connect(self.refresh)
+        runner.busy_changed.connect(self._on_busy_change)
         runner.progress.connect(self._on_progress)
         runner.failed.connect(self._on_failed)
         self._problem = ""
@@ -247,8 +242,6 @@ class SharingPanel(QWidget):
         busy = runner.busy_with("sharing")
         self.progress.setVisible(busy)
         if busy:
-            self.progress.setValue(0)
-        if busy:
             self._set_status("Working out what each partner would pay alone and its fair share…", "Cancel")
         elif sharing is not None:
             self._set_status(_method_note(sharing, self.settings.sharing_time_limit), "")
@@ -257,8 +250,10 @@ class SharingPanel(QWidget):
             self._set_status("Waiting for the design of your latest change…" if waiting else "No design yet.", "")
         elif self._problem:
             self._set_status(f"Cannot share the cost: {self._problem}", "Try again")
+        elif runner.auto and not runner.stopped:
+            self._set_status("Starts once the design has settled…", "")
         else:
-            self._set_status("Not worked out for this design.", "Work out")
+            self._set_status("Stopped." if runner.stopped else "Not worked out for this design.", "Work out")
 
     def _show_headline(self, sharing: CostSharing | None, current: bool) -> None:
         if sharing is None:
@@ -267,20 +262,24 @@ class SharingPanel(QWidget):
             return
         saving = sharing.saving
         if saving >= 0:
-            self.headline.setText(f"Saving {format_gbp(saving)} ({sharing.saving_fraction:.0%})")
+            self.headline.setText(f"Saves {format_gbp(saving)} ({sharing.saving_fraction:.0%})")
         else:
-            self.headline.setText(f"Costs {format_gbp(-saving)} more than going alone")
+            self.headline.setText(f"Costs {format_gbp(-saving)} more")
         colour = (_BETTER if saving >= 0 else _WORSE) if current else _MUTED
         self.headline.setStyleSheet(f"color: {colour.name()};")
         self.detail.setText(
-            f"Shared network {format_gbp(sharing.shared_cost)} · "
-            f"{len(sharing.partners)} partners alone {format_gbp(sharing.standalone_total)}"
+            f"Shared network {format_gbp(sharing.shared_cost)} against {format_gbp(sharing.standalone_total)} "
+            f"for the {len(sharing.partners)} partners' own networks together"
         )
 
     def _set_status(self, text: str, action: str) -> None:
         self.status.setText(text)
         self.action.setText(action)
         self.action.setVisible(bool(action))
+
+    def _on_busy_change(self) -> None:
+        self.progress.setValue(0)
+        self.refresh()
 
     def _on_progress(self, fraction: float, message: str) -> None:
         self.progress.setValue(round(fraction * 1000))

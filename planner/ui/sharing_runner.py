@@ -60,6 +60,8 @@ class SharingRunner(QObject):
         self.cache: dict[str, Standalone] = {}
         #: Work out the sharing whenever the design settles (the panel sets this while it is shown).
         self.auto = False
+        #: The user stopped the work: nothing starts by itself again until the design changes.
+        self.stopped = False
         self._sharing: tuple[Design, CostSharing] | None = None
         self._networks: tuple[Design, dict[str, Standalone]] | None = None
         self._jobs: dict[Kind, tuple[Design, BackgroundJob]] = {}  # the current job of each kind
@@ -110,6 +112,7 @@ class SharingRunner(QObject):
     def request(self, kind: Kind) -> None:
         """Work out ``kind`` for the shown design as soon as it is current (at once if it is)."""
         self._wanted.add(kind)
+        self.stopped = False
         self._start_wanted()
 
     def set_auto(self, on: bool) -> None:
@@ -128,6 +131,7 @@ class SharingRunner(QObject):
         """Stop all work; nothing starts again until the design changes or work is asked for."""
         self._wanted.clear()
         self._timer.stop()
+        self.stopped = True
         self._cancel_jobs()
 
     def wait(self, seconds: float = 30.0) -> bool:
@@ -141,6 +145,7 @@ class SharingRunner(QObject):
                 job.cancel()
 
     def _on_design_change(self) -> None:
+        self.stopped = False
         self._cancel_jobs(keep=self.design)
         self.changed.emit()
         if self.design is not None:
@@ -168,7 +173,7 @@ class SharingRunner(QObject):
         design = self.design
         if design is None or self.design_runner.busy:
             return
-        for kind in sorted(self._wanted | ({"sharing"} if self.auto else set())):
+        for kind in sorted(self._wanted | ({"sharing"} if self.auto and not self.stopped else set())):
             done = self.sharing if kind == "sharing" else self.networks
             if done is not None:
                 self._wanted.discard(kind)
