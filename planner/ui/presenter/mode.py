@@ -23,7 +23,7 @@ from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QPoint, QPoint
 from PySide6.QtGui import QAction, QKeySequence, QTransform
 from PySide6.QtWidgets import QApplication, QToolBar, QWidget
 
-from planner.analysis.resilience import Outage, outage
+from planner.analysis.resilience import Outage, link_failures, outage
 from planner.core.design_result import Design
 from planner.core.model import REDUNDANCY_LEVELS
 from planner.core.money import format_gbp_short
@@ -77,6 +77,7 @@ class Presenter(QObject):
         self.overlay: PresenterOverlay | None = None
         self._saved: _Saved | None = None
         self._outage: Outage | None = None
+        self._survived: tuple[Design, str] | None = None
         self._progress = 0.0
         self.action = QAction("&Presenter Mode", window)
         self.action.setShortcut(QKeySequence("Ctrl+Shift+P"))
@@ -246,10 +247,15 @@ class Presenter(QObject):
         """Cut or restore the circuit clicked; elsewhere on the map, go on to the next step."""
         circuit = self.circuit_under(pos)
         if circuit is not None:
-            self.story.toggle_cut(circuit)
-            self._refresh()
+            self.toggle_cut(circuit)
         elif self.story.key != "cut":
             self.forward()
+
+    def toggle_cut(self, circuit_id: str) -> None:
+        """Cut a circuit of the shared design, or restore it (view state only: the project is untouched)."""
+        if self.story.key == "cut" and self.design is not None:
+            self.story.toggle_cut(circuit_id)
+            self._refresh()
 
     def cut_random(self) -> None:
         """Cut one more circuit, chosen at random (the R key)."""
@@ -258,8 +264,7 @@ class Presenter(QObject):
             return
         left = [k.circuit_id for k in design.links if k.circuit_id not in self.story.cuts]
         if left:
-            self.story.toggle_cut(random.choice(left))
-            self._refresh()
+            self.toggle_cut(random.choice(left))
 
     def restore_all(self) -> None:
         if self.story.restore_all():
@@ -344,7 +349,7 @@ class Presenter(QObject):
             return Panel("Each partner alone", lead, waiting="Preparing each partner's own network…", rows=rows)
         spot = self.story.spotlight
         rows = tuple(
-            Row(p.colour, p.name, _money(networks[p.id].cost), key=p.id, strong=p.id == spot)
+            Row(p.colour, p.name, format_gbp_short(networks[p.id].cost), key=p.id, strong=p.id == spot)
             for p in project.partners
             if p.id in networks
         )
@@ -355,9 +360,9 @@ class Presenter(QObject):
             caption = f"{name} alone: {circuits} circuit{'s' * (circuits != 1)} over {self._term()} years"
             if network.note:
                 caption += f" ({network.note})"
-            figure = _money(network.cost)
+            figure = format_gbp_short(network.cost)
         else:
-            figure = _money(sum(n.cost for n in networks.values()))
+            figure = format_gbp_short(sum(n.cost for n in networks.values()))
             caption = f"if every partner builds its own, over {self._term()} years"
         return Panel(
             "Each partner alone", lead, figure, INK, caption, rows=rows, note="↑ ↓ or click a partner: one at a time"
@@ -371,7 +376,7 @@ class Presenter(QObject):
         return Panel(
             "One shared network",
             lead,
-            _money(design.total_cost),
+            format_gbp_short(design.total_cost),
             NAVY,
             f"over {design.term_years} years, for all partners together",
             facts=(
@@ -391,10 +396,10 @@ class Presenter(QObject):
         saving = alone - design.total_cost
         share = saving / alone if alone else 0.0
         if saving >= 0:
-            figure, colour = _money(saving), CONNECTED
+            figure, colour = format_gbp_short(saving), CONNECTED
             caption = f"saved over {design.term_years} years: {share:.0%} less than going alone"
         else:
-            title, figure, colour = "The cost of sharing", f"+{_money(-saving)}", CUT
+            title, figure, colour = "The cost of sharing", f"+{format_gbp_short(-saving)}", CUT
             caption = "over separate networks: what it buys is one network joining every partner to every other"
         bars = (("Each partner alone", alone, _ALONE), ("Shared", design.total_cost, NAVY))
         lead = f"Sharing one network instead of {len(networks)} separate ones."
@@ -413,9 +418,9 @@ class Presenter(QObject):
                 rows.append(Row(colour_of, sharing.names[p.partner], f"pays {format_gbp_short(-gain)} more", CUT))
         from planner.analysis.sharing import METHODS
 
-        note = f"Shares split by {METHODS[method][0].lower()}{METHODS[method][1:]}"
+        note = f"Split: {METHODS[method]}"
         if method == "shapley" and not sharing.exact:
-            note += f", estimated within ±{format_gbp_short(sharing.sampling_error)} at 95% confidence"
+            note += f", estimated within ±{format_gbp_short(sharing.sampling_error)} (95% confidence)"
         return Panel(title, lead, figure, colour, caption, bars=bars, rows=tuple(rows), note=note)
 
     def _cut_panel(self) -> Panel:
@@ -425,23 +430,28 @@ class Presenter(QObject):
         if design is None:
             return Panel(title, lead, waiting="Preparing the design…")
         sites = len(design.sites)
+        facts = (("Single cuts that leave everyone connected", self._cuts_survived(design)),)
         if found is None:
-            return Panel(title, lead, "All connected", INK, f"{sites} sites, {len(design.links)} circuits")
+            caption = f"{sites} sites, {len(design.links)} circuits"
+            return Panel(title, lead, "All connected", INK, caption, facts=facts)
         names = self.document.sites_by_id
         rows = tuple(Row("", f"{c}: {_ends(design, c, names)}", "cut", CUT) for c in found.cut)
         if found.connected:
             last = found.cut[-1]
             hops = len(found.detours.get(last, ()))
             caption = f"All {sites} sites still reach each other; traffic goes round over {hops} circuits."
-            return Panel(title, lead, "Still connected", CONNECTED, caption, rows=rows)
+            return Panel(title, lead, "Still connected", CONNECTED, caption, facts=facts, rows=rows)
         cut_off = [names[s].name.split(",")[0] for s in found.cut_off if s in names]
         shown = ", ".join(cut_off[:4]) + (f" and {len(cut_off) - 4} more" if len(cut_off) > 4 else "")
         caption = f"{len(cut_off)} of {sites} sites cut off: {shown}."
-        return Panel(title, lead, "Sites cut off", CUT, caption, rows=rows)
+        return Panel(title, lead, "Sites cut off", CUT, caption, facts=facts, rows=rows)
 
-
-def _money(pence: int) -> str:
-    return format_gbp_short(pence)
+    def _cuts_survived(self, design: Design) -> str:
+        """``53 of 53``: the single circuit cuts after which every site still reaches every other."""
+        if self._survived is None or self._survived[0] is not design:
+            failures = link_failures(design)
+            self._survived = (design, f"{sum(f.connected for f in failures)} of {len(failures)}")
+        return self._survived[1]
 
 
 def _ends(design: Design, circuit_id: str, names) -> str:
