@@ -27,10 +27,11 @@ __all__ = ["BackgroundJob"]
 
 
 class BackgroundJob(QObject):
-    """``work(control)`` on a thread of ``pool``; ``succeeded(result)`` or ``failed(why)`` when it ends.
+    """``work(control)`` on its own thread; ``succeeded(result)`` or ``failed(why)`` when it ends.
 
-    ``failed`` carries ``""`` when the job was cancelled. Keep a reference to the job
-    until ``finished``.
+    ``failed`` carries ``""`` when the job was cancelled; ``what`` names the work in the
+    message of an unexpected error ("the design engine failed (…)"). Keep a reference to
+    the job until ``finished``.
     """
 
     progress = Signal(float, str)
@@ -40,11 +41,13 @@ class BackgroundJob(QObject):
     _progress = Signal(float, str)
     _done = Signal(object, str, bool)  # (result, problem, ok)
 
-    def __init__(self, work: Callable[[Any], Any], time_limit: float, parent: QObject | None = None):
+    def __init__(
+        self, work: Callable[[Any], Any], time_limit: float, parent: QObject | None = None, what: str = "the work"
+    ):
         from planner.design import Control  # the engine is imported on first use, not at start-up
 
         super().__init__(parent)
-        self._work = work
+        self._work, self._what = work, what
         self.control = Control(time_limit, progress=self._progress.emit)
         self.running = False
         self._thread: threading.Thread | None = None
@@ -74,7 +77,7 @@ class BackgroundJob(QObject):
             self._done.emit(None, str(err), False)
         except Exception as err:  # a bug: report it, never crash the window
             traceback.print_exc()
-            self._done.emit(None, f"{type(err).__name__}: {err}", False)
+            self._done.emit(None, f"{self._what} failed ({type(err).__name__}: {err})", False)
         else:
             self._done.emit(result, "", True)
 
