@@ -105,6 +105,11 @@ class DesignRunner(QObject):
         return self._job is not None
 
     @property
+    def due(self) -> bool:
+        """A live redesign is waiting for the edits to pause (it starts within the debounce)."""
+        return self._timer.isActive()
+
+    @property
     def running_kind(self) -> RunKind | None:
         return self._job.kind if self._job else None
 

@@ -90,7 +90,6 @@ class _Export(QObject):
     def __init__(self, controller: ExportController, paths: dict[str, Path]):
         super().__init__(controller)
         self.c, self.paths = controller, paths
-        self.design: Design | None = None
         self.job: BackgroundJob | None = None
         self.dialog = QProgressDialog("Preparing the export…", "Cancel", 0, 1000, controller.window)
         self.dialog.setWindowTitle("Export")
@@ -109,9 +108,10 @@ class _Export(QObject):
         """Go on with whatever is missing: a current design, the sharing, then the files."""
         c = self.c
         self._stop_waiting()
-        if c.design_runner.busy:
+        if c.design_runner.busy or c.design_runner.due:
             self._show(0, "Designing the network for your latest change…")
-            self._wait(c.design_runner.busy_changed, self._on_design_busy)
+            self._wait(c.design_runner.busy_changed, self._on_design_news)
+            self._wait(c.design_runner.finished, self._on_design_news)  # a design from the cache: never busy
         elif c.sharing_runner.design is None:
             self._finish(f"No up-to-date design to export: {c.design_problem or 'design the network first'}.")
         elif any(FORMATS[k].needs_sharing for k in self.paths) and c.sharing_runner.sharing is None:
@@ -123,8 +123,8 @@ class _Export(QObject):
         else:
             self._write_files()
 
-    def _on_design_busy(self, busy: bool) -> None:
-        if not busy:
+    def _on_design_news(self) -> None:
+        if not (self.c.design_runner.busy or self.c.design_runner.due):
             self._step()
 
     def _on_sharing_changed(self) -> None:
@@ -137,7 +137,7 @@ class _Export(QObject):
 
     def _write_files(self) -> None:
         sharing = self.c.sharing_runner.sharing
-        design = self.design = self.c.sharing_runner.design
+        design = self.c.sharing_runner.design
         project, paths = snapshot(self.c.document.project), dict(self.paths)
 
         def work(control) -> list[Path]:
@@ -310,7 +310,8 @@ class ExportController(QObject):
 
     def _design_ready(self) -> bool:
         """True when a design for the project as it is now is on show or being made; else offer to design."""
-        if self.design_runner.busy or self.sharing_runner.design is not None:
+        runner = self.design_runner
+        if runner.busy or runner.due or self.sharing_runner.design is not None:
             return True
         if not self.document.project.sites:
             QMessageBox.information(self.window, "Export", "There is nothing to export: the project has no sites.")

@@ -198,6 +198,18 @@ def test_a_writer_failing_on_disk_is_one_line_in_a_message(qtbot, opened, tmp_pa
     ]
 
 
+def test_an_export_right_after_an_edit_waits_for_its_design(qtbot, opened, tmp_path, save_as, messages):
+    doc = opened.document
+    site = doc.project.sites[4]
+    doc.move_site(site.id, site.lon - 0.15, site.lat)
+    assert opened.runner.due and not doc.design_current
+    save_as.append((str(tmp_path / "circuits.csv"), ""))
+    opened.exporter.actions_["csv"].trigger()  # no question: the design for the move is on its way
+    _wait_export(qtbot, opened)
+    assert messages[0] == [] and doc.design_current
+    check_csv(tmp_path / "circuits.csv", doc.design)
+
+
 def test_a_stale_design_is_designed_first_or_not_exported(qtbot, opened, tmp_path, save_as, messages):
     shown, answers = messages
     doc = opened.document

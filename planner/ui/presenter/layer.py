@@ -9,6 +9,7 @@ the scene's, drawn larger.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
@@ -20,11 +21,13 @@ from PySide6.QtWidgets import (
     QGraphicsView,
 )
 
-from planner.analysis.resilience import Outage
 from planner.core.design_result import Design
 from planner.ui import style
 from planner.ui.map import items
 from planner.ui.map.scene import MapScene
+
+if TYPE_CHECKING:
+    from planner.analysis.resilience import Outage  # imports networkx: kept out of start-up
 
 __all__ = ["PresenterLayer", "CONNECTED", "CUT", "MARKER_SCALE"]
 

@@ -19,11 +19,10 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QPoint, QPointF, QRect, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QPoint, QPointF, QRect, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QTransform
 from PySide6.QtWidgets import QApplication, QToolBar, QWidget
 
-from planner.analysis.resilience import Outage, link_failures, outage
 from planner.core.design_result import Design
 from planner.core.model import REDUNDANCY_LEVELS
 from planner.core.money import format_gbp_short
@@ -32,6 +31,7 @@ from planner.ui.presenter.overlay import INK, MUTED, NAVY, Panel, PresenterOverl
 from planner.ui.presenter.story import Story
 
 if TYPE_CHECKING:
+    from planner.analysis.resilience import Outage
     from planner.ui.main_window import MainWindow
 
 __all__ = ["Presenter"]
@@ -60,11 +60,6 @@ class _Saved:
 
 class Presenter(QObject):
     """Presenter mode of one main window."""
-
-    #: The step, the spotlight, the cuts or the figures changed (the panel and map were redrawn).
-    changed = Signal()
-    #: Entered (``True``) or left (``False``).
-    active_changed = Signal(bool)
 
     def __init__(self, window: MainWindow):
         super().__init__(window)
@@ -154,7 +149,6 @@ class Presenter(QObject):
         self.action.setChecked(True)
         self._refresh()
         self._fit_timer.start()
-        self.active_changed.emit(True)
 
     def leave(self) -> None:
         """Put the window back exactly as it was."""
@@ -193,7 +187,6 @@ class Presenter(QObject):
         if saved.focus is not None:
             saved.focus.setFocus()
         self.action.setChecked(False)
-        self.active_changed.emit(False)
 
     def toggle_full_screen(self) -> None:
         if self.window.isFullScreen():
@@ -286,6 +279,8 @@ class Presenter(QObject):
         """Redraw the map and the panel for the story as it is now."""
         if self.overlay is None:
             return
+        from planner.analysis.resilience import outage  # networkx: loaded when presenting, not at start-up
+
         design, key = self.design, self.story.key
         self._outage = outage(design, self.story.cuts) if design is not None and self.story.cuts else None
         if key == "partners":
@@ -300,7 +295,6 @@ class Presenter(QObject):
         else:
             self.layer.show_design(design, faded=key == "saving")
         self.overlay.update()
-        self.changed.emit()
 
     # -- the panel ----------------------------------------------------------------------------------
     def panel(self) -> Panel:
@@ -449,6 +443,8 @@ class Presenter(QObject):
     def _cuts_survived(self, design: Design) -> str:
         """``53 of 53``: the single circuit cuts after which every site still reaches every other."""
         if self._survived is None or self._survived[0] is not design:
+            from planner.analysis.resilience import link_failures
+
             failures = link_failures(design)
             self._survived = (design, f"{sum(f.connected for f in failures)} of {len(failures)}")
         return self._survived[1]
