@@ -73,6 +73,7 @@ class Presenter(QObject):
         self._saved: _Saved | None = None
         self._outage: Outage | None = None
         self._survived: tuple[Design, str] | None = None
+        self._problems: dict[str, str] = {}  # why the networks or the sharing could not be worked out
         self._progress = 0.0
         self.action = QAction("&Presenter Mode", window)
         self.action.setShortcut(QKeySequence("Ctrl+Shift+P"))
@@ -139,8 +140,10 @@ class Presenter(QObject):
         self.overlay.raise_()
         self.overlay.setFocus()
         view.installEventFilter(self)
+        self._problems.clear()
         self.runner.changed.connect(self._refresh)
         self.runner.progress.connect(self._on_progress)
+        self.runner.failed.connect(self._on_failed)
         self.document.design_changed.connect(self._on_design_change)
         for kind in ("networks", "sharing"):
             self.runner.request(kind)
@@ -161,6 +164,7 @@ class Presenter(QObject):
         view.removeEventFilter(self)
         self.runner.changed.disconnect(self._refresh)
         self.runner.progress.disconnect(self._on_progress)
+        self.runner.failed.disconnect(self._on_failed)
         self.document.design_changed.disconnect(self._on_design_change)
         self.layer.end()
         if self.overlay is not None:
@@ -307,6 +311,19 @@ class Presenter(QObject):
             "cut": self._cut_panel,
         }[self.story.key]()
 
+    def _waiting(self, what: str, preparing: str) -> str:
+        """``preparing`` while ``what`` (design, networks, sharing) is on its way, else why it is missing."""
+        if what == "design":
+            runner = self.window.runner
+            coming = runner.busy or runner.due
+            return preparing if coming else "No up-to-date design: press Esc, then Design (F5)."
+        problem = self._problems.get(what)
+        return f"Cannot work this out: {problem}" if problem else preparing
+
+    def _on_failed(self, kind: str, problem: str) -> None:
+        self._problems[kind] = problem
+        self._refresh()
+
     def _counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for site in self.document.project.sites:
@@ -340,7 +357,8 @@ class Presenter(QObject):
         lead = f"What each would pay for its own network, built to the same standard ({self._level()})."
         if networks is None:
             rows = tuple(Row(p.colour, p.name, "…", MUTED, key=p.id) for p in project.partners)
-            return Panel("Each partner alone", lead, waiting="Preparing each partner's own network…", rows=rows)
+            waiting = self._waiting("networks", "Preparing each partner's own network…")
+            return Panel("Each partner alone", lead, waiting=waiting, rows=rows)
         spot = self.story.spotlight
         rows = tuple(
             Row(p.colour, p.name, format_gbp_short(networks[p.id].cost), key=p.id, strong=p.id == spot)
@@ -366,7 +384,7 @@ class Presenter(QObject):
         design = self.design
         lead = f"One backbone joining all {len(self.document.project.sites)} sites, {self._level()}."
         if design is None:
-            return Panel("One shared network", lead, waiting="Preparing the design…")
+            return Panel("One shared network", lead, waiting=self._waiting("design", "Preparing the design…"))
         return Panel(
             "One shared network",
             lead,
@@ -385,7 +403,8 @@ class Presenter(QObject):
         design, networks, sharing = self.design, self.runner.networks, self.runner.sharing
         title = "The saving"
         if design is None or networks is None:
-            return Panel(title, "Sharing one network instead of each partner building its own.", waiting="Preparing…")
+            lead = "Sharing one network instead of each partner building its own."
+            return Panel(title, lead, waiting=self._waiting("design" if design is None else "networks", "Preparing…"))
         alone = sum(n.cost for n in networks.values())
         saving = alone - design.total_cost
         share = saving / alone if alone else 0.0
@@ -398,7 +417,7 @@ class Presenter(QObject):
         bars = (("Each partner alone", alone, _ALONE), ("Shared", design.total_cost, NAVY))
         lead = f"Sharing one network instead of {len(networks)} separate ones."
         if sharing is None:
-            waiting = f"Working out each partner's fair share… {self._progress:.0%}"
+            waiting = self._waiting("sharing", f"Working out each partner's fair share… {self._progress:.0%}")
             return Panel(title, lead, figure, colour, caption, bars=bars, waiting=waiting)
         method = self.window.settings.sharing_method
         rows = []
@@ -422,9 +441,9 @@ class Presenter(QObject):
         lead = "Click a circuit to cut it, and again to restore it. Press R to cut one at random, C to restore all."
         title = "Cut any circuit"
         if design is None:
-            return Panel(title, lead, waiting="Preparing the design…")
+            return Panel(title, lead, waiting=self._waiting("design", "Preparing the design…"))
         sites = len(design.sites)
-        facts = (("Single cuts that leave everyone connected", self._cuts_survived(design)),)
+        facts = (("Single cuts survived", self._cuts_survived(design)),)
         if found is None:
             caption = f"{sites} sites, {len(design.links)} circuits"
             return Panel(title, lead, "All connected", INK, caption, facts=facts)

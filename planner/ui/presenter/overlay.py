@@ -207,7 +207,7 @@ class PresenterOverlay(QWidget):
             y = self._text(painter, x, y + 26 * u, width, panel.figure, big, panel.figure_colour)
             y = self._text(painter, x, y, width, panel.caption, _font(21 * u), MUTED)
         for label, value in panel.facts:
-            y = self._fact(painter, x, y + 10 * u, width, label, value)
+            y = self._fact(painter, x, y + 12 * u, width, label, value)
         if panel.bars:
             y = self._bars(painter, x, y + 26 * u, width, panel.bars)
         footer_top = self.height() - pad - 62 * u
