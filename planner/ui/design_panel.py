@@ -93,8 +93,6 @@ class DesignPanel(QWidget):
         self.hubs.setObjectName("hubsNote")
         self.candidates = QLabel(wordWrap=True)
         self.candidates.setObjectName("candidatesNote")
-        self.settings_problem = QLabel(wordWrap=True, visible=False)
-        self.settings_problem.setStyleSheet("color: #B00020")
 
         self.money: dict[str, QDoubleSpinBox] = {}
         tariff_form = QFormLayout()
@@ -141,7 +139,6 @@ class DesignPanel(QWidget):
         structure = QVBoxLayout(structure_box)
         structure.addWidget(self.hubs)
         structure.addLayout(limits_form)
-        structure.addWidget(self.settings_problem)
         links_box = QGroupBox("Candidate links")
         QVBoxLayout(links_box).addWidget(self.candidates)
         tariff_box = QGroupBox("Tariff")
@@ -203,7 +200,6 @@ class DesignPanel(QWidget):
         for widget in widgets:
             widget.blockSignals(False)
         self.tariff_problem.hide()
-        self.settings_problem.hide()
         self._refresh_notes()
 
     def _on_site_change(self, site_id: str) -> None:
@@ -243,25 +239,16 @@ class DesignPanel(QWidget):
     def _on_redundancy_edit(self) -> None:
         self.document.change_settings(redundancy=self.redundancy.currentData())
 
-    def _change_settings(self, **changes) -> None:
-        try:
-            self.document.change_settings(**changes)
-        except ValueError as err:
-            self.settings_problem.setText(str(err))
-            self.settings_problem.show()
-            return
-        self.settings_problem.hide()
-
     def _on_method_edit(self) -> None:
-        self._change_settings(method=self.method.currentData())
+        self.document.change_settings(method=self.method.currentData())
 
     def _on_time_limit_edit(self) -> None:
-        self._change_settings(time_limit=float(self.time_limit.value()))
+        self.document.change_settings(time_limit=float(self.time_limit.value()))
 
     def _on_limit_edit(self, name: str) -> None:
         on = self.limit_checks[name].isChecked()
         self.limit_boxes[name].setEnabled(on)
-        self._change_settings(**{name: self.limit_boxes[name].value() if on else None})
+        self.document.change_settings(**{name: self.limit_boxes[name].value() if on else None})
 
     # -- runs --------------------------------------------------------------------------------------
     def _on_busy_change(self, busy: bool) -> None:

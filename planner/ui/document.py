@@ -356,8 +356,8 @@ class ProjectDocument(QObject):
         """
         from shapely.geometry import Polygon
 
-        polygon = Polygon(ring)
-        if len(ring) < 3 or polygon.area == 0:
+        polygon = Polygon(ring) if len(ring) >= 3 else Polygon()
+        if polygon.convex_hull.area == 0:
             raise ValueError("a no-go area needs at least three corners that are not in a line")
         if not polygon.is_valid:
             raise ValueError("a no-go area's edges must not cross each other")

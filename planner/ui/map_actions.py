@@ -17,10 +17,14 @@ from planner.ui.dialogs import ExistingLinkDialog
 from planner.ui.document import ProjectDocument
 from planner.ui.map.view import MapView
 
-__all__ = ["MapActions", "ROLE_ACTIONS"]
+__all__ = ["MapActions", "ContextMenu", "ROLE_ACTIONS"]
 
 #: Site roles as the menus offer them.
 ROLE_ACTIONS = {"hub": "Make Hub", "site": "Make Ordinary Site", "optional": "Make Optional Relay"}
+
+
+class ContextMenu(QMenu):
+    """The map's right-click menu (its own class, so tests can stand in for ``exec``)."""
 
 
 class MapActions(QObject):
@@ -66,7 +70,7 @@ class MapActions(QObject):
 
     # -- context menus -----------------------------------------------------------------------------
     def _on_context_menu(self, kind: str, key, where: QPoint) -> None:
-        menu = QMenu(self.view)
+        menu = ContextMenu(self.view)
         builders = {
             "site": self._site_menu,
             "link": self._circuit_menu,
