@@ -127,7 +127,7 @@ class DesignPanel(QWidget):
         self.progress.setRange(0, 1000)
         self.status = QLabel(wordWrap=True)
         self.status.setObjectName("designStatus")
-        self.figures = FiguresPanel(document)
+        self.figures = FiguresPanel(document, runner)
 
         level_box = QGroupBox("Redundancy")
         QVBoxLayout(level_box).addWidget(self.redundancy)

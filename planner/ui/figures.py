@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 from planner.core.design_result import Design
 from planner.core.model import REDUNDANCY_LEVELS
 from planner.core.money import format_gbp
+from planner.ui.design_runner import DesignRunner
 from planner.ui.document import ProjectDocument
 
 __all__ = ["FiguresPanel"]
@@ -30,9 +31,9 @@ _PROVEN, _OPEN = "#1B7F3B", "#9A6200"  # badge colours: proven optimal, a gap re
 class FiguresPanel(QFrame):
     """The headline total and the supporting figures; greyed while a new design is made."""
 
-    def __init__(self, document: ProjectDocument, parent: QWidget | None = None):
+    def __init__(self, document: ProjectDocument, runner: DesignRunner | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.document = document
+        self.document, self.runner = document, runner
         self.setObjectName("figures")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.caption = QLabel()
@@ -125,7 +126,7 @@ class FiguresPanel(QFrame):
     def _state(self, design: Design) -> str:
         if not self.document.design_current:
             return "Updating for your latest change…"
-        heuristic = design.method == "heuristic" and self.document.project.settings.method != "heuristic"
-        if heuristic and not design.proven_optimal:
+        live = self.runner is not None and self.runner.kind_of(design) == "live"
+        if live and not design.proven_optimal and self.document.project.settings.method != "heuristic":
             return "A fast design while you edit: press Design (F5) to prove how close to optimal it is."
         return "Up to date"

@@ -65,8 +65,17 @@ def test_method_hops_and_ring_from_the_panel_follow_and_undo(qtbot, opened):
     wait_design(qtbot, opened)
     design = doc.design
     assert design.method == "heuristic"  # while editing; the Design button runs the exact method
+    figures = panel.figures
+    assert design.proven_optimal or "press Design (F5)" in figures.state.text()
+    assert figures.quality.text() in ("✓ Proven optimal", f"Within {design.gap:.1%} of optimal")
     if CONSTRAINED_ENGINE:
         assert hops_to_hubs(design, [s.id for s in doc.project.sites if s.role == "hub"]) <= 3
+    qtbot.keyClick(opened, Qt.Key.Key_F5)
+    wait_design(qtbot, opened)
+    assert figures.state.text() == "Up to date"
+    if CONSTRAINED_ENGINE:
+        assert doc.design.method == "exact" and doc.design.proven_optimal
+        assert figures.quality.text() == "✓ Proven optimal" and figures.text("gap") == "0 · proven optimal"
 
     undo(qtbot, opened, 4)
     assert doc.project.settings.max_hops is None and doc.project.settings.max_ring is None
