@@ -31,7 +31,7 @@ from planner.ui import style
 from planner.ui.design_runner import DesignRunner
 from planner.ui.document import ProjectDocument
 from planner.ui.figures import FiguresPanel
-from planner.ui.widgets import money_box
+from planner.ui.widgets import money_box, plural
 
 __all__ = ["DesignPanel", "METHOD_WORDS", "hubs_note", "candidates_note", "sites_in_zones"]
 
@@ -274,11 +274,6 @@ class DesignPanel(QWidget):
         self.status.setText("Cancelled: the last design is still shown.")
 
 
-def _count(n: int, one: str, many: str = "") -> str:
-    """``1 hub``, ``3 hubs``: a number and its noun."""
-    return f"{n:,} {one if n == 1 else many or one + 's'}"
-
-
 def hubs_note(project: Project) -> str:
     """What the sites' roles mean for the design, in a sentence or two."""
     roles = [s.role for s in project.sites]
@@ -286,13 +281,13 @@ def hubs_note(project: Project) -> str:
     if hubs == 0:
         text = "No hubs: every site is alike. Right-click a site to make it a hub for a hub-and-spoke design."
     elif project.settings.redundancy == "tree":
-        text = f"{_count(hubs, 'hub')}. A tree does not dual-home: choose a survivable redundancy for that."
+        text = f"{plural(hubs, 'hub')}. A tree does not dual-home: choose a survivable redundancy for that."
     elif hubs == 1:
         text = "1 hub. Make a second site a hub to dual-home the others to two hubs."
     else:
         text = f"{hubs} hubs: every other site is dual-homed, so losing one hub or one link never cuts it off."
     if optional:
-        text += f" {_count(optional, 'optional relay')} may carry links but need not be connected."
+        text += f" {plural(optional, 'optional relay')} may carry links but need not be connected."
     return text
 
 
@@ -300,17 +295,17 @@ def candidates_note(project: Project) -> str:
     """Which links a design may use: quotes, existing and forbidden links, no-go areas."""
     quotes, existing = len(project.quotes), len(project.existing_links)
     if quotes:
-        text = f"Carrier quotes limit the candidates to {_count(quotes, 'quoted pair')}"
-        text += f" and {_count(existing, 'existing link')}." if existing else "."
+        text = f"Carrier quotes limit the candidates to {plural(quotes, 'quoted pair')}"
+        text += f" and {plural(existing, 'existing link')}." if existing else "."
     else:
         text = "Any pair of sites may be linked at the tariff's price."
         if existing:
-            text += f" {_count(existing, 'existing link')} can be reused with no connection charge."
+            text += f" {plural(existing, 'existing link')} can be reused with no connection charge."
     limits = []
     if project.forbidden_links:
-        limits.append(_count(len(project.forbidden_links), "forbidden link"))
+        limits.append(plural(len(project.forbidden_links), "forbidden link"))
     if project.exclusion_zones:
-        limits.append(_count(len(project.exclusion_zones), "no-go area"))
+        limits.append(plural(len(project.exclusion_zones), "no-go area"))
     if limits:
         text += f" Excluded: {' and '.join(limits)}."
     for zone, site in sites_in_zones(project):

@@ -25,20 +25,17 @@ from PySide6.QtWidgets import (
 
 from planner.core.errors import InputError
 from planner.core.model import Partner, Site
-from planner.io.site_import import FILE_FILTER, plan_import, read_sites
+from planner.io.site_import import FILE_FILTER, SiteImport, plan_import, read_sites
 from planner.io.site_tables import read_quotes_csv
 from planner.ui.document import ProjectDocument
 from planner.ui.settings import AppSettings
+from planner.ui.widgets import plural
 
-__all__ = ["SiteImportDialog", "import_sites", "import_quotes", "PREVIEW_ROWS"]
+__all__ = ["SiteImportDialog", "import_sites", "describe_import", "import_quotes", "PREVIEW_ROWS"]
 
 #: At most this many sites are listed in the preview.
 PREVIEW_ROWS = 200
 _QUOTES_FILTER = "Carrier quotes (*.csv);;All files (*)"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 class SiteImportDialog(QDialog):
@@ -77,7 +74,7 @@ class SiteImportDialog(QDialog):
             if current:
                 buttons.addButton(self.replace_button, QDialogButtonBox.ButtonRole.DestructiveRole)
                 self.replace_button.setToolTip(
-                    f"Remove the {_plural(current, 'current site')} (and the quotes, existing and forbidden links "
+                    f"Remove the {plural(current, 'current site')} (and the quotes, existing and forbidden links "
                     "between them) and use these instead"
                 )
                 self.replace_button.clicked.connect(lambda: self._finish("replace"))
@@ -85,10 +82,10 @@ class SiteImportDialog(QDialog):
         self.resize(720, 460 if read else 160)
 
     @staticmethod
-    def _describe(document: ProjectDocument, plan, sites: list[Site]) -> str:
+    def _describe(document: ProjectDocument, plan: SiteImport, sites: list[Site]) -> str:
         roles = Counter(s.role for s in sites)
-        lines = [f"<b>{_plural(len(sites), 'site')}</b>"]
-        extra = [_plural(roles[r], w) for r, w in (("hub", "hub"), ("optional", "optional relay")) if roles[r]]
+        lines = [f"<b>{plural(len(sites), 'site')}</b>"]
+        extra = [plural(roles[r], w) for r, w in (("hub", "hub"), ("optional", "optional relay")) if roles[r]]
         if extra:
             lines[0] += f" ({', '.join(extra)})"
         found = ", ".join(f"{name} ({n})" for name, n in plan.partners_found)
@@ -99,7 +96,7 @@ class SiteImportDialog(QDialog):
             shown = ", ".join(f"{old} → {new}" for old, new in plan.renamed[:5])
             more = f" and {len(plan.renamed) - 5} more" if len(plan.renamed) > 5 else ""
             lines.append(
-                f"<span style='color:#9A6200'>{_plural(len(plan.renamed), 'id')} already used in the project "
+                f"<span style='color:#9A6200'>{plural(len(plan.renamed), 'id')} already used in the project "
                 f"would be renamed if added: {shown}{more}</span>"
             )
         return "<br>".join(lines)
@@ -123,11 +120,14 @@ class SiteImportDialog(QDialog):
         self.accept()
 
 
-def import_sites(document: ProjectDocument, settings: AppSettings, parent: QWidget) -> bool:
-    """Ask for a site list, preview it, and add it to (or put it in place of) the project's sites."""
+def import_sites(document: ProjectDocument, settings: AppSettings, parent: QWidget) -> SiteImport | None:
+    """Ask for a site list, preview it, and add it to (or put it in place of) the project's sites.
+
+    Returns what was imported (``None`` if nothing was).
+    """
     name, _ = QFileDialog.getOpenFileName(parent, "Import sites", settings.last_directory, FILE_FILTER)
     if not name:
-        return False
+        return None
     path = Path(name)
     try:
         read, problem = read_sites(path), ""
@@ -135,12 +135,20 @@ def import_sites(document: ProjectDocument, settings: AppSettings, parent: QWidg
         read, problem = None, str(err)
     dialog = SiteImportDialog(document, path, read, problem, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None or read is None:
-        return False
+        return None
     plan = plan_import(document.project, *read, replace=dialog.choice == "replace", source=path.name)
     document.import_sites(plan)
     document.selection.set([s.id for s in plan.sites])
     settings.last_directory = str(path.parent)
-    return True
+    return plan
+
+
+def describe_import(plan: SiteImport) -> str:
+    """A status-bar line: how many sites came in, and any ids renamed on the way."""
+    text = f"Imported {plural(len(plan.sites), 'site')} from {plan.source}"
+    if plan.renamed:
+        text += "; ids already in use were renamed: " + ", ".join(f"{old} → {new}" for old, new in plan.renamed)
+    return text
 
 
 def import_quotes(document: ProjectDocument, settings: AppSettings, parent: QWidget) -> bool:

@@ -29,7 +29,7 @@ from planner.ui.design_panel import DesignPanel
 from planner.ui.design_runner import DesignRunner
 from planner.ui.dialogs import AddSiteDialog, WelcomeDialog
 from planner.ui.document import ProjectDocument
-from planner.ui.importing import import_quotes, import_sites
+from planner.ui.importing import describe_import, import_quotes, import_sites
 from planner.ui.links_panel import LinksPanel
 from planner.ui.map import MapScene, MapView
 from planner.ui.map.scene import describe_place, to_scene
@@ -175,9 +175,7 @@ class MainWindow(QMainWindow):
                 "Click the corners of an area no new circuit may cross",
                 True,
             ),
-            "import_sites": self._action(
-                "Import &Sites…", lambda: import_sites(self.document, self.settings, self), icon="import"
-            ),
+            "import_sites": self._action("Import &Sites…", self._import_sites, icon="import"),
             "import_quotes": self._action(
                 "Import Carrier &Quotes…",
                 lambda: import_quotes(self.document, self.settings, self),
@@ -468,6 +466,12 @@ class MainWindow(QMainWindow):
         selection = self.document.selection
         self.document.delete_sites(selection.sites)
         self.document.remove_zones(selection.zones)
+
+    def _import_sites(self) -> None:
+        plan = import_sites(self.document, self.settings, self)
+        if plan is not None:
+            self.map_view.fit_region()
+            self.statusBar().showMessage(describe_import(plan), 10_000)
 
     def _on_tool_change(self, tool: str) -> None:
         self.actions_[f"{tool}_tool"].setChecked(True)

@@ -14,6 +14,7 @@ from shapely.geometry import LineString, Point, Polygon
 from planner.core.model import Quote
 from planner.core.project_file import load_project, project_to_dict
 from planner.design.engine import ALGORITHMS
+from planner.ui import style
 from planner.ui.dialogs import ExistingLinkDialog
 from planner.ui.importing import SiteImportDialog
 from planner.ui.map_actions import ContextMenu
@@ -247,6 +248,7 @@ def test_import_sites_through_the_menu_and_undo(qtbot, opened, tmp_path, monkeyp
     assert doc.project.site("NEW1").partner == "WYP"
     assert doc.undo_stack.undoText() == "Import 3 sites from more sites.gpkg"
     assert doc.selection.sites == {f"{first.id}-2", "NEW1", "NEW2"}
+    assert opened.statusBar().currentMessage().endswith(f"renamed: {first.id} → {first.id}-2")
     wait_design(qtbot, opened)
     assert {"NEW1", "NEW2"} <= set(doc.design.sites)
     undo(qtbot, opened)
@@ -342,3 +344,21 @@ def test_link_marks_follow_a_dragged_site(qtbot, opened, kind):
     ends = {(round(p.x()), round(p.y())) for p in (line.line().p1(), line.line().p2())}
     position = opened.map_scene.position(a)
     assert (round(position.x()), round(position.y())) in ends
+
+
+def test_rename_and_delete_a_no_go_area_from_the_links_panel(qtbot, opened, monkeypatch):
+    doc, links = opened.document, opened.links
+    site = doc.project.sites[8]
+    doc.add_zone([(site.lon + 0.01, site.lat), (site.lon + 0.05, site.lat), (site.lon + 0.03, site.lat + 0.03)])
+    doc.selection.clear()
+    links.zones.item(0).setSelected(True)
+    assert doc.selection.zones == {0}
+    assert opened.map_scene.constraints.zones[0].pen().color() == style.SELECTION
+    monkeypatch.setattr("planner.ui.map_actions.QInputDialog.getText", lambda *a, **k: ("Reservoir", True))
+    qtbot.mouseClick(links.rename_zone, Qt.MouseButton.LeftButton)
+    assert doc.project.exclusion_zones[0].name == "Reservoir"
+    assert doc.undo_stack.undoText() == "Rename no-go area ‘No-go area 1’ to ‘Reservoir’"
+    links.zones.item(0).setSelected(True)
+    qtbot.mouseClick(links.delete_zones, Qt.MouseButton.LeftButton)
+    assert doc.project.exclusion_zones == [] and links.zones.count() == 0
+    assert opened.map_scene.constraints.zones == []
