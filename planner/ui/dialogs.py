@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from planner.core.model import SITE_ROLES, ExistingLink
 from planner.core.money import parse_pounds, pounds
 from planner.ui.document import ProjectDocument
-from planner.ui.map.scene import describe_place
+from planner.ui.map.scene import describe_place, short_name
 from planner.ui.properties import partner_combo
 from planner.ui.widgets import money_box
 
@@ -92,7 +92,9 @@ class ExistingLinkDialog(QDialog):
         note.setWordWrap(True)
         note.setStyleSheet("color: #5B6B7B")
         form = QFormLayout(self)
-        form.addRow(QLabel(f"<b>{escape(sites[a].name)}</b> – <b>{escape(sites[b].name)}</b>"))
+        ends = QLabel(" – ".join(f"<b>{escape(short_name(sites[i].name))}</b>" for i in (a, b)))
+        ends.setToolTip(f"{sites[a].name} – {sites[b].name}")
+        form.addRow(ends)
         form.addRow("Owned by", self.owner)
         form.addRow(self.known_rental, self.rental)
         form.addRow(note)

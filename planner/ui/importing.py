@@ -55,7 +55,9 @@ class SiteImportDialog(QDialog):
         layout = QVBoxLayout(self)
         self.summary = QLabel(wordWrap=True)
         layout.addWidget(self.summary)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Close if read is None else QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.rejected.connect(self.reject)
         self.add_button = QPushButton("Add to Project")
         self.replace_button = QPushButton("Replace Sites")

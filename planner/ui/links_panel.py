@@ -142,6 +142,7 @@ class LinksPanel(QWidget):
             rental = "tariff" if link.annual is None else format_gbp(link.annual)
             item = QTreeWidgetItem([ends(link.a, link.b), owner.name if owner else link.owner, rental])
             item.setData(0, _KEY, pair_key(link.a, link.b))
+            item.setToolTip(0, item.text(0))
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.existing.addTopLevelItem(item)
         self.forbidden.clear()

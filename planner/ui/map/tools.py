@@ -59,7 +59,7 @@ class SketchTool:
 class LinkTool(SketchTool):
     """Click a site, then another: ``view.link_drawn(a, b)``."""
 
-    hint = "Click a site, then the site at the other end of the existing link (Esc to stop)"
+    hint = "Click a site, then the site at the other end of the existing link; Esc cancels"
 
     def __init__(self, view: MapView):
         super().__init__(view)
@@ -107,7 +107,7 @@ class LinkTool(SketchTool):
 class ZoneTool(SketchTool):
     """Click the corners; double-click or Enter closes the area: ``view.zone_drawn([(lon, lat), …])``."""
 
-    hint = "Click the corners of the no-go area; double-click or Enter to close it, Backspace to undo a corner, Esc"
+    hint = "Click the corners of the no-go area; double-click or Enter closes it, Backspace drops a corner, Esc cancels"
 
     def __init__(self, view: MapView):
         super().__init__(view)
