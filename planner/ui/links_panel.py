@@ -64,6 +64,7 @@ class LinksPanel(QWidget):
     def __init__(self, document: ProjectDocument, actions: dict[str, QAction], parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
+        self._names: dict[str, str] = {}  # site names as listed, to notice a rename
 
         self.existing = QTreeWidget()
         self.existing.setHeaderLabels(["Link", "Owner", "Annual rental"])
@@ -125,6 +126,7 @@ class LinksPanel(QWidget):
         document.constraints_changed.connect(self.refresh)
         document.partners_changed.connect(self.refresh)
         document.sites_changed.connect(self.refresh)
+        document.site_changed.connect(self._on_site_change)
         document.selection.changed.connect(self._on_selection_change)
         self.refresh()
 
@@ -132,6 +134,7 @@ class LinksPanel(QWidget):
     def refresh(self) -> None:
         project = self.document.project
         sites, partners = self.document.sites_by_id, project.partners_by_id
+        self._names = {site_id: site.name for site_id, site in sites.items()}
 
         def ends(a: str, b: str) -> str:
             return " – ".join(short_name(sites[i].name) if i in sites else i for i in (a, b))
@@ -165,6 +168,12 @@ class LinksPanel(QWidget):
         )
         self._on_selection_change()
         self._update_buttons()
+
+    def _on_site_change(self, site_id: str) -> None:
+        """Only a new name shows here (a drag moves a site many times a second)."""
+        site = self.document.sites_by_id.get(site_id)
+        if site is not None and self._names.get(site_id, site.name) != site.name:
+            self.refresh()
 
     def _on_selection_change(self) -> None:
         selected = self.document.selection.zones

@@ -88,6 +88,8 @@ class MapView(QGraphicsView):
         self._settle = QTimer(self, singleShot=True, interval=120)
         self._settle.timeout.connect(self.settle)
         scene.contents_changed.connect(self._view_changed)
+        for signal in (self.document.project_replaced, self.document.sites_changed):
+            signal.connect(self._drop_sketch)  # a sketch may name a site that is gone
         self.document.selection.changed.connect(self.relayout_labels)
 
     # -- zoom and pan ------------------------------------------------------------------------
@@ -210,6 +212,10 @@ class MapView(QGraphicsView):
     def _set_cursor(self) -> None:
         cross = self.tool in _CROSS_TOOLS
         self.viewport().setCursor(Qt.CursorShape.CrossCursor if cross else Qt.CursorShape.ArrowCursor)
+
+    def _drop_sketch(self) -> None:
+        if self.sketch is not None:
+            self.sketch.cancel()
 
     @property
     def sketch(self) -> SketchTool | None:
