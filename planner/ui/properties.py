@@ -140,6 +140,7 @@ class PropertiesPanel(QWidget):
         self.delete_sites = QPushButton("Delete selected sites")
         self.delete_sites.clicked.connect(lambda: document.delete_sites(document.selection.sites))
         self.sites_role = role_combo()
+        self.sites_role.setPlaceholderText("(mixed)")
         self.sites_role.activated.connect(
             lambda: document.set_roles(document.selection.sites, self.sites_role.currentData())
         )
