@@ -93,7 +93,7 @@ class DesignRunner(QObject):
         self._job: _Run | None = None
         self._started: list[BackgroundJob] = []  # for wait(): finished jobs' threads may still be ending
         self._pending: RunKind | None = None
-        self._cache: OrderedDict[tuple, Design] = OrderedDict()
+        self._cache: OrderedDict[tuple, tuple[Design, RunKind]] = OrderedDict()
         self._was_busy = False
         self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
         self._timer.timeout.connect(lambda: self._request("live"))
@@ -137,6 +137,10 @@ class DesignRunner(QObject):
         if self._job is not None:
             self._job.job.cancel()
 
+    def kind_of(self, design: Design | None) -> RunKind | None:
+        """Whether ``design`` came from a ``live`` or a ``full`` run (``None``: not from this runner)."""
+        return next((kind for shown, kind in self._cache.values() if shown is design), None)
+
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until the worker is idle (for shutdown and tests)."""
         return all([job.wait(msecs / 1000) for job in self._started])
@@ -150,7 +154,7 @@ class DesignRunner(QObject):
             return
         project = self.document.project
         key = _inputs_key(project)
-        cached = self._cache.get(key)
+        cached, _ = self._cache.get(key, (None, None))
         if cached is not None and (kind == "live" or cached.proven_optimal):
             self._cache.move_to_end(key)
             self.document.accept_design(cached, self.document.revision)
@@ -171,8 +175,9 @@ class DesignRunner(QObject):
 
     def _on_done(self, job: _Run, design: Design | None, problem: str) -> None:
         self._job = None
+        if design is not None:
+            self._remember(job.key, design, job.kind)  # first: the figures ask ``kind_of`` when it is shown
         if design is not None and self.document.accept_design(design, job.revision):
-            self._remember(job.key, design)
             self.finished.emit("")
         elif problem and job.revision == self.document.revision:
             self.finished.emit(problem)
@@ -183,10 +188,10 @@ class DesignRunner(QObject):
             self._request(pending)
         self._report_busy()
 
-    def _remember(self, key: tuple, design: Design) -> None:
-        best = self._cache.get(key)
+    def _remember(self, key: tuple, design: Design, kind: RunKind) -> None:
+        best, _ = self._cache.get(key, (None, None))
         if best is None or design.total_cost <= best.total_cost:
-            self._cache[key] = design
+            self._cache[key] = (design, kind)
         self._cache.move_to_end(key)
         while len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)

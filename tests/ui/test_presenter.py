@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QContextMenuEvent
+from PySide6.QtWidgets import QApplication, QToolBar
 
 from planner.core.money import format_gbp_short
 from planner.core.project_file import project_to_dict
+from planner.ui.map_actions import ContextMenu
 from planner.ui.presenter.layer import CUT
 from tests.ui.conftest import wait_design
 
@@ -24,16 +25,14 @@ def _chrome(win) -> dict:
         "full_screen": win.isFullScreen(),
         "size": win.size(),
         "scale": round(win.map_view.scale_factor, 9),
-        "centre": _centre(win),
         "selection": (win.document.selection.sites, win.document.selection.circuits),
     }
 
 
-def _centre(win) -> tuple[int, int]:
-    """The map's centre, to the nearest two screen pixels."""
+def _centre(win) -> QPointF:
+    """The map's centre, in screen pixels."""
     view = win.map_view
-    centre = view.mapToScene(view.viewport().rect().center()) * view.scale_factor / 2
-    return round(centre.x()), round(centre.y())
+    return view.mapToScene(view.viewport().rect().center()) * view.scale_factor
 
 
 def _untouched(win):
@@ -59,7 +58,7 @@ def _clear_circuit(win) -> str:
 def test_enter_step_through_with_keys_and_leave_with_esc(qtbot, opened):
     win, presenter = opened, opened.presenter
     win.document.selection.set((), [win.document.design.links[0].circuit_id])
-    before, project = _chrome(win), _untouched(win)
+    before, centre, project = _chrome(win), _centre(win), _untouched(win)
     win.presenter.action.trigger()  # View → Presenter Mode
     assert presenter.active and win.isFullScreen()
     assert not win.menuBar().isVisible() and not any(dock.isVisible() for dock in win.docks.values())
@@ -99,15 +98,22 @@ def test_enter_step_through_with_keys_and_leave_with_esc(qtbot, opened):
     assert {k: v for k, v in after.items() if before[k] != v} == {}, {
         k: before[k] for k in after if before[k] != after[k]
     }
+    assert (_centre(win) - centre).manhattanLength() <= 2
     assert _untouched(win) == project
 
 
-def test_cut_a_circuit_by_clicking_it_then_restore_it(qtbot, opened):
+def test_cut_a_circuit_by_clicking_it_then_restore_it(qtbot, opened, monkeypatch):
     win, presenter = opened, opened.presenter
     project = _untouched(win)
     presenter.enter(full_screen=False)
     presenter.go(4)
     circuit = _clear_circuit(win)
+    menus = []
+    monkeypatch.setattr(ContextMenu, "exec", lambda menu, *args: menus.append(menu))
+    where = _midpoint(win, circuit)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where, presenter.overlay.mapToGlobal(where))
+    QApplication.sendEvent(presenter.overlay, event)
+    assert menus == []  # the map's editing menu never opens in a presentation
     qtbot.mouseClick(presenter.overlay, Qt.MouseButton.LeftButton, pos=_midpoint(win, circuit))
     assert presenter.story.cuts == (circuit,)
     panel = presenter.panel()

@@ -3,7 +3,8 @@
 The design's circuits are the scene's own line items, restyled for a projector (thicker,
 and recoloured when circuits are cut); each partner's own network and the marks of a
 cut are extra items added for the presentation and removed after it. Site markers are
-the scene's, drawn larger.
+the scene's, drawn larger. The architect's forbidden and existing links are hidden (a red
+dashed forbidden link would read as a cut); no-go areas stay.
 """
 
 from __future__ import annotations
@@ -72,12 +73,16 @@ class PresenterLayer:
         self.scene = scene
         self._links: dict[str, tuple[QPen, bool, float, float]] = {}  # circuit -> pen, visible, opacity, z
         self._markers: dict[str, tuple[float, float]] = {}  # site -> scale, opacity
+        self._hidden: list[QGraphicsItem] = []  # constraint lines hidden for the presentation
         self._extra: list[QGraphicsItem] = []
 
     # -- begin and end -------------------------------------------------------------------
     def begin(self, design: Design | None) -> None:
         """Remember how the scene's circuits and markers look, then enlarge the markers."""
         self._remember(design)
+        self._hidden = [item for item in self.scene.constraints.lines.values() if item.isVisible()]
+        for item in self._hidden:
+            item.hide()
         for site in self.scene.document.project.sites:
             marker = self.scene.marker(site.id)
             self._markers[site.id] = (marker.scale(), marker.opacity())
@@ -110,8 +115,11 @@ class PresenterLayer:
                 continue
             marker.setScale(scale)
             marker.setOpacity(opacity)
+        for item in self._hidden:
+            item.show()
         self._links.clear()
         self._markers.clear()
+        self._hidden.clear()
 
     # -- the steps ------------------------------------------------------------------------
     def show_sites(self, design: Design | None) -> None:

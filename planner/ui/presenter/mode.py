@@ -54,7 +54,7 @@ class _Saved:
     attribution: bool
     transform: QTransform
     centre: QPointF
-    selection: tuple[frozenset[str], frozenset[str]]
+    selection: tuple[frozenset[str], frozenset[str], frozenset[int]]
     focus: QWidget | None
 
 
@@ -117,7 +117,7 @@ class Presenter(QObject):
             attribution=view.attribution.isVisible(),
             transform=view.transform(),
             centre=view.mapToScene(view.viewport().rect().center()),
-            selection=(selection.sites, selection.circuits),
+            selection=(selection.sites, selection.circuits, selection.zones),
             focus=QApplication.focusWidget(),
         )
         selection.clear()

@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QLinearGradient, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QLinearGradient,
+    QMouseEvent,
+    QPainter,
+    QPen,
+)
 from PySide6.QtWidgets import QWidget
 
 from planner.io.basemap import ATTRIBUTION_SHORT
@@ -156,6 +166,9 @@ class PresenterOverlay(QWidget):
                 return
         if not self.panel_rect().contains(pos):
             self.presenter.click_map(pos.toPoint())
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        event.accept()  # a right click steps back; the map's editing menu must not open
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
