@@ -1,0 +1,298 @@
+"""Proven-optimal designs: branch-and-cut with HiGHS over the cut formulation.
+
+The integer programme has one 0/1 variable per candidate link and the cut
+constraints of :mod:`planner.design.cuts`. It is solved in four steps:
+
+1. **Warm start** — the heuristic (repaired for hubs, hops and rings) gives an
+   upper bound ``U``.
+2. **Root** — the cut LP is solved by iterated separation and pricing
+   (:mod:`planner.design.relaxation`); its dual certificate is a proven lower
+   bound ``L``. The LP's support graph satisfies every cut, so pruning it gives a
+   second upper bound.
+3. **Reduced-cost fixing** — a link whose reduced cost ``d`` has ``L + d >= U``
+   is in no design cheaper than ``U`` and is dropped; on regional instances this
+   removes all but a few links per site.
+4. **Solve, separate, repeat** — HiGHS solves the integer programme over the
+   remaining links with the cuts found so far, starting from the incumbent.
+   highspy cannot add constraints inside its search (its lazy-constraint callback
+   takes none), so every integer solution HiGHS finds is checked in a callback and
+   the cuts it violates are collected; when the search ends, its optimum is a
+   proven lower bound (it solves a relaxation), and if it violates cuts they are
+   added and HiGHS runs again. An infeasible solution is repaired into a feasible
+   one, which may improve ``U``.
+
+The result is proven optimal when ``L = U``; otherwise it is the best design found
+with its proven gap.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+from planner.design.bounds import simple_lower_bound
+from planner.design.control import Control
+from planner.design.cuts import Arrays, Cut, violations
+from planner.design.heuristic import solve_heuristic
+from planner.design.hierarchy import link_roles, prune, repair, ring_candidates, solve_constrained
+from planner.design.problem import DesignProblem
+from planner.design.relaxation import CutLP, proven_bound, solve_relaxation
+from planner.design.solution import Solution
+
+__all__ = ["solve_exact", "solve_auto", "solve_bounded_heuristic", "PROVABLE_SITES"]
+
+#: Share of the time limit the warm-start heuristic may use.
+_WARM_SHARE = 0.1
+#: Links per site in the first integer programme (grown fourfold while not proven).
+_FIRST_LINKS_PER_SITE = 4
+#: Required sites that ``auto`` expects to prove optimal within 60 s, by requirement.
+#: Measured by ``bench/quality.py``; the limit scales with the time limit.
+PROVABLE_SITES: dict[str, int] = {"tree": 10_000, "2edge": 300, "2node": 150, "constrained": 60}
+
+
+@dataclass
+class _Incumbent:
+    """The best design found so far, as link ids, and what it costs."""
+
+    links: np.ndarray
+    cost: int
+    lower: int
+    notes: list[str] = field(default_factory=list)
+
+    def offer(self, arrays: Arrays, links: np.ndarray) -> None:
+        cost = arrays.total(links)
+        if cost < self.cost:
+            self.links, self.cost = np.sort(links), cost
+
+    @property
+    def proven(self) -> bool:
+        return self.lower >= self.cost
+
+
+class _Mip:
+    """The integer programme over ``links`` with rows for ``cuts``, kept across re-solves.
+
+    Every integer solution HiGHS finds is checked against all cut families in a
+    callback; the cuts it violates are kept for the next round.
+    """
+
+    def __init__(self, arrays: Arrays, links: np.ndarray, cuts: list[Cut], control: Control):
+        self.arrays, self.links, self.control = arrays, links, control
+        self.highs = highspy.Highs()
+        self.highs.silent()
+        for option, value in (("mip_rel_gap", 0.0), ("mip_abs_gap", 0.999), ("presolve", "on")):
+            self.highs.setOptionValue(option, value)
+        k = len(links)
+        self.highs.addCols(
+            k,
+            arrays.cost[links].astype(float),
+            np.zeros(k),
+            np.ones(k),
+            0,
+            np.zeros(k, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0),
+        )
+        self.highs.changeColsIntegrality(k, np.arange(k, dtype=np.int32), np.ones(k, dtype=np.uint8))
+        self._keys: set[tuple] = set()
+        self.found: list[Cut] = []
+        self.add_cuts(cuts)
+        self.highs.cbMipSolution.subscribe(self._on_solution)
+        self.highs.cbMipInterrupt.subscribe(self._on_interrupt)
+
+    def add_cuts(self, cuts: list[Cut]) -> int:
+        fresh = [c for c in cuts if c.key not in self._keys]
+        if not fresh:
+            return 0
+        self._keys.update(c.key for c in fresh)
+        coef = np.array([c.coefficients(self.arrays, self.links) for c in fresh])
+        rows, cols = np.nonzero(coef)
+        starts = np.searchsorted(rows, np.arange(len(fresh)))
+        self.highs.addRows(
+            len(fresh),
+            np.array([c.rhs for c in fresh], dtype=float),
+            np.full(len(fresh), highspy.kHighsInf),
+            len(rows),
+            starts.astype(np.int32),
+            cols.astype(np.int32),
+            coef[rows, cols],
+        )
+        return len(fresh)
+
+    def _chosen(self, values) -> np.ndarray:
+        return self.links[np.asarray(values) > 0.5]
+
+    def _on_solution(self, event) -> None:
+        self.found += violations(self.arrays, self._chosen(event.data_out.mip_solution))
+
+    def _on_interrupt(self, event) -> None:
+        if self.control.cancelled:
+            event.interrupt()
+
+    def solve(self, start: np.ndarray | None) -> tuple[np.ndarray | None, float, bool]:
+        """Solve once; return the chosen links (or None), the proven bound and whether it finished."""
+        if start is not None:
+            values = np.isin(self.links, start).astype(float)
+            self.highs.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
+        self.highs.setOptionValue("time_limit", max(0.05, self.control.remaining()))
+        self.found = []
+        self.highs.run()
+        self.control.check()
+        status = self.highs.getModelStatus()
+        info = self.highs.getInfo()
+        finished = status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible)
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return None, np.inf, True
+        chosen = self._chosen(self.highs.getSolution().col_value) if info.primal_solution_status == 2 else None
+        return chosen, info.mip_dual_bound, finished
+
+
+def _warm_start(problem: DesignProblem, arrays: Arrays, control: Control) -> _Incumbent:
+    share = Control(control.remaining() * _WARM_SHARE, control.cancel_event, control.progress)
+    solution = solve_constrained(solve_heuristic, problem, share)
+    links = arrays.ids(solution.edges)
+    return _Incumbent(links, arrays.total(links), max(solution.lower_bound, simple_lower_bound(problem)))
+
+
+def _link_bounds(certificate: float, reduced: np.ndarray) -> np.ndarray:
+    """For each link, a proven lower bound on every design that uses it (whole pence)."""
+    bound = certificate + np.maximum(reduced, 0.0)
+    return np.ceil(bound - 1e-9 * np.abs(bound) - 1e-6)
+
+
+def _solve_within(arrays: Arrays, links: np.ndarray, pool: list[Cut], best: _Incumbent, control: Control) -> float:
+    """Solve, separate, repeat over designs that use only ``links``; improve ``best``.
+
+    Returns a proven lower bound on every such design (``inf`` when there is none);
+    the bound is their optimum unless time ran out. Cuts found are added to ``pool``.
+    """
+    mip = _Mip(arrays, links, pool, control)
+    within = np.isin(best.links, links).all()
+    lower = -np.inf
+    rounds = 0
+    while not control.expired():
+        rounds += 1
+        control.report(0.5, f"Branch and cut over {len(links)} links, round {rounds}")
+        chosen, bound, finished = mip.solve(best.links if within else None)
+        lower = max(lower, proven_bound(bound) if np.isfinite(bound) else bound)
+        if chosen is None:
+            break
+        cuts = violations(arrays, chosen) + mip.found
+        if not cuts:
+            best.offer(arrays, chosen)
+            return arrays.total(chosen) if finished else lower
+        pool += cuts
+        mip.add_cuts(cuts)
+        best.offer(arrays, prune(arrays, repair(arrays, chosen, control), control))
+        within = np.isin(best.links, links).all()
+    return lower
+
+
+def _branch_and_cut(problem: DesignProblem, control: Control, integer: bool) -> tuple[Arrays, _Incumbent]:
+    """The four steps of the module notes (only the first two when not ``integer``).
+
+    Reduced-cost fixing is first tried with a guessed upper bound ``G`` below the
+    incumbent's cost, keeping only links whose bound is under ``G``: if the best
+    design among them costs at most ``G`` it is optimal, since every design using
+    another link costs at least ``G``; otherwise ``G`` grows.
+    """
+    problem = ring_candidates(problem)
+    arrays = Arrays.from_problem(problem)
+    best = _warm_start(problem, arrays, control)
+    if best.proven or arrays.m == 0:
+        return arrays, best
+    control.report(0.3, "Solving the LP relaxation")
+    lp = CutLP(arrays, best.links)
+    root = solve_relaxation(lp, control)
+    best.lower = max(best.lower, root.bound)
+    if root.complete:
+        best.offer(arrays, prune(arrays, np.flatnonzero(root.x > 1e-6), control))
+    if not integer or best.proven or control.expired():
+        return arrays, best
+    bounds = _link_bounds(root.certificate, root.reduced)
+    ordered = np.sort(bounds)
+    pool = list(lp.cuts)
+    size = _FIRST_LINKS_PER_SITE * arrays.n
+    while not best.proven and not control.expired():
+        guess = min(best.cost, int(ordered[min(size, arrays.m) - 1]) + 1)
+        keep = bounds < guess
+        keep[best.links] = True
+        lower = _solve_within(arrays, np.flatnonzero(keep), pool, best, control)
+        if control.expired() and lower < min(guess, best.cost):
+            best.lower = max(best.lower, int(min(lower, guess)))
+            break
+        best.lower = max(best.lower, int(min(lower, guess, best.cost)))
+        size *= 4
+    best.notes.append(f"{int((bounds < best.cost).sum())} of {arrays.m} candidate links could beat the design")
+    return arrays, best
+
+
+def _solution(problem: DesignProblem, arrays: Arrays, best: _Incumbent, method: str, started: float) -> Solution:
+    edges = arrays.pairs(best.links)
+    lower = min(best.lower, best.cost)
+    notes = list(best.notes)
+    if best.cost > lower:
+        gap = (best.cost - lower) / best.cost
+        notes.append(f"gap {gap:.1%} after {time.monotonic() - started:.0f} s")
+    else:
+        notes.append("proven optimal")
+    return Solution(edges=edges, lower_bound=lower, method=method, roles=link_roles(problem, edges), notes=notes)
+
+
+def solve_exact(problem: DesignProblem, control: Control) -> Solution:
+    """The cheapest design of ``problem``, proven, or the best found with its proven gap.
+
+    Parameters
+    ----------
+    problem : DesignProblem
+    control : Control
+        Time limit (shared by every step), cancel and progress.
+
+    Returns
+    -------
+    Solution
+        ``method`` is ``"exact"`` when proven optimal, ``"exact (time limit)"`` when
+        not; ``lower_bound`` is proven either way; ``notes`` give the gap.
+
+    Notes
+    -----
+    Guarantee: optimal when it finishes within the time limit; always a valid lower
+    bound. The cut families are exponential, the integer programme NP-hard: the run
+    time is exponential at worst, though regional instances are mostly settled at
+    the root (see the module notes and ``docs/exact.md``).
+    """
+    started = time.monotonic()
+    arrays, best = _branch_and_cut(problem, control, integer=True)
+    return _solution(problem, arrays, best, "exact" if best.proven else "exact (time limit)", started)
+
+
+def solve_bounded_heuristic(problem: DesignProblem, control: Control) -> Solution:
+    """The heuristic design, improved by the LP relaxation, with the LP's proven lower bound.
+
+    Notes
+    -----
+    Guarantee: a valid lower bound, no optimality. Polynomial per LP round.
+    """
+    started = time.monotonic()
+    arrays, best = _branch_and_cut(problem, control, integer=False)
+    return _solution(problem, arrays, best, "heuristic", started)
+
+
+def _provable(problem: DesignProblem, time_limit: float) -> bool:
+    kind = "constrained" if problem.settings.max_hops or problem.settings.max_ring else problem.redundancy
+    return len(problem.required) <= PROVABLE_SITES[kind] * max(0.25, min(4.0, time_limit / 60))
+
+
+def solve_auto(problem: DesignProblem, control: Control) -> Solution:
+    """Exact when the region is expected to be proven within the time limit, else the bounded heuristic.
+
+    Notes
+    -----
+    The choice follows :data:`PROVABLE_SITES`; either way the answer carries a
+    proven lower bound.
+    """
+    algorithm = solve_exact if _provable(problem, control.time_limit) else solve_bounded_heuristic
+    return algorithm(problem, control)

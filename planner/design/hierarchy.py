@@ -1,0 +1,193 @@
+"""Hubs, hop limits and ring limits: what they mean and a heuristic that honours them.
+
+What each constraint asks (and :func:`planner.design.verify.verify_design` checks):
+
+* **dual-homing** — with two or more hubs and ``2edge`` redundancy, losing any one
+  hub leaves every other required site connected to a remaining hub (``2node``
+  designs already survive any one site). Links between hubs are the ``backbone``;
+  the rest are ``access`` links.
+* **maximum hops** — every required site reaches its nearest hub within
+  ``max_hops`` links of the design (hubs themselves are at 0).
+* **maximum ring** — every link lies on a ring of at most ``max_ring`` links, so
+  when it is cut its traffic detours over at most ``max_ring - 1`` links.
+
+The heuristic (:func:`repair`, :func:`prune`) makes any set of links feasible by
+adding, for each violated cut, its cheapest fix — the cheapest link across a
+connectivity cut, or the cheapest path of at most ``max_hops`` links to a hub
+(``max_ring - 1`` links round a link) counting links already chosen as free — and
+then drops links, dearest first, while the design stays feasible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from planner.design.control import Control
+from planner.design.cuts import Arrays, Cut, LayerCut, SetCut, violations
+from planner.design.problem import DesignProblem
+from planner.design.solution import Solution
+
+__all__ = ["repair", "prune", "link_roles", "constrained", "ring_candidates"]
+
+
+def _fix_set(arrays: Arrays, chosen: np.ndarray, cut: SetCut) -> np.ndarray:
+    """The cheapest unchosen link across ``cut``."""
+    links = np.flatnonzero(~chosen)
+    across = links[cut.coefficients(arrays, links) > 0]
+    return across[np.argmin(arrays.cost[across])][None] if len(across) else np.zeros(0, dtype=np.int64)
+
+
+def _fix_layer(arrays: Arrays, chosen: np.ndarray, cut: LayerCut) -> np.ndarray:
+    """The unchosen links of the cheapest path of at most ``cut.layers`` links that the cut misses.
+
+    Bellman–Ford limited to ``layers`` rounds, chosen links costing nothing: O(layers * m).
+    """
+    source = int(np.argmin(cut.dist))
+    if cut.pivot >= 0:
+        ends = {int(arrays.u[cut.pivot]), int(arrays.v[cut.pivot])}
+        targets = np.array(sorted(ends - {source}))
+    else:
+        targets = np.flatnonzero(arrays.hub)
+    usable = np.ones(arrays.m, dtype=bool)
+    if cut.pivot >= 0:
+        usable[cut.pivot] = False
+    u, v = arrays.u[usable], arrays.v[usable]
+    ids = np.flatnonzero(usable)
+    weight = np.where(chosen[usable], 0.0, arrays.cost[usable].astype(float))
+    best = np.full(arrays.n, np.inf)
+    best[source] = 0.0
+    via = [np.full(arrays.n, -1)]
+    for _ in range(cut.layers):
+        step = best.copy()
+        link = np.full(arrays.n, -1)
+        for a, b in ((u, v), (v, u)):
+            reach = best[a] + weight
+            order = np.argsort(reach)[::-1]  # the cheapest write wins
+            better = reach[order] < step[b[order]]
+            step[b[order[better]]] = reach[order[better]]
+            link[b[order[better]]] = ids[order[better]]
+        better_mask = step < best
+        best = np.where(better_mask, step, best)
+        via.append(np.where(better_mask, link, -1))
+    target = targets[np.argmin(best[targets])]
+    if not np.isfinite(best[target]):
+        return np.zeros(0, dtype=np.int64)
+    return _trace(arrays, via, source, int(target), chosen)
+
+
+def _trace(arrays: Arrays, via: list[np.ndarray], source: int, target: int, chosen: np.ndarray) -> np.ndarray:
+    """Links of the layered shortest path ending at ``target``, walking the rounds back."""
+    path = []
+    node, layer = target, len(via) - 1
+    while node != source and layer > 0:
+        while layer > 0 and via[layer][node] < 0:
+            layer -= 1
+        if layer == 0:
+            break
+        e = int(via[layer][node])
+        path.append(e)
+        node = int(arrays.u[e] if arrays.v[e] == node else arrays.v[e])
+        layer -= 1
+    return np.array([e for e in path if not chosen[e]], dtype=np.int64)
+
+
+#: The cheapest fix of a violated cut, by kind of cut.
+_FIXES = {SetCut: _fix_set, LayerCut: _fix_layer}
+
+
+def repair(arrays: Arrays, chosen: np.ndarray, control: Control | None = None) -> np.ndarray:
+    """Link ids of a feasible design containing the links ``chosen``.
+
+    Each round fixes every cut the current links violate (see module notes); a fix
+    only ever adds links, so at most ``m`` rounds are needed.
+    """
+    mask = np.zeros(arrays.m, dtype=bool)
+    mask[np.asarray(chosen, dtype=np.int64)] = True
+    while cuts := violations(arrays, np.flatnonzero(mask)):
+        if control is not None:
+            control.check()
+        added = 0
+        for cut in cuts:
+            if _violated(arrays, mask, cut):
+                fix = _FIXES[type(cut)](arrays, mask, cut)
+                mask[fix] = True
+                added += len(fix)
+        if not added:
+            raise RuntimeError("repair found no link to add: the candidate graph admits no design")
+    return np.flatnonzero(mask)
+
+
+def _violated(arrays: Arrays, mask: np.ndarray, cut: Cut) -> bool:
+    return cut.slack(arrays, mask.astype(float)) < -0.5
+
+
+def prune(arrays: Arrays, chosen: np.ndarray, control: Control | None = None) -> np.ndarray:
+    """Drop links of the feasible design ``chosen``, dearest first, while it stays feasible.
+
+    O(k) feasibility tests for ``k`` chosen links, each O(n + k) for connectivity.
+    """
+    kept = set(np.asarray(chosen, dtype=np.int64).tolist())
+    for e in sorted(kept, key=lambda e: (-arrays.cost[e], e)):
+        if control is not None and control.expired():
+            break
+        kept.discard(e)
+        if violations(arrays, np.fromiter(kept, dtype=np.int64), first=True):
+            kept.add(e)
+    return np.array(sorted(kept), dtype=np.int64)
+
+
+def link_roles(problem: DesignProblem, edges) -> dict[frozenset[str], str]:
+    """With hubs: links between two hubs are ``backbone``, the others ``access``."""
+    if not problem.hubs:
+        return {}
+    return {frozenset((a, b)): "backbone" if {a, b} <= problem.hubs else "access" for a, b in edges}
+
+
+def constrained(problem: DesignProblem) -> bool:
+    """Whether ``problem`` asks more than plain connectivity (hubs, hops, rings)."""
+    settings = problem.settings
+    return settings.max_hops is not None or settings.max_ring is not None or len(problem.hubs) >= 2
+
+
+def ring_candidates(problem: DesignProblem) -> DesignProblem:
+    """``problem`` without the candidate links that lie on no ring of ``max_ring`` links.
+
+    No design can use such a link, and dropping one can leave others on no short
+    ring, so links are dropped until none is left to drop. O(m (n + m)) per pass.
+    """
+    if problem.settings.max_ring is None:
+        return problem
+    import networkx as nx
+
+    graph = problem.graph.copy()
+    reach = problem.settings.max_ring - 1
+    changed = True
+    while changed:
+        changed = False
+        for a, b in list(graph.edges):
+            if reach >= 2 and graph[a].keys() & graph[b].keys():
+                continue  # on a triangle
+            data = graph.edges[a, b]
+            graph.remove_edge(a, b)
+            if b in nx.single_source_shortest_path_length(graph, a, cutoff=reach):
+                graph.add_edge(a, b, **data)
+            else:
+                changed = True
+    return DesignProblem(graph, problem.required, problem.hubs, problem.settings, problem.term_years, problem.bandwidth)
+
+
+def solve_constrained(base, problem: DesignProblem, control: Control) -> Solution:
+    """Run the heuristic ``base``, then repair and prune its design for hubs, hops and rings."""
+    solution = base(problem, control)
+    if not constrained(problem):
+        return solution
+    arrays = Arrays.from_problem(problem)
+    chosen = prune(arrays, repair(arrays, arrays.ids(solution.edges), control), control)
+    edges = arrays.pairs(chosen)
+    return Solution(
+        edges=edges,
+        lower_bound=solution.lower_bound,
+        method=solution.method,
+        roles=link_roles(problem, edges),
+        notes=solution.notes,
+    )
