@@ -45,11 +45,8 @@ def load_input(args: argparse.Namespace) -> Project:
 def _settings(project: Project, args: argparse.Namespace):
     from dataclasses import replace
 
-    changes = {
-        k: v
-        for k, v in (("redundancy", args.redundancy), ("method", args.method), ("time_limit", args.time_limit))
-        if v is not None
-    }
+    given = ("redundancy", "method", "time_limit", "max_hops", "max_ring")
+    changes = {k: getattr(args, k) for k in given if getattr(args, k) is not None}
     settings = replace(project.settings, **changes)
     problems = settings.problems()
     if problems:
@@ -141,7 +138,13 @@ def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
         choices=list(REDUNDANCY_LEVELS),
         help="tree: cheapest; 2edge: survive any link cut; 2node: survive any site loss",
     )
-    design.add_argument("--method", choices=list(METHODS), help="exact, heuristic or auto (default)")
+    design.add_argument(
+        "--method",
+        choices=list(METHODS),
+        help="exact: prove optimality; heuristic: fast, with a proven lower bound; auto (default): exact when provable",
+    )
+    design.add_argument("--max-hops", type=int, metavar="N", help="every site within N links of a hub site")
+    design.add_argument("--max-ring", type=int, metavar="N", help="every link on a ring of at most N links")
     design.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop and report the best found")
     design.add_argument("--out", type=Path, metavar="DESIGN.csv", help="write the circuits as CSV")
     design.add_argument("--json", action="store_true", help="print a JSON summary")

@@ -28,9 +28,10 @@ with its proven gap.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import highspy
+import networkx as nx
 import numpy as np
 
 from planner.design.bounds import simple_lower_bound
@@ -150,6 +151,15 @@ class _Mip:
         return chosen, info.mip_dual_bound, finished
 
 
+def _reachable(problem: DesignProblem) -> DesignProblem:
+    """``problem`` without the optional sites that no required site can reach."""
+    graph = problem.graph
+    reach = set().union(*(nx.node_connected_component(graph, site) for site in problem.required))
+    if len(reach) == len(graph):
+        return problem
+    return replace(problem, graph=graph.subgraph(reach).copy())
+
+
 def _warm_start(problem: DesignProblem, arrays: Arrays, control: Control) -> _Incumbent:
     share = Control(control.remaining() * _WARM_SHARE, control.cancel_event, control.progress)
     solution = solve_constrained(solve_heuristic, problem, share)
@@ -199,7 +209,7 @@ def _branch_and_cut(problem: DesignProblem, control: Control, integer: bool) -> 
     design among them costs at most ``G`` it is optimal, since every design using
     another link costs at least ``G``; otherwise ``G`` grows.
     """
-    problem = ring_candidates(problem)
+    problem = _reachable(ring_candidates(problem))
     arrays = Arrays.from_problem(problem)
     best = _warm_start(problem, arrays, control)
     if best.proven or arrays.m == 0:
@@ -221,10 +231,12 @@ def _branch_and_cut(problem: DesignProblem, control: Control, integer: bool) -> 
         keep = bounds < guess
         keep[best.links] = True
         lower = _solve_within(arrays, np.flatnonzero(keep), pool, best, control)
-        if control.expired() and lower < min(guess, best.cost):
-            best.lower = max(best.lower, int(min(lower, guess)))
-            break
-        best.lower = max(best.lower, int(min(lower, guess, best.cost)))
+        outside = bounds[~keep].min() if not keep.all() else np.inf  # what a design with a dropped link costs
+        proven = min(lower, outside, best.cost)
+        if proven > best.lower:
+            best.lower = int(proven)
+        if keep.all():
+            break  # nothing left to add: only time could have stopped the proof
         size *= 4
     best.notes.append(f"{int((bounds < best.cost).sum())} of {arrays.m} candidate links could beat the design")
     return arrays, best

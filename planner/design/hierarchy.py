@@ -20,6 +20,8 @@ then drops links, dearest first, while the design stays feasible.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from planner.design.control import Control
@@ -173,7 +175,7 @@ def ring_candidates(problem: DesignProblem) -> DesignProblem:
                 graph.add_edge(a, b, **data)
             else:
                 changed = True
-    return DesignProblem(graph, problem.required, problem.hubs, problem.settings, problem.term_years, problem.bandwidth)
+    return replace(problem, graph=graph)
 
 
 def solve_constrained(base, problem: DesignProblem, control: Control) -> Solution:
