@@ -59,6 +59,7 @@ __all__ = [
     "SetCut",
     "LayerCut",
     "RelayCut",
+    "CountCut",
     "FAMILIES",
     "families",
     "separate",
@@ -237,6 +238,23 @@ class RelayCut(Cut):
     @property
     def key(self) -> tuple:
         return ("relay", self.node, self.link)
+
+
+@dataclass(eq=False)
+class CountCut(Cut):
+    """``sign * (number of links) >= rhs``: at least ``rhs`` links, or with ``sign = -1``
+    at most ``-rhs`` (see :func:`planner.design.hierarchy.link_count_cuts`)."""
+
+    rhs: float
+    sign: float = 1.0
+    family: str = "count"
+
+    def coefficients(self, arrays: Arrays, links: np.ndarray) -> np.ndarray:
+        return np.full(len(links), self.sign)
+
+    @property
+    def key(self) -> tuple:
+        return ("count", self.sign, self.rhs)
 
 
 # -- flows on the support graph -----------------------------------------------------------
@@ -597,8 +615,10 @@ def _ring_integral(arrays: Arrays, design: _Design) -> Iterator[Cut]:
         for b in neighbours:
             if a < b:
                 dist = design.distances([a], layers, without=(a, b))
-                if dist[b] > layers:
-                    yield LayerCut(dist, layers, 0.0, "ring", arrays.edge_index[(a, b)])
+                if dist[b] > layers:  # the balls round both ends give two different cuts
+                    link = arrays.edge_index[(a, b)]
+                    yield LayerCut(dist, layers, 0.0, "ring", link)
+                    yield LayerCut(design.distances([b], layers, without=(a, b)), layers, 0.0, "ring", link)
 
 
 @dataclass(frozen=True)

@@ -57,11 +57,11 @@ def check_feasible(problem: DesignProblem) -> None:
         raise InfeasibleError("a hop limit needs at least one site marked hub")
     if problem.settings.max_ring is not None and level == "tree":
         raise InfeasibleError("a ring limit needs a 2edge or 2node design (a tree has no rings)")
+    ring = problem.settings.max_ring
     failures = verify_design(problem, list(ring_candidates(problem).graph.edges))
     if failures:
-        raise InfeasibleError(
-            f"no design that is {_LEVEL_WORDS[level]} is possible with the permitted links: {failures[0]}"
-        )
+        where = f"permitted links on rings of at most {ring} links" if ring is not None else "permitted links"
+        raise InfeasibleError(f"no design that is {_LEVEL_WORDS[level]} is possible with the {where}: {failures[0]}")
 
 
 def _roles(problem: DesignProblem, solution: Solution) -> dict[frozenset[str], str]:

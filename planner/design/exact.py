@@ -38,7 +38,15 @@ from planner.design.bounds import simple_lower_bound
 from planner.design.control import Control
 from planner.design.cuts import Arrays, Cut, violations
 from planner.design.heuristic import solve_heuristic
-from planner.design.hierarchy import link_roles, prune, repair, ring_candidates, solve_constrained
+from planner.design.hierarchy import (
+    Extension,
+    hop_forest,
+    link_roles,
+    prune,
+    repair,
+    ring_candidates,
+    solve_constrained,
+)
 from planner.design.problem import DesignProblem
 from planner.design.relaxation import CutLP, proven_bound, solve_relaxation
 from planner.design.solution import Solution
@@ -47,6 +55,8 @@ __all__ = ["solve_exact", "solve_auto", "solve_bounded_heuristic", "PROVABLE_SIT
 
 #: Share of the time limit the warm-start heuristic may use.
 _WARM_SHARE = 0.1
+#: Seconds a search may go on after finding a solution that violates cuts (doubling each round).
+_FIRST_PATIENCE = 1.0
 #: Links per site in the first integer programme (grown fourfold while not proven).
 _FIRST_LINKS_PER_SITE = 4
 #: Required sites that ``auto`` expects to prove optimal within 60 s, by requirement.
@@ -98,11 +108,37 @@ class _Mip:
             np.zeros(0),
         )
         self.highs.changeColsIntegrality(k, np.arange(k, dtype=np.int32), np.ones(k, dtype=np.uint8))
+        for extension in _extensions(arrays, links):
+            self._extend(extension)
         self._keys: set[tuple] = set()
         self.found: list[Cut] = []
+        self.rounds = 0
         self.add_cuts(cuts)
         self.highs.cbMipSolution.subscribe(self._on_solution)
         self.highs.cbMipInterrupt.subscribe(self._on_interrupt)
+
+    def _extend(self, extension: Extension) -> None:
+        count = extension.columns
+        self.highs.addCols(
+            count,
+            np.zeros(count),
+            np.zeros(count),
+            np.ones(count),
+            0,
+            np.zeros(count, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0),
+        )
+        matrix = extension.matrix
+        self.highs.addRows(
+            matrix.shape[0],
+            extension.row_lower,
+            extension.row_upper,
+            matrix.nnz,
+            matrix.indptr[:-1].astype(np.int32),
+            matrix.indices.astype(np.int32),
+            matrix.data.astype(float),
+        )
 
     def add_cuts(self, cuts: list[Cut]) -> int:
         fresh = [c for c in cuts if c.key not in self._keys]
@@ -124,31 +160,55 @@ class _Mip:
         return len(fresh)
 
     def _chosen(self, values) -> np.ndarray:
-        return self.links[np.asarray(values) > 0.5]
+        return self.links[np.asarray(values)[: len(self.links)] > 0.5]
 
     def _on_solution(self, event) -> None:
-        self.found += violations(self.arrays, self._chosen(event.data_out.mip_solution))
+        chosen = self._chosen(event.data_out.mip_solution)
+        cuts = violations(self.arrays, chosen)
+        if cuts:
+            self.found += cuts
+            self.last = chosen
 
     def _on_interrupt(self, event) -> None:
-        if self.control.cancelled:
-            event.interrupt()
+        patience = _FIRST_PATIENCE * 2**self.rounds
+        # HiGHS keeps the flag between runs, so it is set both ways every time.
+        event.interrupt(self.control.cancelled or bool(self.found and event.data_out.running_time > patience))
 
-    def solve(self, start: np.ndarray | None) -> tuple[np.ndarray | None, float, bool]:
-        """Solve once; return the chosen links (or None), the proven bound and whether it finished."""
+    def solve(self, start: np.ndarray | None) -> tuple[np.ndarray | None, float, str]:
+        """Search once from ``start``.
+
+        Returns HiGHS's best solution (or None), the proven bound of this relaxation,
+        and how it ended: ``optimal``, ``infeasible``, ``interrupted`` (to add the
+        cuts found) or ``stopped`` (time limit).
+        """
         if start is not None:
             values = np.isin(self.links, start).astype(float)
             self.highs.setSolution(len(values), np.arange(len(values), dtype=np.int32), values)
         self.highs.setOptionValue("time_limit", max(0.05, self.control.remaining()))
-        self.found = []
+        self.found, self.last = [], None
         self.highs.run()
+        self.rounds += 1
         self.control.check()
-        status = self.highs.getModelStatus()
+        status = _STATUS.get(self.highs.getModelStatus(), "stopped")
         info = self.highs.getInfo()
-        finished = status in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible)
-        if status == highspy.HighsModelStatus.kInfeasible:
-            return None, np.inf, True
+        if status == "infeasible":
+            return None, np.inf, status
         chosen = self._chosen(self.highs.getSolution().col_value) if info.primal_solution_status == 2 else None
-        return chosen, info.mip_dual_bound, finished
+        return chosen, info.mip_dual_bound, status
+
+
+#: How a HiGHS search ended, in the terms of :meth:`_Mip.solve`.
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: "optimal",
+    highspy.HighsModelStatus.kInfeasible: "infeasible",
+    highspy.HighsModelStatus.kInterrupt: "interrupted",
+}
+
+
+def _extensions(arrays: Arrays, links: np.ndarray) -> list[Extension]:
+    """Compact formulations that spare the integer programme a family of lazy cuts."""
+    layers = arrays.problem.settings.max_hops
+    return [hop_forest(arrays, links, layers)] if layers is not None else []
 
 
 def _reachable(problem: DesignProblem) -> DesignProblem:
@@ -180,24 +240,29 @@ def _solve_within(arrays: Arrays, links: np.ndarray, pool: list[Cut], best: _Inc
     the bound is their optimum unless time ran out. Cuts found are added to ``pool``.
     """
     mip = _Mip(arrays, links, pool, control)
-    within = np.isin(best.links, links).all()
     lower = -np.inf
-    rounds = 0
     while not control.expired():
-        rounds += 1
-        control.report(0.5, f"Branch and cut over {len(links)} links, round {rounds}")
-        chosen, bound, finished = mip.solve(best.links if within else None)
+        control.report(0.5, f"Branch and cut over {len(links)} links, round {mip.rounds + 1}")
+        within = np.isin(best.links, links).all()
+        chosen, bound, status = mip.solve(best.links if within else None)
         lower = max(lower, proven_bound(bound) if np.isfinite(bound) else bound)
-        if chosen is None:
+        if status == "infeasible":
             break
-        cuts = violations(arrays, chosen) + mip.found
+        cuts = list(mip.found)
+        if chosen is not None:
+            violated = violations(arrays, chosen)
+            if not violated:
+                best.offer(arrays, chosen)
+                if status == "optimal":
+                    return arrays.total(chosen)
+            cuts += violated
         if not cuts:
-            best.offer(arrays, chosen)
-            return arrays.total(chosen) if finished else lower
+            break
         pool += cuts
         mip.add_cuts(cuts)
-        best.offer(arrays, prune(arrays, repair(arrays, chosen, control), control))
-        within = np.isin(best.links, links).all()
+        for infeasible in (chosen, mip.last):
+            if infeasible is not None and violations(arrays, infeasible, first=True):
+                best.offer(arrays, prune(arrays, repair(arrays, infeasible, control), control))
     return lower
 
 
@@ -218,8 +283,8 @@ def _branch_and_cut(problem: DesignProblem, control: Control, integer: bool) -> 
     lp = CutLP(arrays, best.links)
     root = solve_relaxation(lp, control)
     best.lower = max(best.lower, root.bound)
-    if root.complete:
-        best.offer(arrays, prune(arrays, np.flatnonzero(root.x > 1e-6), control))
+    if root.complete:  # the support meets every separated cut: at most hop repairs needed
+        best.offer(arrays, prune(arrays, repair(arrays, np.flatnonzero(root.x > 1e-6), control), control))
     if not integer or best.proven or control.expired():
         return arrays, best
     bounds = _link_bounds(root.certificate, root.reduced)

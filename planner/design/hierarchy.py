@@ -20,16 +20,27 @@ then drops links, dearest first, while the design stays feasible.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from planner.design.control import Control
-from planner.design.cuts import Arrays, Cut, LayerCut, SetCut, violations
+from planner.design.cuts import Arrays, CountCut, Cut, LayerCut, SetCut, violations
 from planner.design.problem import DesignProblem
 from planner.design.solution import Solution
 
-__all__ = ["repair", "prune", "link_roles", "constrained", "ring_candidates"]
+__all__ = [
+    "repair",
+    "prune",
+    "link_roles",
+    "constrained",
+    "ring_candidates",
+    "minimum_links",
+    "link_count_cuts",
+    "Extension",
+    "hop_forest",
+]
 
 
 def _fix_set(arrays: Arrays, chosen: np.ndarray, cut: SetCut) -> np.ndarray:
@@ -136,6 +147,119 @@ def prune(arrays: Arrays, chosen: np.ndarray, control: Control | None = None) ->
         if violations(arrays, np.fromiter(kept, dtype=np.int64), first=True):
             kept.add(e)
     return np.array(sorted(kept), dtype=np.int64)
+
+
+def minimum_links(problem: DesignProblem) -> int:
+    """A lower bound on the number of links of any design of ``problem``.
+
+    Without optional sites, with ``n`` sites, ``k`` hubs, ``h = max_hops`` and
+    ``r = max_ring``:
+
+    * a ``tree`` joins ``n`` sites: at least ``n - 1``;
+    * in ``2edge``/``2node`` every site has two links: at least ``n``;
+    * hop limit: a breadth-first forest from the hubs has ``n - k`` links and, as
+      every root-to-leaf path holds at most ``h`` sites, at least ``⌈(n - k) / h⌉``
+      leaves; each leaf needs a second link, outside the forest, and such a link
+      serves at most two leaves, while joining ``k >= 2`` trees survivably takes
+      ``k`` more: at least ``n - k + max(⌈leaves / 2⌉, k)``;
+    * ring limit: grow the design from one ring (at most ``r`` sites) by adding
+      the rest of a short ring through a link leaving it; each such ear brings at
+      most ``r - 2`` new sites and one link more than sites: at least
+      ``n + ⌈(n - r) / (r - 2)⌉``.
+
+    Returns 0 when optional sites make the count of sites in the design unknown.
+    """
+    n, k = len(problem.required), len(problem.hubs)
+    if problem.optional or n < 2:
+        return 0
+    if problem.redundancy == "tree":
+        return n - 1
+    bounds = [n]
+    hops, ring = problem.settings.max_hops, problem.settings.max_ring
+    if hops is not None and k >= 1:
+        leaves = -(-(n - k) // hops)
+        bounds.append(n - k + max(-(-leaves // 2), k if k >= 2 else 0))
+    if ring is not None and n > ring:
+        bounds.append(n + -(-(n - ring) // (ring - 2)))
+    return max(bounds)
+
+
+def link_count_cuts(problem: DesignProblem) -> list[CountCut]:
+    """Rows on the number of links: at least :func:`minimum_links`; for a ``tree``
+    without optional sites, at most ``n - 1``, since some cheapest design is then a
+    spanning tree (a breadth-first forest from the hubs, joined up, keeps every hop
+    limit)."""
+    n = len(problem.required)
+    cuts = [CountCut(minimum_links(problem))] if minimum_links(problem) else []
+    if problem.redundancy == "tree" and not problem.optional and n > 1:
+        cuts.append(CountCut(-(n - 1), sign=-1.0))
+    return cuts
+
+
+@dataclass
+class Extension:
+    """Extra continuous columns and rows for an integer programme over link columns.
+
+    ``matrix`` has one column per link column followed by ``columns`` new ones;
+    row ``i`` reads ``row_lower[i] <= matrix[i] @ values <= row_upper[i]``.
+    """
+
+    columns: int
+    matrix: csr_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+
+
+def hop_forest(arrays: Arrays, links: np.ndarray, layers: int) -> Extension:
+    """A compact formulation of the hop limit over the link columns ``links``.
+
+    Every design within the limit holds a breadth-first forest rooted at the hubs,
+    of depth at most ``layers``. Variable ``y[a, l]`` says arc ``a = (i, j)`` of a
+    chosen link makes ``i`` the parent of ``j`` at layer ``l`` (``i`` a hub when
+    ``l = 1``). Rows: each required non-hub site has one parent (optional sites at
+    most one); an arc at layer ``l > 1`` leaves a node that has a parent at layer
+    ``l - 1``; a link carries its arcs only when chosen.
+
+    Notes
+    -----
+    Exact for 0/1 link values even with continuous ``y``: a site with any parent
+    mass at layer ``l`` has a path of ``l`` chosen links to a hub. Size: at most
+    ``2 k layers`` columns and ``n + 2 k (layers - 1) + k`` rows for ``k`` links.
+    """
+    k = len(links)
+    tail = np.concatenate([arrays.u[links], arrays.v[links]])
+    head = np.concatenate([arrays.v[links], arrays.u[links]])
+    link = np.concatenate([np.arange(k), np.arange(k)])
+    hub = arrays.hub
+    arcs = []  # (tail, head, link column, layer)
+    for layer in range(1, layers + 1):
+        ok = ~hub[head] & (hub[tail] if layer == 1 else ~hub[tail])
+        arcs.append(np.column_stack([tail[ok], head[ok], link[ok], np.full(ok.sum(), layer)]))
+    arcs = np.concatenate(arcs) if arcs else np.zeros((0, 4), dtype=np.int64)
+    col = k + np.arange(len(arcs))
+    rows, cols, vals, lower, upper = [], [], [], [], []
+
+    def row(columns, values, lo, hi):
+        rows.append(np.full(len(columns), len(lower)))
+        cols.append(columns)
+        vals.append(values)
+        lower.append(lo)
+        upper.append(hi)
+
+    for j in np.flatnonzero(~hub):
+        into = col[arcs[:, 1] == j]
+        row(into, np.ones(len(into)), 1.0 if arrays.required[j] else 0.0, 1.0)
+    for a in np.flatnonzero(arcs[:, 3] > 1):
+        i, layer = arcs[a, 0], arcs[a, 3]
+        parents = col[(arcs[:, 1] == i) & (arcs[:, 3] == layer - 1)]
+        row(np.concatenate([[col[a]], parents]), np.concatenate([[1.0], -np.ones(len(parents))]), -np.inf, 0.0)
+    for c in range(k):
+        carried = col[arcs[:, 2] == c]
+        row(np.concatenate([carried, [c]]), np.concatenate([np.ones(len(carried)), [-1.0]]), -np.inf, 0.0)
+    matrix = csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(len(lower), k + len(arcs))
+    )
+    return Extension(len(arcs), matrix, np.array(lower), np.array(upper))
 
 
 def link_roles(problem: DesignProblem, edges) -> dict[frozenset[str], str]:
