@@ -4,8 +4,8 @@ What each constraint asks (and :func:`planner.design.verify.verify_design` check
 
 * **dual-homing** — with two or more hubs and ``2edge`` redundancy, losing any one
   hub leaves every other required site connected to a remaining hub (``2node``
-  designs already survive any one site). Links between hubs are the ``backbone``;
-  the rest are ``access`` links.
+  designs already survive any one site). Links between two hubs are then the
+  ``backbone``; the rest are ``access`` links.
 * **maximum hops** — every required site reaches its nearest hub within
   ``max_hops`` links of the design (hubs themselves are at 0).
 * **maximum ring** — every link lies on a ring of at most ``max_ring`` links, so
@@ -263,8 +263,12 @@ def hop_forest(arrays: Arrays, links: np.ndarray, layers: int) -> Extension:
 
 
 def link_roles(problem: DesignProblem, edges) -> dict[frozenset[str], str]:
-    """With hubs: links between two hubs are ``backbone``, the others ``access``."""
-    if not problem.hubs:
+    """With two or more hubs: links between two hubs are ``backbone``, the others ``access``.
+
+    With fewer, the engine's default applies (a cheapest spanning tree is ``backbone``,
+    the rest ``protection``).
+    """
+    if len(problem.hubs) < 2:
         return {}
     return {frozenset((a, b)): "backbone" if {a, b} <= problem.hubs else "access" for a, b in edges}
 
