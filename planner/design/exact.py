@@ -46,6 +46,7 @@ from planner.design.hierarchy import (
     repair,
     ring_candidates,
     solve_constrained,
+    split_tour,
 )
 from planner.design.problem import DesignProblem
 from planner.design.relaxation import CutLP, proven_bound, solve_relaxation
@@ -57,6 +58,12 @@ __all__ = ["solve_exact", "solve_auto", "solve_bounded_heuristic", "PROVABLE_SIT
 _WARM_SHARE = 0.1
 #: Seconds a search may go on after finding a solution that violates cuts (doubling each round).
 _FIRST_PATIENCE = 1.0
+#: Share of the time after the root that a hop- or ring-limited problem first spends trying to
+#: prove, then in neighbourhood search.
+_FIRST_TRY = 0.1
+_SEARCH_SHARE = 0.5
+#: Sites whose links one neighbourhood-search step re-optimises, and its time cap.
+_NEIGHBOURHOOD, _STEP_SECONDS = 8, 2.0
 #: Links per site in the first integer programme (grown fourfold while not proven).
 _FIRST_LINKS_PER_SITE = 4
 #: Required sites that ``auto`` expects to prove optimal within 60 s, by requirement.
@@ -170,7 +177,7 @@ class _Mip:
             self.last = chosen
 
     def _on_interrupt(self, event) -> None:
-        patience = _FIRST_PATIENCE * 2**self.rounds
+        patience = _FIRST_PATIENCE * 2 ** min(self.rounds, 16)
         # HiGHS keeps the flag between runs, so it is set both ways every time.
         event.interrupt(self.control.cancelled or bool(self.found and event.data_out.running_time > patience))
 
@@ -205,6 +212,11 @@ _STATUS = {
 }
 
 
+def _limits(problem: DesignProblem) -> bool:
+    """Whether a hop or ring limit applies (integer programmes the search cannot prove quickly)."""
+    return problem.settings.max_hops is not None or problem.settings.max_ring is not None
+
+
 def _extensions(arrays: Arrays, links: np.ndarray) -> list[Extension]:
     """Compact formulations that spare the integer programme a family of lazy cuts."""
     layers = arrays.problem.settings.max_hops
@@ -221,10 +233,21 @@ def _reachable(problem: DesignProblem) -> DesignProblem:
 
 
 def _warm_start(problem: DesignProblem, arrays: Arrays, control: Control) -> _Incumbent:
+    """The heuristic's design, repaired for hubs, hops and rings; with a hop limit, also
+    the optimal ring without it, split into chains between hubs (:func:`split_tour`)."""
     share = Control(control.remaining() * _WARM_SHARE, control.cancel_event, control.progress)
     solution = solve_constrained(solve_heuristic, problem, share)
     links = arrays.ids(solution.edges)
-    return _Incumbent(links, arrays.total(links), max(solution.lower_bound, simple_lower_bound(problem)))
+    best = _Incumbent(links, arrays.total(links), max(solution.lower_bound, simple_lower_bound(problem)))
+    if problem.settings.max_hops is not None and problem.hubs and problem.redundancy != "tree":
+        plain = replace(problem, settings=replace(problem.settings, max_hops=None, max_ring=None))
+        ring = solve_exact(plain, Control(control.remaining() * _WARM_SHARE, control.cancel_event)).edges
+        graph = nx.Graph(ring)
+        if all(d == 2 for _, d in graph.degree) and nx.is_connected(graph):
+            chains = split_tour(arrays, [arrays.index[v] for v in nx.cycle_basis(graph)[0]], problem.settings.max_hops)
+            if chains is not None:
+                best.offer(arrays, prune(arrays, repair(arrays, chains, control), control))
+    return best
 
 
 def _link_bounds(certificate: float, reduced: np.ndarray) -> np.ndarray:
@@ -233,18 +256,18 @@ def _link_bounds(certificate: float, reduced: np.ndarray) -> np.ndarray:
     return np.ceil(bound - 1e-9 * np.abs(bound) - 1e-6)
 
 
-def _solve_within(arrays: Arrays, links: np.ndarray, pool: list[Cut], best: _Incumbent, control: Control) -> float:
-    """Solve, separate, repeat over designs that use only ``links``; improve ``best``.
+def _rounds(mip: _Mip, pool: list[Cut], best: _Incumbent, control: Control) -> float:
+    """Solve, separate, repeat on ``mip`` (whose links hold ``best``); improve ``best``.
 
-    Returns a proven lower bound on every such design (``inf`` when there is none);
-    the bound is their optimum unless time ran out. Cuts found are added to ``pool``.
+    Returns a proven lower bound on every design the programme admits (``inf`` when
+    there is none); it is their optimum unless time ran out. Cuts found go to ``pool``.
     """
-    mip = _Mip(arrays, links, pool, control)
+    arrays = mip.arrays
     lower = -np.inf
+    mip.control, mip.rounds = control, 0
     while not control.expired():
-        control.report(0.5, f"Branch and cut over {len(links)} links, round {mip.rounds + 1}")
-        within = np.isin(best.links, links).all()
-        chosen, bound, status = mip.solve(best.links if within else None)
+        control.report(0.5, f"Branch and cut over {len(mip.links)} links, round {mip.rounds + 1}")
+        chosen, bound, status = mip.solve(best.links if np.isin(best.links, mip.links).all() else None)
         lower = max(lower, proven_bound(bound) if np.isfinite(bound) else bound)
         if status == "infeasible":
             break
@@ -264,6 +287,30 @@ def _solve_within(arrays: Arrays, links: np.ndarray, pool: list[Cut], best: _Inc
             if infeasible is not None and violations(arrays, infeasible, first=True):
                 best.offer(arrays, prune(arrays, repair(arrays, infeasible, control), control))
     return lower
+
+
+def _neighbourhood_search(mip: _Mip, pool: list[Cut], best: _Incumbent, control: Control, until: float) -> None:
+    """Improve ``best`` by re-optimising one neighbourhood at a time until ``until`` seconds remain.
+
+    Each step frees the links at a site's ``_NEIGHBOURHOOD`` cheapest-to-reach sites,
+    fixes every other link as the best design has it, and runs :func:`_rounds` on
+    that small programme for at most ``_STEP_SECONDS``. A heuristic (large
+    neighbourhood search): it proves nothing.
+    """
+    arrays, links = mip.arrays, mip.links
+    cost = np.full((arrays.n, arrays.n), np.inf)
+    cost[arrays.u, arrays.v] = cost[arrays.v, arrays.u] = arrays.cost
+    np.fill_diagonal(cost, 0)
+    columns = np.arange(len(links), dtype=np.int32)
+    rng = np.random.default_rng(0)
+    while control.remaining() > until:
+        near = np.argsort(cost[rng.integers(arrays.n)], kind="stable")[:_NEIGHBOURHOOD]
+        free = np.isin(arrays.u[links], near) | np.isin(arrays.v[links], near)
+        kept = np.isin(links, best.links).astype(float)
+        mip.highs.changeColsBounds(len(links), columns, np.where(free, 0.0, kept), np.where(free, 1.0, kept))
+        _rounds(mip, pool, best, Control(min(_STEP_SECONDS, control.remaining() - until), control.cancel_event))
+        control.check()
+    mip.highs.changeColsBounds(len(links), columns, np.zeros(len(links)), np.ones(len(links)))
 
 
 def _branch_and_cut(problem: DesignProblem, control: Control, integer: bool) -> tuple[Arrays, _Incumbent]:
@@ -295,7 +342,14 @@ def _branch_and_cut(problem: DesignProblem, control: Control, integer: bool) -> 
         guess = min(best.cost, int(ordered[min(size, arrays.m) - 1]) + 1)
         keep = bounds < guess
         keep[best.links] = True
-        lower = _solve_within(arrays, np.flatnonzero(keep), pool, best, control)
+        mip = _Mip(arrays, np.flatnonzero(keep), pool, control)
+        lower = -np.inf
+        if _limits(problem) and size == _FIRST_LINKS_PER_SITE * arrays.n and arrays.n > 2 * _NEIGHBOURHOOD:
+            # Hop and ring limits are rarely proven: after a short try, search for better designs.
+            lower = _rounds(mip, pool, best, Control(control.remaining() * _FIRST_TRY, control.cancel_event))
+            if lower < best.cost:
+                _neighbourhood_search(mip, pool, best, control, until=control.remaining() * (1 - _SEARCH_SHARE))
+        lower = max(lower, _rounds(mip, pool, best, control))
         outside = bounds[~keep].min() if not keep.all() else np.inf  # what a design with a dropped link costs
         proven = min(lower, outside, best.cost)
         if proven > best.lower:
@@ -303,7 +357,6 @@ def _branch_and_cut(problem: DesignProblem, control: Control, integer: bool) -> 
         if keep.all():
             break  # nothing left to add: only time could have stopped the proof
         size *= 4
-    best.notes.append(f"{int((bounds < best.cost).sum())} of {arrays.m} candidate links could beat the design")
     return arrays, best
 
 
@@ -314,6 +367,8 @@ def _solution(problem: DesignProblem, arrays: Arrays, best: _Incumbent, method: 
     if best.cost > lower:
         gap = (best.cost - lower) / best.cost
         notes.append(f"gap {gap:.1%} after {time.monotonic() - started:.0f} s")
+        if _limits(problem):
+            notes.append("hop and ring limits: design found by search, bound from the relaxation")
     else:
         notes.append("proven optimal")
     return Solution(edges=edges, lower_bound=lower, method=method, roles=link_roles(problem, edges), notes=notes)
@@ -359,7 +414,7 @@ def solve_bounded_heuristic(problem: DesignProblem, control: Control) -> Solutio
 
 
 def _provable(problem: DesignProblem, time_limit: float) -> bool:
-    kind = "constrained" if problem.settings.max_hops or problem.settings.max_ring else problem.redundancy
+    kind = "constrained" if _limits(problem) else problem.redundancy
     return len(problem.required) <= PROVABLE_SITES[kind] * max(0.25, min(4.0, time_limit / 60))
 
 

@@ -21,6 +21,7 @@ then drops links, dearest first, while the design stays feasible.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -40,6 +41,7 @@ __all__ = [
     "link_count_cuts",
     "Extension",
     "hop_forest",
+    "split_tour",
 ]
 
 
@@ -163,9 +165,9 @@ def minimum_links(problem: DesignProblem) -> int:
       serves at most two leaves, while joining ``k >= 2`` trees survivably takes
       ``k`` more: at least ``n - k + max(⌈leaves / 2⌉, k)``;
     * ring limit: grow the design from one ring (at most ``r`` sites) by adding
-      the rest of a short ring through a link leaving it; each such ear brings at
-      most ``r - 2`` new sites and one link more than sites: at least
-      ``n + ⌈(n - r) / (r - 2)⌉``.
+      the part outside it of a short ring through a link leaving it; each such ear
+      brings at most ``r - 1`` new sites and one link more than sites: at least
+      ``n + ⌈(n - r) / (r - 1)⌉``.
 
     Returns 0 when optional sites make the count of sites in the design unknown.
     """
@@ -180,7 +182,7 @@ def minimum_links(problem: DesignProblem) -> int:
         leaves = -(-(n - k) // hops)
         bounds.append(n - k + max(-(-leaves // 2), k if k >= 2 else 0))
     if ring is not None and n > ring:
-        bounds.append(n + -(-(n - ring) // (ring - 2)))
+        bounds.append(n + -(-(n - ring) // (ring - 1)))
     return max(bounds)
 
 
@@ -260,6 +262,81 @@ def hop_forest(arrays: Arrays, links: np.ndarray, layers: int) -> Extension:
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(len(lower), k + len(arcs))
     )
     return Extension(len(arcs), matrix, np.array(lower), np.array(upper))
+
+
+def split_tour(arrays: Arrays, tour: list[int], layers: int) -> np.ndarray | None:
+    """Cut a ring through every site into chains between hubs of at most ``2 * layers`` sites.
+
+    A chain of ``c`` sites between two hubs keeps every site within ``⌈c / 2⌉`` links
+    of a hub, so a ring whose stretches between hubs are short already meets the
+    hop limit. A longer stretch is split, by dynamic programming over where to cut,
+    into chains whose new ends are linked to the cheapest hubs (two different ones).
+    Returns the link ids, or None when the ring passes no hub.
+
+    Notes
+    -----
+    A heuristic for the hop limit (route first, cluster second, as in vehicle
+    routing): O(n · layers · k²) for ``k`` hubs.
+    """
+    hubs = np.flatnonzero(arrays.hub)
+    starts = [i for i, node in enumerate(tour) if arrays.hub[node]]
+    if not starts:
+        return None
+    cost = np.full((arrays.n, arrays.n), np.inf)
+    cost[arrays.u, arrays.v] = cost[arrays.v, arrays.u] = arrays.cost
+    tour = tour[starts[0] :] + tour[: starts[0]] + [tour[starts[0]]]
+    chosen: set[tuple[int, int]] = set()
+    left = tour[0]
+    stretch: list[int] = []
+    for node in tour[1:]:
+        if arrays.hub[node]:
+            links = _split_stretch(cost, hubs, left, stretch, node, 2 * layers)
+            if links is None:
+                return None
+            chosen |= links
+            left, stretch = node, []
+        else:
+            stretch.append(node)
+    if any(not np.isfinite(cost[a, b]) for a, b in chosen):
+        return None  # a stretch of the ring with no split into permitted links
+    return np.array(sorted(arrays.edge_index[tuple(sorted(p))] for p in chosen), dtype=np.int64)
+
+
+def _split_stretch(cost: np.ndarray, hubs: np.ndarray, first: int, stretch: list[int], last: int, most: int):
+    """Links of the cheapest split of ``first, *stretch, last`` into chains of at most ``most``
+    sites (None when no split uses permitted links only)."""
+    k = len(stretch)
+    if k == 0:
+        return {(first, last)} if first != last else set()
+    path = np.concatenate([[0.0], np.cumsum([cost[a, b] for a, b in pairwise(stretch)])])
+    best, back = np.full(k + 1, np.inf), [None] * (k + 1)
+    best[0] = 0.0
+    for i in range(1, k + 1):
+        for j in range(max(0, i - most), i):
+            x, y = first if j == 0 else None, last if i == k else None
+            ends = _chain_ends(cost, hubs, x, stretch[j], stretch[i - 1], y)
+            total = best[j] + ends[0] + path[i - 1] - path[j]
+            if total < best[i]:
+                best[i], back[i] = total, (j, ends[1], ends[2])
+    if not np.isfinite(best[k]):
+        return None
+    links, i = set(), k
+    while i > 0:
+        j, x, y = back[i]
+        links |= {(x, stretch[j]), (stretch[i - 1], y)} | set(zip(stretch[j : i - 1], stretch[j + 1 : i], strict=True))
+        i = j
+    return links
+
+
+def _chain_ends(cost, hubs, x, head, tail, y) -> tuple[float, int, int]:
+    """The cheapest hubs ``x`` before ``head`` and ``y`` after ``tail`` (given ones kept), ``x != y``."""
+    xs = hubs if x is None else np.array([x])
+    ys = hubs if y is None else np.array([y])
+    total = cost[xs, head][:, None] + cost[tail, ys][None, :]
+    if len(hubs) > 1:
+        total[xs[:, None] == ys[None, :]] = np.inf
+    i, j = np.unravel_index(np.argmin(total), total.shape)
+    return float(total[i, j]), int(xs[i]), int(ys[j])
 
 
 def link_roles(problem: DesignProblem, edges) -> dict[frozenset[str], str]:
