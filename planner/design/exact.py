@@ -49,7 +49,7 @@ from planner.design.hierarchy import (
     split_tour,
 )
 from planner.design.problem import DesignProblem
-from planner.design.relaxation import CutLP, proven_bound, solve_relaxation
+from planner.design.relaxation import CutLP, add_columns, add_cut_rows, add_rows, proven_bound, solve_relaxation
 from planner.design.solution import Solution
 
 __all__ = ["solve_exact", "solve_auto", "solve_bounded_heuristic", "PROVABLE_SITES"]
@@ -104,19 +104,11 @@ class _Mip:
         for option, value in (("mip_rel_gap", 0.0), ("mip_abs_gap", 0.999), ("presolve", "on")):
             self.highs.setOptionValue(option, value)
         k = len(links)
-        self.highs.addCols(
-            k,
-            arrays.cost[links].astype(float),
-            np.zeros(k),
-            np.ones(k),
-            0,
-            np.zeros(k, dtype=np.int32),
-            np.zeros(0, dtype=np.int32),
-            np.zeros(0),
-        )
+        add_columns(self.highs, arrays.cost[links])
         self.highs.changeColsIntegrality(k, np.arange(k, dtype=np.int32), np.ones(k, dtype=np.uint8))
         for extension in _extensions(arrays, links):
-            self._extend(extension)
+            add_columns(self.highs, np.zeros(extension.columns))
+            add_rows(self.highs, extension.matrix, extension.row_lower, extension.row_upper)
         self._keys: set[tuple] = set()
         self.found: list[Cut] = []
         self.rounds = 0
@@ -124,46 +116,12 @@ class _Mip:
         self.highs.cbMipSolution.subscribe(self._on_solution)
         self.highs.cbMipInterrupt.subscribe(self._on_interrupt)
 
-    def _extend(self, extension: Extension) -> None:
-        count = extension.columns
-        self.highs.addCols(
-            count,
-            np.zeros(count),
-            np.zeros(count),
-            np.ones(count),
-            0,
-            np.zeros(count, dtype=np.int32),
-            np.zeros(0, dtype=np.int32),
-            np.zeros(0),
-        )
-        matrix = extension.matrix
-        self.highs.addRows(
-            matrix.shape[0],
-            extension.row_lower,
-            extension.row_upper,
-            matrix.nnz,
-            matrix.indptr[:-1].astype(np.int32),
-            matrix.indices.astype(np.int32),
-            matrix.data.astype(float),
-        )
-
     def add_cuts(self, cuts: list[Cut]) -> int:
         fresh = [c for c in cuts if c.key not in self._keys]
         if not fresh:
             return 0
         self._keys.update(c.key for c in fresh)
-        coef = np.array([c.coefficients(self.arrays, self.links) for c in fresh])
-        rows, cols = np.nonzero(coef)
-        starts = np.searchsorted(rows, np.arange(len(fresh)))
-        self.highs.addRows(
-            len(fresh),
-            np.array([c.rhs for c in fresh], dtype=float),
-            np.full(len(fresh), highspy.kHighsInf),
-            len(rows),
-            starts.astype(np.int32),
-            cols.astype(np.int32),
-            coef[rows, cols],
-        )
+        add_cut_rows(self.highs, self.arrays, fresh, self.links)
         return len(fresh)
 
     def _chosen(self, values) -> np.ndarray:

@@ -29,7 +29,16 @@ from planner.design.control import Control
 from planner.design.cuts import Arrays, Cut, SetCut, families, separate
 from planner.design.hierarchy import link_count_cuts
 
-__all__ = ["CutLP", "Relaxation", "solve_relaxation", "proven_bound", "ROOT_SKIPS"]
+__all__ = [
+    "CutLP",
+    "Relaxation",
+    "solve_relaxation",
+    "proven_bound",
+    "ROOT_SKIPS",
+    "add_columns",
+    "add_rows",
+    "add_cut_rows",
+]
 
 #: Links each site brings into the first LP (the rest are priced in when they pay).
 _START_NEIGHBOURS = 10
@@ -39,6 +48,44 @@ _START_NEIGHBOURS = 10
 ROOT_SKIPS = frozenset({"hops"})
 #: At most this many links priced in per round.
 _PRICE_BATCH = 400
+
+
+def add_columns(highs: highspy.Highs, cost: np.ndarray, matrix: csc_matrix | None = None) -> None:
+    """Append columns ``0 <= x <= 1`` with ``cost`` and (optionally) coefficients in existing rows."""
+    count = len(cost)
+    if matrix is None:
+        starts, index, value = np.zeros(count), np.zeros(0), np.zeros(0)
+    else:
+        starts, index, value = matrix.indptr[:-1], matrix.indices, matrix.data
+    highs.addCols(
+        count,
+        np.asarray(cost, dtype=float),
+        np.zeros(count),
+        np.ones(count),
+        len(index),
+        starts.astype(np.int32),
+        index.astype(np.int32),
+        value.astype(float),
+    )
+
+
+def add_rows(highs: highspy.Highs, matrix: csr_matrix, lower: np.ndarray, upper: np.ndarray) -> None:
+    """Append rows ``lower <= matrix @ x <= upper``."""
+    highs.addRows(
+        matrix.shape[0],
+        np.asarray(lower, dtype=float),
+        np.asarray(upper, dtype=float),
+        matrix.nnz,
+        matrix.indptr[:-1].astype(np.int32),
+        matrix.indices.astype(np.int32),
+        matrix.data.astype(float),
+    )
+
+
+def add_cut_rows(highs: highspy.Highs, arrays: Arrays, cuts: list[Cut], columns: np.ndarray) -> None:
+    """Append one ``>=`` row per cut over the link columns ``columns``."""
+    matrix = csr_matrix(np.array([cut.coefficients(arrays, columns) for cut in cuts]).reshape(len(cuts), -1))
+    add_rows(highs, matrix, [cut.rhs for cut in cuts], np.full(len(cuts), highspy.kHighsInf))
 
 
 def proven_bound(certificate: float) -> int:
@@ -108,17 +155,7 @@ class CutLP:
         coefs = np.zeros((len(self.cuts), len(links)))
         for i, cut in enumerate(self.cuts):
             coefs[i] = cut.coefficients(self.arrays, links)
-        matrix = csc_matrix(coefs)
-        self.highs.addCols(
-            len(links),
-            self.arrays.cost[links].astype(float),
-            np.zeros(len(links)),
-            np.ones(len(links)),
-            matrix.nnz,
-            matrix.indptr[:-1].astype(np.int32),
-            matrix.indices.astype(np.int32),
-            matrix.data.astype(float),
-        )
+        add_columns(self.highs, self.arrays.cost[links], csc_matrix(coefs))
         self.column_of[links] = np.arange(len(self.columns), len(self.columns) + len(links))
         self.columns += links.tolist()
         return len(links)
@@ -132,17 +169,7 @@ class CutLP:
                 fresh.append(cut)
         if not fresh:
             return 0
-        columns = np.array(self.columns, dtype=np.int64)
-        matrix = csr_matrix(np.array([cut.coefficients(self.arrays, columns) for cut in fresh]))
-        self.highs.addRows(
-            len(fresh),
-            np.array([cut.rhs for cut in fresh], dtype=float),
-            np.full(len(fresh), highspy.kHighsInf),
-            matrix.nnz,
-            matrix.indptr[:-1].astype(np.int32),
-            matrix.indices.astype(np.int32),
-            matrix.data.astype(float),
-        )
+        add_cut_rows(self.highs, self.arrays, fresh, np.array(self.columns, dtype=np.int64))
         self.cuts += fresh
         return len(fresh)
 
