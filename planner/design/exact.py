@@ -3,23 +3,30 @@
 The integer programme has one 0/1 variable per candidate link and the cut
 constraints of :mod:`planner.design.cuts`. It is solved in four steps:
 
-1. **Warm start** — the heuristic (repaired for hubs, hops and rings) gives an
-   upper bound ``U``.
+1. **Warm start** — the heuristic, repaired for hubs, hops and rings, gives an
+   upper bound ``U``. With a hop limit, the optimal ring without the limit, cut
+   into chains between hubs (:func:`~planner.design.hierarchy.split_tour`), is a
+   second start.
 2. **Root** — the cut LP is solved by iterated separation and pricing
    (:mod:`planner.design.relaxation`); its dual certificate is a proven lower
-   bound ``L``. The LP's support graph satisfies every cut, so pruning it gives a
-   second upper bound.
-3. **Reduced-cost fixing** — a link whose reduced cost ``d`` has ``L + d >= U``
-   is in no design cheaper than ``U`` and is dropped; on regional instances this
-   removes all but a few links per site.
-4. **Solve, separate, repeat** — HiGHS solves the integer programme over the
-   remaining links with the cuts found so far, starting from the incumbent.
-   highspy cannot add constraints inside its search (its lazy-constraint callback
-   takes none), so every integer solution HiGHS finds is checked in a callback and
-   the cuts it violates are collected; when the search ends, its optimum is a
-   proven lower bound (it solves a relaxation), and if it violates cuts they are
-   added and HiGHS runs again. An infeasible solution is repaired into a feasible
-   one, which may improve ``U``.
+   bound ``L`` and gives every link ``e`` a bound ``L_e`` on any design using it.
+   The LP's support graph meets every cut separated, so repairing and pruning it
+   gives another upper bound.
+3. **Reduced-cost fixing** — only links with ``L_e`` below a guess ``G <= U`` are
+   kept (``G`` is first set so that about four links per site remain): every
+   design with another link costs at least ``G``, so if the best design among the
+   kept links costs at most ``G`` it is optimal; otherwise ``G`` grows.
+4. **Solve, separate, repeat** — HiGHS solves the integer programme over the kept
+   links with the cuts found so far (and the hop-forest formulation of
+   :func:`~planner.design.hierarchy.hop_forest` under a hop limit), starting from
+   the incumbent. highspy 1.15 cannot add constraints during its search (its
+   lazy-constraint callback has no way to return any), so every integer solution
+   HiGHS finds is checked in a callback, the cuts it violates are collected, and
+   the search is interrupted soon after; its bound is proven (it solves a
+   relaxation), the cuts are added and HiGHS runs again. Infeasible solutions are
+   repaired into feasible ones, which may improve ``U``. Hop- and ring-limited
+   programmes, rarely proven, first spend half the remaining time in a
+   neighbourhood search that re-optimises a few sites at a time.
 
 The result is proven optimal when ``L = U``; otherwise it is the best design found
 with its proven gap.
