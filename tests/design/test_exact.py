@@ -10,6 +10,7 @@ from planner.core.errors import DesignCancelled
 from planner.core.model import DesignSettings, Quote
 from planner.design import Control, design_project
 from planner.design import exact as exact_module
+from planner.design.bounds import degree_bound, lp_bound
 from planner.design.cuts import Arrays, separate, violations
 from planner.design.exact import solve_auto, solve_bounded_heuristic, solve_exact
 from planner.design.problem import build_problem
@@ -87,6 +88,15 @@ def test_lower_bounds_never_exceed_the_brute_force_optimum(seed):
         solution = algorithm(problem, Control(30))
         assert verify_design(problem, solution.edges) == []
         assert solution.lower_bound <= optimum <= _cost(problem, solution)
+
+
+@pytest.mark.parametrize("seed", range(60, 72))
+def test_the_lp_bound_lies_between_the_simple_bounds_and_the_optimum(seed):
+    problem, optimum = tiny_problem(seed)
+    bound = lp_bound(problem)
+    assert bound <= optimum
+    if not problem.optional and problem.redundancy != "tree":
+        assert bound >= degree_bound(problem) - 1
 
 
 @pytest.mark.parametrize("level", ["tree", "2edge", "2node"])
