@@ -48,6 +48,7 @@ from planner.design.heuristic import solve_heuristic
 from planner.design.hierarchy import (
     Extension,
     hop_forest,
+    ladder_tour,
     link_roles,
     prune,
     repair,
@@ -198,20 +199,26 @@ def _reachable(problem: DesignProblem) -> DesignProblem:
 
 
 def _warm_start(problem: DesignProblem, arrays: Arrays, control: Control) -> _Incumbent:
-    """The heuristic's design, repaired for hubs, hops and rings; with a hop limit, also
-    the optimal ring without it, split into chains between hubs (:func:`split_tour`)."""
+    """The heuristic's design, repaired for hubs, hops and rings; under a hop or ring
+    limit, also the optimal ring without it, cut into chains between hubs
+    (:func:`split_tour`) or given chords (:func:`ladder_tour`)."""
     share = Control(control.remaining() * _WARM_SHARE, control.cancel_event, control.progress)
     solution = solve_constrained(solve_heuristic, problem, share)
     links = arrays.ids(solution.edges)
     best = _Incumbent(links, arrays.total(links), max(solution.lower_bound, simple_lower_bound(problem)))
-    if problem.settings.max_hops is not None and problem.hubs and problem.redundancy != "tree":
-        plain = replace(problem, settings=replace(problem.settings, max_hops=None, max_ring=None))
-        ring = solve_exact(plain, Control(control.remaining() * _WARM_SHARE, control.cancel_event)).edges
-        graph = nx.Graph(ring)
+    settings = problem.settings
+    if _limits(problem) and problem.redundancy != "tree":
+        plain = replace(problem, settings=replace(settings, max_hops=None, max_ring=None))
+        graph = nx.Graph(solve_exact(plain, Control(control.remaining() * _WARM_SHARE, control.cancel_event)).edges)
         if all(d == 2 for _, d in graph.degree) and nx.is_connected(graph):
-            chains = split_tour(arrays, [arrays.index[v] for v in nx.cycle_basis(graph)[0]], problem.settings.max_hops)
-            if chains is not None:
-                best.offer(arrays, prune(arrays, repair(arrays, chains, control), control))
+            tour = [arrays.index[v] for v in nx.cycle_basis(graph)[0]]
+            starts = [
+                split_tour(arrays, tour, settings.max_hops) if settings.max_hops is not None and problem.hubs else None,
+                ladder_tour(arrays, tour, settings.max_ring) if settings.max_ring is not None else None,
+            ]
+            for start in starts:
+                if start is not None:
+                    best.offer(arrays, prune(arrays, repair(arrays, start, control), control))
     return best
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "Extension",
     "hop_forest",
     "split_tour",
+    "ladder_tour",
 ]
 
 
@@ -300,6 +301,47 @@ def split_tour(arrays: Arrays, tour: list[int], layers: int) -> np.ndarray | Non
     if any(not np.isfinite(cost[a, b]) for a, b in chosen):
         return None  # a stretch of the ring with no split into permitted links
     return np.array(sorted(arrays.edge_index[tuple(sorted(p))] for p in chosen), dtype=np.int64)
+
+
+def ladder_tour(arrays: Arrays, tour: list[int], ring: int) -> np.ndarray | None:
+    """Add chords to a ring through every site so that every link lies on a ring of at most ``ring`` links.
+
+    Chords join breakpoints of the ring at most ``ring - 1`` (and at least 2) ring
+    links apart; each chord closes a short ring with the stretch it spans, and the
+    cheapest set of chords is found by dynamic programming over the cyclic order
+    (each starting offset tried). Returns the ring's links and the chords, or None
+    when no chords of permitted links do.
+
+    Notes
+    -----
+    A heuristic for the ring limit using ``n + ⌈n / (ring - 1)⌉`` links, close to
+    :func:`minimum_links`. O(n · ring²).
+    """
+    n = len(tour)
+    links = {tuple(sorted((tour[i], tour[(i + 1) % n]))) for i in range(n)}
+    if n <= ring:
+        return np.array(sorted(arrays.edge_index[p] for p in links), dtype=np.int64)
+    cost = np.full((arrays.n, arrays.n), np.inf)
+    cost[arrays.u, arrays.v] = cost[arrays.v, arrays.u] = arrays.cost
+    best_total, best_chords = np.inf, None
+    for start in range(ring - 1):
+        total = np.full(n + 1, np.inf)
+        back = np.zeros(n + 1, dtype=np.int64)
+        total[0] = 0.0
+        for p in range(2, n + 1):
+            for gap in range(2, min(ring - 1, p) + 1):
+                step = total[p - gap] + cost[tour[(start + p - gap) % n], tour[(start + p) % n]]
+                if step < total[p]:
+                    total[p], back[p] = step, gap
+        if total[n] < best_total:
+            chords, p = [], n
+            while p > 0:
+                chords.append(tuple(sorted((tour[(start + p - back[p]) % n], tour[(start + p) % n]))))
+                p -= back[p]
+            best_total, best_chords = total[n], chords
+    if best_chords is None:
+        return None
+    return np.array(sorted(arrays.edge_index[p] for p in links | set(best_chords)), dtype=np.int64)
 
 
 def _split_stretch(cost: np.ndarray, hubs: np.ndarray, first: int, stretch: list[int], last: int, most: int):
