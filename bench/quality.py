@@ -13,8 +13,9 @@ engine may stop at its time limit with an honest gap.
 
 Run from the repository root::
 
-    python -m bench.quality            # the full table (about an hour on 2 cores)
-    python -m bench.quality --quick    # a few minutes
+    python -m bench.quality                        # every table (about an hour on 2 cores)
+    python -m bench.quality --quick                # a few minutes
+    python -m bench.quality --table constraints    # one table
 
 and paste the Markdown it prints into ``docs/exact.md``.
 """
@@ -186,40 +187,60 @@ def _print(rows: list[Row], title: str) -> None:
         print("| " + " | ".join(row.cells()) + " |", flush=True)
 
 
+def _levels(quick: bool, seed: int, time_limit: float) -> list[Row]:
+    complete, sparse = (QUICK_COMPLETE, QUICK_SPARSE) if quick else (COMPLETE_SIZES, SPARSE_SIZES)
+    cases = [(town_region(n, seed), "all pairs", level) for n in complete for level in LEVELS]
+    cases += [(quoted(town_region(n, seed), seed), "quotes", level) for n in sparse for level in LEVELS]
+    return [_row(project, DesignSettings(level, time_limit=time_limit), kind, level) for project, kind, level in cases]
+
+
+def _large(quick: bool, seed: int, time_limit: float) -> list[Row]:
+    rows = []
+    for n, level in LARGE_COMPLETE:
+        settings = DesignSettings(level, time_limit=time_limit, candidates="complete")
+        rows.append(_row(town_region(n, seed), settings, "all pairs", level))
+    return rows
+
+
+def _constraints(quick: bool, seed: int, time_limit: float) -> list[Row]:
+    return [
+        _row(
+            with_hubs(town_region(n, seed), hubs) if hubs else town_region(n, seed),
+            replace(settings, time_limit=time_limit),
+            "all pairs",
+            label,
+            naive=False,
+        )
+        for label, n, hubs, settings in CONSTRAINED
+    ]
+
+
+def _row(project: Project, settings: DesignSettings, candidates: str, mode: str, naive: bool = True) -> Row:
+    row = measure(project, settings, candidates, mode, naive)
+    print(" ".join(row.cells()), file=sys.stderr, flush=True)
+    return row
+
+
+#: The tables, by name: their title and how to measure their rows.
+TABLES = {
+    "levels": ("Redundancy levels", _levels),
+    "large": ("Every pair a candidate at 100 and 200 sites", _large),
+    "constraints": ("Hubs, hop and ring limits", _constraints),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer sizes (12, 30, 60 / 100, 200) and no constraints")
+    parser.add_argument("--quick", action="store_true", help="fewer sizes (12, 30, 60 / 100, 200), levels table only")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per design (default 60)")
     parser.add_argument("--seed", type=int, default=1, help="which towns (default 1)")
+    parser.add_argument("--table", choices=list(TABLES), action="append", help="only these tables (repeatable)")
     args = parser.parse_args(argv)
-    complete, sparse = (QUICK_COMPLETE, QUICK_SPARSE) if args.quick else (COMPLETE_SIZES, SPARSE_SIZES)
+    names = args.table or (["levels"] if args.quick else list(TABLES))
     started = time.monotonic()
-    rows = []
-    for n in complete:
-        for level in LEVELS:
-            settings = DesignSettings(level, time_limit=args.time_limit)
-            rows.append(measure(town_region(n, args.seed), settings, "all pairs", level))
-            print(" ".join(rows[-1].cells()), file=sys.stderr, flush=True)
-    for n in sparse:
-        for level in LEVELS:
-            settings = DesignSettings(level, time_limit=args.time_limit)
-            rows.append(measure(quoted(town_region(n, args.seed), args.seed), settings, "quotes", level))
-            print(" ".join(rows[-1].cells()), file=sys.stderr, flush=True)
-    _print(rows, "Redundancy levels")
-    if not args.quick:
-        large = []
-        for n, level in LARGE_COMPLETE:
-            settings = DesignSettings(level, time_limit=args.time_limit, candidates="complete")
-            large.append(measure(town_region(n, args.seed), settings, "all pairs", level))
-            print(" ".join(large[-1].cells()), file=sys.stderr, flush=True)
-        _print(large, "Every pair a candidate at 100 and 200 sites")
-        constrained = []
-        for label, n, hubs, settings in CONSTRAINED:
-            project = with_hubs(town_region(n, args.seed), hubs) if hubs else town_region(n, args.seed)
-            settings = replace(settings, time_limit=args.time_limit)
-            constrained.append(measure(project, settings, "all pairs", label, naive=False))
-            print(" ".join(constrained[-1].cells()), file=sys.stderr, flush=True)
-        _print(constrained, "Hubs, hop and ring limits")
+    for name in names:
+        title, rows = TABLES[name]
+        _print(rows(args.quick, args.seed, args.time_limit), title)
     print(f"\n{time.monotonic() - started:.0f} s in all, time limit {args.time_limit:g} s per design.")
     return 0
 
