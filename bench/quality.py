@@ -131,12 +131,17 @@ class Row:
             self.candidates,
             self.mode,
             *money,
-            f"{self.gap:.2%}",
-            f"{(self.heuristic - self.lower) / self.heuristic:.2%}",
+            _percent(self.gap),
+            _percent((self.heuristic - self.lower) / self.heuristic),
             f"{self.heuristic_seconds:.1f}",
             f"{self.exact_seconds:.1f}",
             self.method,
         ]
+
+
+def _percent(gap: float) -> str:
+    """A gap as a percentage; a tiny one that is not zero is not shown as 0.00%."""
+    return "<0.01%" if 0 < gap < 5e-5 else f"{gap:.2%}"
 
 
 HEADERS = [

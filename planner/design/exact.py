@@ -69,7 +69,7 @@ _FIRST_PATIENCE = 1.0
 #: Share of the time after the root that a hop- or ring-limited problem first spends trying to
 #: prove, then in neighbourhood search.
 _FIRST_TRY = 0.1
-_SEARCH_SHARE = 0.5
+_SEARCH_SHARE = 0.8
 #: Sites whose links one neighbourhood-search step re-optimises, and its time cap.
 _NEIGHBOURHOOD, _STEP_SECONDS = 8, 2.0
 #: Links per site in the first integer programme (grown fourfold while not proven).
