@@ -118,6 +118,14 @@ class Arrays:
         return {(int(a), int(b)): e for e, (a, b) in enumerate(zip(self.u, self.v, strict=True))}
 
     @cached_property
+    def cost_matrix(self) -> np.ndarray:
+        """Link cost between every two nodes: ``inf`` where there is no candidate, 0 on the diagonal."""
+        cost = np.full((self.n, self.n), np.inf)
+        cost[self.u, self.v] = cost[self.v, self.u] = self.cost
+        np.fill_diagonal(cost, 0.0)
+        return cost
+
+    @cached_property
     def incident(self) -> list[np.ndarray]:
         """Link ids at each node."""
         ends = np.concatenate([self.u, self.v])

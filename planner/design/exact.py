@@ -270,9 +270,7 @@ def _neighbourhood_search(mip: _Mip, pool: list[Cut], best: _Incumbent, control:
     neighbourhood search): it proves nothing.
     """
     arrays, links = mip.arrays, mip.links
-    cost = np.full((arrays.n, arrays.n), np.inf)
-    cost[arrays.u, arrays.v] = cost[arrays.v, arrays.u] = arrays.cost
-    np.fill_diagonal(cost, 0)
+    cost = arrays.cost_matrix
     columns = np.arange(len(links), dtype=np.int32)
     rng = np.random.default_rng(0)
     while control.remaining() > until:

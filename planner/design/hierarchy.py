@@ -283,8 +283,7 @@ def split_tour(arrays: Arrays, tour: list[int], layers: int) -> np.ndarray | Non
     starts = [i for i, node in enumerate(tour) if arrays.hub[node]]
     if not starts:
         return None
-    cost = np.full((arrays.n, arrays.n), np.inf)
-    cost[arrays.u, arrays.v] = cost[arrays.v, arrays.u] = arrays.cost
+    cost = arrays.cost_matrix
     tour = tour[starts[0] :] + tour[: starts[0]] + [tour[starts[0]]]
     chosen: set[tuple[int, int]] = set()
     left = tour[0]
@@ -321,8 +320,7 @@ def ladder_tour(arrays: Arrays, tour: list[int], ring: int) -> np.ndarray | None
     links = {tuple(sorted((tour[i], tour[(i + 1) % n]))) for i in range(n)}
     if n <= ring:
         return np.array(sorted(arrays.edge_index[p] for p in links), dtype=np.int64)
-    cost = np.full((arrays.n, arrays.n), np.inf)
-    cost[arrays.u, arrays.v] = cost[arrays.v, arrays.u] = arrays.cost
+    cost = arrays.cost_matrix
     best_total, best_chords = np.inf, None
     for start in range(ring - 1):
         total = np.full(n + 1, np.inf)
