@@ -284,13 +284,7 @@ def _neighbourhood_search(mip: _Mip, pool: list[Cut], best: _Incumbent, control:
 
 
 def _branch_and_cut(problem: DesignProblem, control: Control, integer: bool) -> tuple[Arrays, _Incumbent]:
-    """The four steps of the module notes (only the first two when not ``integer``).
-
-    Reduced-cost fixing is first tried with a guessed upper bound ``G`` below the
-    incumbent's cost, keeping only links whose bound is under ``G``: if the best
-    design among them costs at most ``G`` it is optimal, since every design using
-    another link costs at least ``G``; otherwise ``G`` grows.
-    """
+    """The steps of the module notes (only the first two when not ``integer``)."""
     problem = _reachable(ring_candidates(problem))
     arrays = Arrays.from_problem(problem)
     best = _warm_start(problem, arrays, control)
@@ -302,32 +296,38 @@ def _branch_and_cut(problem: DesignProblem, control: Control, integer: bool) -> 
     best.lower = max(best.lower, root.bound)
     if root.complete:  # the support meets every separated cut: at most hop repairs needed
         best.offer(arrays, prune(arrays, repair(arrays, np.flatnonzero(root.x > 1e-6), control), control))
-    if not integer or best.proven or control.expired():
-        return arrays, best
-    bounds = _link_bounds(root.certificate, root.reduced)
+    if integer and not best.proven and not control.expired():
+        _prove(arrays, _link_bounds(root.certificate, root.reduced), list(lp.cuts), best, control)
+    return arrays, best
+
+
+def _prove(arrays: Arrays, bounds: np.ndarray, pool: list[Cut], best: _Incumbent, control: Control) -> None:
+    """Reduced-cost fixing with a guessed bound, then solve, separate, repeat (steps 3 to 5).
+
+    Only links whose bound is under a guess ``G`` are kept: if the best design among
+    them costs at most ``G`` it is optimal, since every design using another link
+    costs at least ``G``; otherwise ``G`` grows until every link is kept.
+    """
     ordered = np.sort(bounds)
-    pool = list(lp.cuts)
     size = _FIRST_LINKS_PER_SITE * arrays.n
+    search = _limits(arrays.problem) and arrays.n > 2 * _NEIGHBOURHOOD
     while not best.proven and not control.expired():
-        guess = min(best.cost, int(ordered[min(size, arrays.m) - 1]) + 1)
-        keep = bounds < guess
+        keep = bounds < min(best.cost, int(ordered[min(size, arrays.m) - 1]) + 1)
         keep[best.links] = True
         mip = _Mip(arrays, np.flatnonzero(keep), pool, control)
         lower = -np.inf
-        if _limits(problem) and size == _FIRST_LINKS_PER_SITE * arrays.n and arrays.n > 2 * _NEIGHBOURHOOD:
-            # Hop and ring limits are rarely proven: after a short try, search for better designs.
+        if search:  # hop and ring limits are rarely proven: after a short try, look for better designs
             lower = _rounds(mip, pool, best, Control(control.remaining() * _FIRST_TRY, control.cancel_event))
             if lower < best.cost:
                 _neighbourhood_search(mip, pool, best, control, until=control.remaining() * (1 - _SEARCH_SHARE))
+            search = False
         lower = max(lower, _rounds(mip, pool, best, control))
         outside = bounds[~keep].min() if not keep.all() else np.inf  # what a design with a dropped link costs
-        proven = min(lower, outside, best.cost)
-        if proven > best.lower:
-            best.lower = int(proven)
+        if min(lower, outside, best.cost) > best.lower:
+            best.lower = int(min(lower, outside, best.cost))
         if keep.all():
             break  # nothing left to add: only time could have stopped the proof
         size *= 4
-    return arrays, best
 
 
 def _solution(problem: DesignProblem, arrays: Arrays, best: _Incumbent, method: str, started: float) -> Solution:
