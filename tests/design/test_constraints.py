@@ -2,6 +2,7 @@
 honoured by every design method and checked here independently with networkx."""
 
 import json
+import math
 from dataclasses import replace
 
 import networkx as nx
@@ -10,11 +11,13 @@ import pytest
 from planner.cli import main
 from planner.core.errors import InfeasibleError
 from planner.core.model import DesignSettings, ExclusionZone, ExistingLink, Quote
+from planner.core.project_file import load_project, save_project
 from planner.design import design_project
-from planner.design.hierarchy import minimum_links
+from planner.design.cuts import Arrays
+from planner.design.hierarchy import ladder_tour, minimum_links, split_tour
 from planner.design.problem import DesignProblem, build_problem
 from planner.design.verify import verify_design
-from tests.design.test_exact import brute_force
+from tests.design.test_exact import brute_force, tiny_problem
 from tests.factories import project_from_points, town_region
 
 METHODS = ["heuristic", "exact", "auto"]
@@ -178,8 +181,6 @@ def test_verify_names_each_broken_constraint():
 @pytest.mark.parametrize("seed", range(24))
 def test_minimum_links_never_exceeds_the_fewest_links_of_a_design(seed):
     """With every link the same price, the cheapest design is the one with fewest links."""
-    from tests.design.test_exact import tiny_problem
-
     problem, _ = tiny_problem(seed)
     graph = problem.graph.copy()
     nx.set_edge_attributes(graph, 1, "cost")
@@ -204,8 +205,6 @@ def test_command_line_takes_hop_and_ring_limits(tmp_path, capsys):
 
 
 def test_projects_keep_their_constraints_in_the_file(tmp_path):
-    from planner.core.project_file import load_project, save_project
-
     project = with_hubs(town_region(10, seed=17), 2)
     project.settings = DesignSettings("2node", max_hops=3, max_ring=5)
     save_project(project, tmp_path / "plan.json")
@@ -213,3 +212,30 @@ def test_projects_keep_their_constraints_in_the_file(tmp_path):
     assert loaded.settings == project.settings
     assert [s.role for s in loaded.sites] == [s.role for s in project.sites]
     assert build_problem(loaded).hubs == build_problem(project).hubs
+
+
+def _circle(n: int, level: str = "2edge", hubs=(), **settings):
+    """``n`` sites evenly round a circle, every pair a candidate priced by distance."""
+    project = project_from_points(
+        [(-1 + 0.3 * math.cos(2 * math.pi * i / n), 53 + 0.2 * math.sin(2 * math.pi * i / n)) for i in range(n)],
+        roles={i: "hub" for i in hubs},
+        settings=DesignSettings(level, **settings),
+    )
+    problem = build_problem(project)
+    return problem, Arrays.from_problem(problem)
+
+
+def test_split_tour_cuts_a_ring_into_chains_between_hubs():
+    problem, arrays = _circle(14, hubs=(0, 7), max_hops=2)
+    tour = [arrays.index[f"s{i}"] for i in range(14)]
+    links = split_tour(arrays, tour, 2)
+    assert verify_design(problem, arrays.pairs(links)) == []
+    assert len(links) == 12 + 4  # 12 sites in four chains of three, each joined to two hubs
+
+
+def test_ladder_tour_puts_every_link_on_a_short_ring():
+    problem, arrays = _circle(12, max_ring=4)
+    tour = [arrays.index[f"s{i}"] for i in range(12)]
+    links = ladder_tour(arrays, tour, 4)
+    assert verify_design(problem, arrays.pairs(links)) == []
+    assert len(links) == 12 + 4 >= minimum_links(problem)
