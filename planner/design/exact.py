@@ -211,7 +211,7 @@ def _warm_start(problem: DesignProblem, arrays: Arrays, control: Control) -> _In
         plain = replace(problem, settings=replace(settings, max_hops=None, max_ring=None))
         graph = nx.Graph(solve_exact(plain, Control(control.remaining() * _WARM_SHARE, control.cancel_event)).edges)
         if all(d == 2 for _, d in graph.degree) and nx.is_connected(graph):
-            tour = [arrays.index[v] for v in nx.cycle_basis(graph)[0]]
+            tour = [arrays.index[u] for u, _ in nx.find_cycle(graph)]
             starts = [
                 split_tour(arrays, tour, settings.max_hops) if settings.max_hops is not None and problem.hubs else None,
                 ladder_tour(arrays, tour, settings.max_ring) if settings.max_ring is not None else None,
