@@ -4,9 +4,9 @@ The integer programme has one 0/1 variable per candidate link and the cut
 constraints of :mod:`planner.design.cuts`. It is solved in four steps:
 
 1. **Warm start** — the heuristic, repaired for hubs, hops and rings, gives an
-   upper bound ``U``. With a hop limit, the optimal ring without the limit, cut
-   into chains between hubs (:func:`~planner.design.hierarchy.split_tour`), is a
-   second start.
+   upper bound ``U``. Under a hop or ring limit, the optimal ring without it, cut
+   into chains between hubs (:func:`~planner.design.hierarchy.split_tour`) or
+   given chords (:func:`~planner.design.hierarchy.ladder_tour`), is another start.
 2. **Root** — the cut LP is solved by iterated separation and pricing
    (:mod:`planner.design.relaxation`); its dual certificate is a proven lower
    bound ``L`` and gives every link ``e`` a bound ``L_e`` on any design using it.
@@ -25,7 +25,7 @@ constraints of :mod:`planner.design.cuts`. It is solved in four steps:
    the search is interrupted soon after; its bound is proven (it solves a
    relaxation), the cuts are added and HiGHS runs again. Infeasible solutions are
    repaired into feasible ones, which may improve ``U``. Hop- and ring-limited
-   programmes, rarely proven, first spend half the remaining time in a
+   programmes, rarely proven, first spend most of the remaining time in a
    neighbourhood search that re-optimises a few sites at a time.
 
 The result is proven optimal when ``L = U``; otherwise it is the best design found
