@@ -47,14 +47,13 @@ from planner.design.cuts import Arrays, Cut, violations
 from planner.design.heuristic import solve_heuristic
 from planner.design.hierarchy import (
     Extension,
+    feasible_designs,
     hop_forest,
-    ladder_tour,
     link_roles,
     prune,
     repair,
     ring_candidates,
     solve_constrained,
-    split_tour,
 )
 from planner.design.problem import DesignProblem
 from planner.design.relaxation import CutLP, add_columns, add_cut_rows, add_rows, proven_bound, solve_relaxation
@@ -199,26 +198,18 @@ def _reachable(problem: DesignProblem) -> DesignProblem:
 
 
 def _warm_start(problem: DesignProblem, arrays: Arrays, control: Control) -> _Incumbent:
-    """The heuristic's design, repaired for hubs, hops and rings; under a hop or ring
-    limit, also the optimal ring without it, cut into chains between hubs
-    (:func:`split_tour`) or given chords (:func:`ladder_tour`)."""
+    """The heuristic's design, made feasible for hubs, hops and rings; under a hop or ring
+    limit, also designs made from the optimal design without it (see
+    :func:`~planner.design.hierarchy.feasible_designs`)."""
     share = Control(control.remaining() * _WARM_SHARE, control.cancel_event, control.progress)
     solution = solve_constrained(solve_heuristic, problem, share)
     links = arrays.ids(solution.edges)
     best = _Incumbent(links, arrays.total(links), max(solution.lower_bound, simple_lower_bound(problem)))
-    settings = problem.settings
     if _limits(problem) and problem.redundancy != "tree":
-        plain = replace(problem, settings=replace(settings, max_hops=None, max_ring=None))
-        graph = nx.Graph(solve_exact(plain, Control(control.remaining() * _WARM_SHARE, control.cancel_event)).edges)
-        if all(d == 2 for _, d in graph.degree) and nx.is_connected(graph):
-            tour = [arrays.index[u] for u, _ in nx.find_cycle(graph)]
-            starts = [
-                split_tour(arrays, tour, settings.max_hops) if settings.max_hops is not None and problem.hubs else None,
-                ladder_tour(arrays, tour, settings.max_ring) if settings.max_ring is not None else None,
-            ]
-            for start in starts:
-                if start is not None:
-                    best.offer(arrays, prune(arrays, repair(arrays, start, control), control))
+        plain = replace(problem, settings=replace(problem.settings, max_hops=None, max_ring=None))
+        unlimited = solve_exact(plain, Control(control.remaining() * _WARM_SHARE, control.cancel_event))
+        for design in feasible_designs(arrays, arrays.ids(unlimited.edges), control):
+            best.offer(arrays, design)
     return best
 
 

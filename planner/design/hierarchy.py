@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+import networkx as nx
 import numpy as np
 from scipy.sparse import csr_matrix
 
@@ -32,6 +33,7 @@ from planner.design.problem import DesignProblem
 from planner.design.solution import Solution
 
 __all__ = [
+    "feasible_designs",
     "repair",
     "prune",
     "link_roles",
@@ -404,8 +406,6 @@ def ring_candidates(problem: DesignProblem) -> DesignProblem:
     """
     if problem.settings.max_ring is None:
         return problem
-    import networkx as nx
-
     graph = problem.graph.copy()
     reach = problem.settings.max_ring - 1
     changed = True
@@ -423,13 +423,45 @@ def ring_candidates(problem: DesignProblem) -> DesignProblem:
     return replace(problem, graph=graph)
 
 
+def feasible_designs(arrays: Arrays, links: np.ndarray, control: Control | None = None) -> list[np.ndarray]:
+    """Feasible designs made from the design ``links``, which may break hop, ring or hub rules.
+
+    The design itself, repaired and pruned; and when it is one ring through all its
+    sites (as a cheapest ``2edge`` design usually is), that ring cut into chains
+    between hubs (:func:`split_tour`) or given chords (:func:`ladder_tour`), each
+    repaired and pruned too.
+    """
+    settings = arrays.problem.settings
+    starts = [np.asarray(links, dtype=np.int64)]
+    ring = _ring_order(arrays, starts[0])
+    if ring is not None and settings.max_hops is not None and arrays.hub.any():
+        starts.append(split_tour(arrays, ring, settings.max_hops))
+    if ring is not None and settings.max_ring is not None:
+        starts.append(ladder_tour(arrays, ring, settings.max_ring))
+    return [prune(arrays, repair(arrays, start, control), control) for start in starts if start is not None]
+
+
+def _ring_order(arrays: Arrays, links: np.ndarray) -> list[int] | None:
+    """The sites of ``links`` in ring order, when they form one ring (else None)."""
+    graph = nx.Graph(zip(arrays.u[links].tolist(), arrays.v[links].tolist(), strict=True))
+    if len(graph) < 3 or any(d != 2 for _, d in graph.degree) or not nx.is_connected(graph):
+        return None
+    return [u for u, _ in nx.find_cycle(graph)]
+
+
 def solve_constrained(base, problem: DesignProblem, control: Control) -> Solution:
-    """Run the heuristic ``base``, then repair and prune its design for hubs, hops and rings."""
+    """Run the heuristic ``base``, then make its design feasible for hubs, hops and rings.
+
+    Notes
+    -----
+    A heuristic: the cheapest of :func:`feasible_designs`. Its lower bound is the
+    base heuristic's (valid, since the constraints only remove designs).
+    """
     solution = base(problem, control)
     if not constrained(problem):
         return solution
     arrays = Arrays.from_problem(problem)
-    chosen = prune(arrays, repair(arrays, arrays.ids(solution.edges), control), control)
+    chosen = min(feasible_designs(arrays, arrays.ids(solution.edges), control), key=arrays.total)
     edges = arrays.pairs(chosen)
     return Solution(
         edges=edges,
