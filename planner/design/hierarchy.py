@@ -15,7 +15,13 @@ The heuristic (:func:`repair`, :func:`prune`) makes any set of links feasible by
 adding, for each violated cut, its cheapest fix — the cheapest link across a
 connectivity cut, or the cheapest path of at most ``max_hops`` links to a hub
 (``max_ring - 1`` links round a link) counting links already chosen as free — and
-then drops links, dearest first, while the design stays feasible.
+then drops links, dearest first, while the design stays feasible. A design that is
+one ring through every site (the usual cheapest ``2edge`` design) is first cut
+into chains between hubs (:func:`split_tour`) or given chords (:func:`ladder_tour`).
+
+For the exact engine: :func:`minimum_links` bounds the number of links these
+limits force, :func:`hop_forest` formulates the hop limit compactly, and
+:func:`ring_candidates` drops links that can lie on no short ring.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from planner.design.problem import DesignProblem
 from planner.design.solution import Solution
 
 __all__ = [
+    "solve_constrained",
     "feasible_designs",
     "repair",
     "prune",
