@@ -5,8 +5,8 @@ opens the project (the Yorkshire & the Humber sample by default), waits for its 
 its cost sharing, selects one circuit so the schedule and map show the link between them,
 and saves the window. Then, in the same folder, presenter mode at 1920 × 1080:
 ``presenter-alone.png`` (each partner's own network), ``presenter-saving.png`` (the
-saving, per partner) and ``presenter.png`` (the live demonstration, with the circuit
-whose loss sends traffic the longest way round cut).
+saving, per partner) and ``presenter.png`` (the live demonstration: cut, the longest of the
+circuits whose loss sends traffic the longest way round).
 """
 
 from __future__ import annotations
@@ -84,7 +84,11 @@ def take_screenshots(out: Path, project: Path = DEFAULT_PROJECT, timeout_s: floa
             _settle(app, 300)
             _save(window, out.with_name(name))
         if design is not None and design.links:
-            longest = max(design.links, key=lambda k: len(outage(design, [k.circuit_id]).detours.get(k.circuit_id, ())))
+
+            def way_round(link) -> tuple[int, float]:  # the longest way round, then the longest circuit
+                return len(outage(design, [link.circuit_id]).detours.get(link.circuit_id, ())), link.distance_km
+
+            longest = max(design.links, key=way_round)
             presenter.go(4)
             presenter.toggle_cut(longest.circuit_id)
             _settle(app, 300)

@@ -219,9 +219,8 @@ class PresenterLayer:
             item.setVisible(visible and link is not None)
             item.setOpacity(opacity)
             item.setZValue(10)
-            if link is not None:
-                link_style = style.LINK_STYLES.get(link.role, style.LINK_STYLES["backbone"])
-                item.setPen(_pen(link_style.colour, 4.0, tuple(d * 0.75 for d in link_style.dashes)))
+            if link is not None:  # one colour, solid, whatever the role: a board sees one network, not its parts
+                item.setPen(_pen(style.LINK_STYLES["backbone"].colour, 4.0))
 
     def _item(self, circuit_id: str) -> QGraphicsLineItem | None:
         try:
