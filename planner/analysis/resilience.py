@@ -36,13 +36,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 import networkx as nx
 
 from planner.core.design_result import Design
 
-__all__ = ["Failure", "link_failures", "site_failures", "single_failures", "diverse_from"]
+__all__ = ["Failure", "Outage", "link_failures", "site_failures", "single_failures", "outage", "diverse_from"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,24 @@ class Failure:
     @property
     def connected(self) -> bool:
         """Whether every remaining required site still reaches every other."""
+        return not self.cut_off
+
+
+@dataclass(frozen=True)
+class Outage:
+    """The effect of losing several circuits at once (the presenter's live demonstration).
+
+    ``cut_off`` are the required sites that can no longer reach the main part;
+    ``detours[c]`` the circuits, in order, of the shortest way round cut circuit ``c``
+    (fewest circuits) when its two ends still reach each other.
+    """
+
+    cut: tuple[str, ...]
+    cut_off: tuple[str, ...]
+    detours: dict[str, tuple[str, ...]]
+
+    @property
+    def connected(self) -> bool:
         return not self.cut_off
 
 
@@ -125,6 +144,31 @@ def single_failures(design: Design) -> list[Failure]:
     if design.redundancy == "2node":
         failures += site_failures(design)
     return failures
+
+
+def outage(design: Design, circuits: Iterable[str]) -> Outage:
+    """Who is cut off when every circuit of ``circuits`` is lost together, and the way round each.
+
+    >>> from planner.core.design_result import Design, DesignLink
+    >>> ring = [DesignLink(f"C{i}", a, b, 1.0, 2, 0, 0) for i, (a, b) in enumerate(["ab", "bc", "cd", "da"])]
+    >>> design = Design("2edge", tuple(ring), 0, 0, 5, sites=("a", "b", "c", "d"))
+    >>> outage(design, ["C0"]).detours
+    {'C0': ('C3', 'C2', 'C1')}
+    >>> outage(design, ["C0", "C2"]).cut_off
+    ('b', 'c')
+
+    Raises ``KeyError`` for a circuit the design does not have. O(k (n + m)) for k cut circuits.
+    """
+    graph, required = _graph(design), _required(design)
+    cut = tuple(dict.fromkeys(circuits))
+    lost = [design.link(c) for c in cut]
+    graph.remove_edges_from((k.a, k.b) for k in lost)
+    detours = {}
+    for k in lost:
+        if nx.has_path(graph, k.a, k.b):
+            path = nx.shortest_path(graph, k.a, k.b)
+            detours[k.circuit_id] = tuple(graph.edges[u, v]["circuit"] for u, v in pairwise(path))
+    return Outage(cut, _cut_off(graph, required), detours)
 
 
 def _disconnects(graph: nx.Graph, edges: Iterable[tuple[str, str]], required: set[str]) -> bool:

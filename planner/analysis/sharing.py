@@ -94,6 +94,7 @@ __all__ = [
     "CostSharing",
     "CoalitionCosts",
     "share_costs",
+    "standalone_networks",
     "round_shares",
 ]
 
@@ -578,6 +579,34 @@ def _least_core(players: list[str], value: list[int]) -> int:
     if result.status != 0:
         raise RuntimeError(f"least-core linear programme failed: {result.message}")
     return math.ceil(result.fun - 0.5)  # within half a penny of 0 counts as 0
+
+
+def standalone_networks(
+    project: Project,
+    design: Design | None = None,
+    control: Control | None = None,
+    *,
+    cache: dict[str, Standalone] | None = None,
+) -> dict[str, Standalone]:
+    """Each partner's own network, by partner id: what it would buy alone (the coalitions of one).
+
+    The redundancy is ``design``'s (the project's when there is none), as in
+    :func:`share_costs`, so the two share ``cache`` entries. Far quicker than the
+    cost sharing: one small design per partner.
+
+    Raises ``DesignCancelled`` when cancelled through ``control``.
+    """
+    control = control or Control(600.0)
+    settings = replace(project.settings, redundancy=design.redundancy) if design else project.settings
+    players = [p.id for p in project.partners]
+
+    def keep_going(done: int) -> bool:
+        control.report(done / len(players), f"Designing each partner's own network: {done} of {len(players)}")
+        return True
+
+    with CoalitionCosts(project, settings, control.cancel_event, cache) as costs:
+        costs.prefetch(({p} for p in players), keep_going)
+        return {p: costs.network({p}) for p in players}
 
 
 def share_costs(

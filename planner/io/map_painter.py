@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from planner.core.design_result import LINK_ROLES, Design
 from planner.core.geo import lonlat_to_mercator
 from planner.core.model import Project
+from planner.io import map_colours
 from planner.io.basemap import ATTRIBUTION_SHORT, basemap_layer
 
 __all__ = [
@@ -35,11 +36,11 @@ __all__ = [
 ]
 
 FONT_FAMILY = "DejaVu Sans"
-# The app's map colours (planner/ui/style.py), so the printed map looks like the screen.
-_SEA = QColor("#D6E4EE")
-_LAND = QColor("#F7F5F0")
-_COAST = QColor("#A9BCCB")
-_BOUNDARY = QColor("#D3CCBF")
+# The app's map colours (planner/io/map_colours.py), so the printed map looks like the screen.
+_SEA = QColor(map_colours.SEA)
+_LAND = QColor(map_colours.LAND)
+_COAST = QColor(map_colours.COAST)
+_BOUNDARY = QColor(map_colours.COUNTY_EDGE)
 _INK = QColor("#1B2631")
 _GREY = QColor("#5D6D7E")
 
@@ -55,10 +56,10 @@ class RoleStyle:
 
 #: Circuit styles by role, drawn in this order (so backbone lies over protection); the app's colours and dashes.
 ROLE_STYLES: dict[str, RoleStyle] = {
-    "existing": RoleStyle("#7A8793", 1.0, Qt.PenStyle.SolidLine),
-    "protection": RoleStyle("#2F3E4E", 0.5, Qt.PenStyle.DashLine),
-    "access": RoleStyle("#5F6F7F", 0.5, Qt.PenStyle.DotLine),
-    "backbone": RoleStyle("#2F3E4E", 0.7, Qt.PenStyle.SolidLine),
+    "existing": RoleStyle(map_colours.ROLE_COLOURS["existing"], 1.0, Qt.PenStyle.SolidLine),
+    "protection": RoleStyle(map_colours.ROLE_COLOURS["protection"], 0.5, Qt.PenStyle.DashLine),
+    "access": RoleStyle(map_colours.ROLE_COLOURS["access"], 0.5, Qt.PenStyle.DotLine),
+    "backbone": RoleStyle(map_colours.ROLE_COLOURS["backbone"], 0.7, Qt.PenStyle.SolidLine),
 }
 
 

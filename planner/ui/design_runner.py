@@ -1,6 +1,6 @@
 """Runs the design engine off the GUI thread so the window never freezes.
 
-Two kinds of run share one worker thread, newest request first:
+Two kinds of run, one at a time on a worker thread (a :class:`BackgroundJob`), newest request first:
 
 * **live** — after every edit (debounced), the fast heuristic, so the figures follow a
   site while it is dragged;
@@ -15,18 +15,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import traceback
 from collections import OrderedDict
 from typing import Literal
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from planner.core.design_result import Design
-from planner.core.errors import DesignCancelled, PlannerError
 from planner.core.model import DesignSettings, Project
+from planner.ui.background import BackgroundJob
 from planner.ui.document import ProjectDocument
 
-__all__ = ["DesignRunner", "LIVE_TIME_LIMIT"]
+__all__ = ["DesignRunner", "LIVE_TIME_LIMIT", "snapshot"]
 
 RunKind = Literal["live", "full"]
 #: Seconds a live (heuristic) run may take before it returns its best so far.
@@ -34,7 +33,7 @@ LIVE_TIME_LIMIT = 10.0
 _CACHE_SIZE = 64
 
 
-def _snapshot(project: Project) -> Project:
+def snapshot(project: Project) -> Project:
     """A copy the worker can read while the GUI goes on editing (the values are immutable)."""
     return dataclasses.replace(
         project,
@@ -64,36 +63,20 @@ def _inputs_key(project: Project) -> tuple:
     )
 
 
-class _JobSignals(QObject):
-    progress = Signal(float, str)
-    done = Signal(object, str)  # (Design or None, problem or "")
+def _design(project: Project, settings: DesignSettings, control) -> Design:
+    from planner.design import design_project  # the engine is imported on first use, not at start-up
+
+    return design_project(project, settings, control)
 
 
-class _Job:
-    """One engine run on a snapshot of the project (a plain object: Qt never owns it)."""
+class _Run:
+    """One engine run on a snapshot of the project, and what it was for."""
 
-    def __init__(self, project: Project, settings: DesignSettings, revision: int, kind: RunKind):
-        from planner.design import Control  # the engine is imported on first use, not at start-up
-
-        self.project, self.settings, self.revision, self.kind = project, settings, revision, kind
-        self.key = _inputs_key(project)
-        self.signals = _JobSignals()
-        self.control = Control(settings.time_limit, progress=self.signals.progress.emit)
-
-    def run(self) -> None:
-        from planner.design import design_project
-
-        try:
-            design = design_project(self.project, self.settings, self.control)
-        except DesignCancelled:
-            self.signals.done.emit(None, "")
-        except PlannerError as err:
-            self.signals.done.emit(None, str(err))
-        except Exception as err:  # an engine bug: report it, never crash the window
-            traceback.print_exc()
-            self.signals.done.emit(None, f"the design engine failed ({type(err).__name__}: {err})")
-        else:
-            self.signals.done.emit(design, "")
+    def __init__(self, project: Project, settings: DesignSettings, revision: int, kind: RunKind, parent: QObject):
+        self.revision, self.kind, self.key = revision, kind, _inputs_key(project)
+        self.job = BackgroundJob(
+            lambda control: _design(project, settings, control), settings.time_limit, parent, "the design engine"
+        )
 
 
 class DesignRunner(QObject):
@@ -107,9 +90,8 @@ class DesignRunner(QObject):
     def __init__(self, document: ProjectDocument, debounce_ms: int = 30, parent: QObject | None = None):
         super().__init__(parent)
         self.document = document
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._job: _Job | None = None
+        self._job: _Run | None = None
+        self._started: list[BackgroundJob] = []  # for wait(): finished jobs' threads may still be ending
         self._pending: RunKind | None = None
         self._cache: OrderedDict[tuple, tuple[Design, RunKind]] = OrderedDict()
         self._was_busy = False
@@ -123,13 +105,18 @@ class DesignRunner(QObject):
         return self._job is not None
 
     @property
+    def due(self) -> bool:
+        """A live redesign is waiting for the edits to pause (it starts within the debounce)."""
+        return self._timer.isActive()
+
+    @property
     def running_kind(self) -> RunKind | None:
         return self._job.kind if self._job else None
 
     def schedule(self) -> None:
         """Redesign with the fast heuristic shortly (restarts the wait while edits keep coming)."""
         if self._job is not None:
-            self._job.control.cancel()  # its inputs are already out of date
+            self._job.job.cancel()  # its inputs are already out of date
         self._timer.start()
 
     def flush(self) -> None:
@@ -148,7 +135,7 @@ class DesignRunner(QObject):
         self._timer.stop()
         self._pending = None
         if self._job is not None:
-            self._job.control.cancel()
+            self._job.job.cancel()
 
     def kind_of(self, design: Design | None) -> RunKind | None:
         """Whether ``design`` came from a ``live`` or a ``full`` run (``None``: not from this runner)."""
@@ -156,13 +143,13 @@ class DesignRunner(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until the worker is idle (for shutdown and tests)."""
-        return self._pool.waitForDone(msecs)
+        return all([job.wait(msecs / 1000) for job in self._started])
 
     # -- internals ------------------------------------------------------------------------
     def _request(self, kind: RunKind) -> None:
         if self._job is not None:
             if kind == "full" or self._job.kind == "live":
-                self._job.control.cancel()
+                self._job.job.cancel()
             self._pending = "full" if "full" in (kind, self._pending) else kind
             return
         project = self.document.project
@@ -177,14 +164,16 @@ class DesignRunner(QObject):
             if kind == "live":
                 limit = min(settings.time_limit, LIVE_TIME_LIMIT)
                 settings = dataclasses.replace(settings, method="heuristic", time_limit=limit)
-            job = _Job(_snapshot(project), settings, self.document.revision, kind)
-            job.signals.progress.connect(self.progress)
-            job.signals.done.connect(lambda design, problem: self._on_done(job, design, problem))
-            self._job = job
-            self._pool.start(job.run)
+            run = _Run(snapshot(project), settings, self.document.revision, kind, self)
+            run.job.progress.connect(self.progress)
+            run.job.succeeded.connect(lambda design: self._on_done(run, design, ""))
+            run.job.failed.connect(lambda problem: self._on_done(run, None, problem))
+            self._job = run
+            self._started = [j for j in self._started if not j.wait(0)] + [run.job]
+            run.job.start()
         self._report_busy()
 
-    def _on_done(self, job: _Job, design: Design | None, problem: str) -> None:
+    def _on_done(self, job: _Run, design: Design | None, problem: str) -> None:
         self._job = None
         if design is not None:
             self._remember(job.key, design, job.kind)  # first: the figures ask ``kind_of`` when it is shown

@@ -29,14 +29,18 @@ from planner.ui.design_panel import DesignPanel
 from planner.ui.design_runner import DesignRunner
 from planner.ui.dialogs import AddSiteDialog, WelcomeDialog
 from planner.ui.document import ProjectDocument
+from planner.ui.export import ExportController
 from planner.ui.importing import describe_import, import_quotes, import_sites
 from planner.ui.links_panel import LinksPanel
 from planner.ui.map import MapScene, MapView
 from planner.ui.map.scene import describe_place, to_scene
 from planner.ui.map_actions import MapActions
+from planner.ui.presenter import Presenter
 from planner.ui.properties import PropertiesPanel
 from planner.ui.schedule import SchedulePanel
 from planner.ui.settings import AppSettings
+from planner.ui.sharing_panel import SharingPanel
+from planner.ui.sharing_runner import SharingRunner
 from planner.ui.town_search import TownSearch
 
 __all__ = ["MainWindow", "APP_NAME"]
@@ -55,6 +59,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or AppSettings()
         self.document = ProjectDocument(Project(tariff=self.settings.last_tariff), self)
         self.runner = DesignRunner(self.document, parent=self)
+        self.sharing_runner = SharingRunner(self.document, self.runner, self.settings, self)
+        self.exporter = ExportController(self, self.document, self.runner, self.sharing_runner, self.settings)
         self.setWindowIcon(style.icon("app"))
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
@@ -68,6 +74,7 @@ class MainWindow(QMainWindow):
         self.design_panel = DesignPanel(self.document, self.runner)
         self.schedule = SchedulePanel(self.document)
         self.properties = PropertiesPanel(self.document)
+        self.sharing_panel = SharingPanel(self.document, self.sharing_runner, self.settings)
         self.history = QUndoView(self.document.undo_stack)
         self.history.setEmptyLabel("Opened project")
         self.town_search = TownSearch()
@@ -76,13 +83,19 @@ class MainWindow(QMainWindow):
             "properties": self._dock("Properties", self.properties, Qt.DockWidgetArea.RightDockWidgetArea),
             "history": self._dock("History", self.history, Qt.DockWidgetArea.RightDockWidgetArea),
             "schedule": self._dock("Link schedule", self.schedule, Qt.DockWidgetArea.BottomDockWidgetArea),
+            "sharing": self._dock(
+                "Who pays what", self.sharing_panel, Qt.DockWidgetArea.BottomDockWidgetArea, scroll=True
+            ),
         }
+        self.splitDockWidget(self.docks["schedule"], self.docks["sharing"], Qt.Orientation.Horizontal)
         self.tabifyDockWidget(self.docks["design"], self.docks["properties"])
         self.tabifyDockWidget(self.docks["properties"], self.docks["history"])
         self.docks["design"].raise_()
         self.resizeDocks([self.docks["design"]], [340], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["schedule"]], [190], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["schedule"]], [280], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["schedule"], self.docks["sharing"]], [740, 700], Qt.Orientation.Horizontal)
 
+        self.presenter = Presenter(self)
         self._make_actions()
         self.map_actions = MapActions(self.document, self.map_view, self)
         self.links = LinksPanel(self.document, self.actions_)
@@ -228,6 +241,7 @@ class MainWindow(QMainWindow):
         file_menu.addActions([a["save"], a["save_as"]])
         file_menu.addSeparator()
         file_menu.addActions([a["import_sites"], a["import_quotes"], a["clear_quotes"]])
+        file_menu.addMenu(self.exporter.menu)
         file_menu.addSeparator()
         file_menu.addAction(a["quit"])
         edit_menu = bar.addMenu("&Edit")
@@ -243,6 +257,8 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self.presenter.action)
         design_menu = bar.addMenu("&Design")
         design_menu.addActions([a["design"], a["cancel"]])
         design_menu.addSeparator()
@@ -434,11 +450,15 @@ class MainWindow(QMainWindow):
             self.load(dialog.choice)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.presenter.leave()
         if not self.maybe_save():
             event.ignore()
             return
         self.runner.cancel()
-        self.runner.wait()
+        self.exporter.cancel()
+        self.sharing_runner.cancel()
+        for worker in (self.runner, self.exporter, self.sharing_runner):
+            worker.wait()
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState(_STATE_VERSION)
         self.settings.sync()

@@ -180,20 +180,26 @@ class SchedulePanel(QWidget):
             self.circuit_activated.emit(next(iter(circuits)))
 
     def _on_selection_change(self) -> None:
+        """Select the rows of the circuits selected elsewhere (the map) and scroll the first into view."""
         if self._echo:
             return
-        selection = QItemSelection()
-        for circuit_id in self.document.selection.circuits:
-            row = self.model.row_of(circuit_id)
-            if row >= 0:
-                index = self.proxy.mapFromSource(self.model.index(row, 0))
-                if index.isValid():
-                    selection.select(index, index)
+        rows = [r for r in map(self.model.row_of, self.document.selection.circuits) if r >= 0]
         self._echo = True
         try:
+            if any(not self._view_index(r).isValid() for r in rows):
+                self.filter.clear()  # the filter hides a circuit chosen on the map: show every row again
+            indexes = sorted((i for i in map(self._view_index, rows) if i.isValid()), key=lambda i: i.row())
+            selection = QItemSelection()
+            for index in indexes:
+                selection.select(index, index)
             flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
             self.table.selectionModel().select(selection, flags)
-            if not selection.isEmpty():
-                self.table.scrollTo(selection.indexes()[0])
+            if indexes:
+                self.table.selectionModel().setCurrentIndex(indexes[0], QItemSelectionModel.SelectionFlag.NoUpdate)
+                self.table.scrollTo(indexes[0])
         finally:
             self._echo = False
+
+    def _view_index(self, row: int) -> QModelIndex:
+        """The table's index of the model's ``row`` (invalid when the filter hides it)."""
+        return self.proxy.mapFromSource(self.model.index(row, 0))

@@ -1,8 +1,12 @@
-"""Render the real main window offscreen to a PNG for the README.
+"""Render the real main window and presenter mode offscreen to PNGs for the README and docs.
 
 ``QT_QPA_PLATFORM=offscreen python -m planner.ui.screenshot docs/screenshot.png [PROJECT]``
-opens the project (the Yorkshire & the Humber sample by default), waits for its design,
-selects one circuit so the schedule and map show the link between them, and saves.
+opens the project (the Yorkshire & the Humber sample by default), waits for its design and
+its cost sharing, selects one circuit so the schedule and map show the link between them,
+and saves the window. Then, in the same folder, presenter mode at 1920 × 1080:
+``presenter-alone.png`` (each partner's own network), ``presenter-saving.png`` (the
+saving, per partner) and ``presenter.png`` (the live demonstration: cut, the longest of the
+circuits whose loss sends traffic the longest way round).
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ from PySide6.QtCore import QDeadlineTimer, QEventLoop, QSettings
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-__all__ = ["take_screenshot", "main"]
+__all__ = ["take_screenshots", "main"]
 
 DEFAULT_PROJECT = Path(__file__).resolve().parents[2] / "sample_regions" / "yorkshire_and_humber.json"
 SIZE = (1600, 1000)
+PRESENTER_SIZE = (1920, 1080)
+#: Seconds the cost sharing may take for the pictures (the Shapley value is sampled beyond).
+SHARING_LIMIT = 20
 
 
 def _settle(app: QApplication, msecs: int) -> None:
@@ -27,23 +34,37 @@ def _settle(app: QApplication, msecs: int) -> None:
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
-def take_screenshot(out: Path, project: Path = DEFAULT_PROJECT, timeout_s: float = 120.0) -> None:
-    """Open ``project`` in a fresh main window (with throw-away settings) and save it to ``out``."""
+def _wait(app: QApplication, ready, timeout_s: float) -> None:
+    deadline = QDeadlineTimer(int(timeout_s * 1000))
+    while not ready() and not deadline.hasExpired():
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def _save(window, out: Path) -> None:
+    if not window.grab().save(str(out)):
+        raise SystemExit(f"screenshot: cannot write {out}")
+    print(f"screenshot: {out} ({window.width()}×{window.height()})")
+
+
+def take_screenshots(out: Path, project: Path = DEFAULT_PROJECT, timeout_s: float = 300.0) -> None:
+    """Open ``project`` in a fresh main window (throw-away settings); save it and presenter mode beside ``out``."""
+    from planner.analysis.resilience import outage
     from planner.ui.app import make_application
     from planner.ui.main_window import MainWindow
     from planner.ui.settings import AppSettings
 
     app = make_application()
+    out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         settings = AppSettings(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
+        settings.sharing_time_limit = SHARING_LIMIT
         window = MainWindow(settings)
         window.resize(*SIZE)
         window.show()
         if not window.load(project):
             raise SystemExit(f"screenshot: cannot open {project}")
-        deadline = QDeadlineTimer(int(timeout_s * 1000))
-        while (window.runner.busy or window.document.design is None) and not deadline.hasExpired():
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        _wait(app, lambda: not window.runner.busy and window.document.design_current, timeout_s)
+        _wait(app, lambda: window.sharing_runner.sharing is not None or window.sharing_runner.stopped, timeout_s)
         design = window.document.design
         if design is not None and design.links:
             busiest = max(design.links, key=lambda link: link.annual)
@@ -52,19 +73,36 @@ def take_screenshot(out: Path, project: Path = DEFAULT_PROJECT, timeout_s: float
         viewport = window.map_view.viewport()
         QTest.mouseMove(viewport, viewport.rect().center())  # fills in the status bar's place and grid ref
         _settle(app, 400)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(out)):
-            raise SystemExit(f"screenshot: cannot write {out}")
+        _save(window, out)
+
+        window.resize(*PRESENTER_SIZE)
+        presenter = window.presenter
+        presenter.enter(full_screen=False)
+        _wait(app, lambda: window.sharing_runner.networks is not None, timeout_s)
+        for step, name in ((1, "presenter-alone.png"), (3, "presenter-saving.png")):
+            presenter.go(step)
+            _settle(app, 300)
+            _save(window, out.with_name(name))
+        if design is not None and design.links:
+
+            def way_round(link) -> tuple[int, float]:  # the longest way round, then the longest circuit
+                return len(outage(design, [link.circuit_id]).detours.get(link.circuit_id, ())), link.distance_km
+
+            longest = max(design.links, key=way_round)
+            presenter.go(4)
+            presenter.toggle_cut(longest.circuit_id)
+            _settle(app, 300)
+            _save(window, out.with_name("presenter.png"))
+        presenter.leave()
         window.document.undo_stack.setClean()
         window.close()
-    print(f"screenshot: {out} ({SIZE[0]}×{SIZE[1]})")
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     out = Path(argv[0]) if argv else Path("docs/screenshot.png")
     project = Path(argv[1]) if len(argv) > 1 else DEFAULT_PROJECT
-    take_screenshot(out, project)
+    take_screenshots(out, project)
     return 0
 
 

@@ -15,13 +15,15 @@ from planner.core.model import Project
 from planner.core.project_file import FORMAT, VERSION, project_from_dict, project_to_dict
 from planner.core.tariff import Tariff
 
-__all__ = ["AppSettings", "MAX_RECENT"]
+__all__ = ["AppSettings", "MAX_RECENT", "SHARING_TIME_LIMIT"]
 
 MAX_RECENT = 8
+#: Seconds the cost sharing may take by default; beyond it the Shapley value is sampled.
+SHARING_TIME_LIMIT = 60
 
 
 class AppSettings:
-    """Typed access to the persistent settings: window layout, recent files, last tariff."""
+    """Typed access to the persistent settings: window layout, recent files, last tariff, exports, sharing."""
 
     def __init__(self, store: QSettings | None = None):
         self._store = store if store is not None else QSettings()
@@ -71,6 +73,40 @@ class AppSettings:
     @last_directory.setter
     def last_directory(self, value: str) -> None:
         self._store.setValue("files/last_directory", value)
+
+    @property
+    def export_directory(self) -> str:
+        """The folder of the last export (else the project's folder)."""
+        return str(self._store.value("files/export_directory", "") or self.last_directory)
+
+    @export_directory.setter
+    def export_directory(self, value: str) -> None:
+        self._store.setValue("files/export_directory", value)
+
+    # -- cost sharing -----------------------------------------------------------------
+    @property
+    def sharing_method(self) -> str:
+        """How the "Who pays what" panel and the presenter split the shared cost (a key of ``METHODS``)."""
+        from planner.analysis.sharing import METHODS
+
+        value = str(self._store.value("sharing/method", "shapley"))
+        return value if value in METHODS else "shapley"
+
+    @sharing_method.setter
+    def sharing_method(self, value: str) -> None:
+        self._store.setValue("sharing/method", value)
+
+    @property
+    def sharing_time_limit(self) -> int:
+        """Seconds the cost sharing may take (the Shapley value is sampled rather than overrun)."""
+        try:
+            return max(5, int(self._store.value("sharing/time_limit", SHARING_TIME_LIMIT)))
+        except (TypeError, ValueError):
+            return SHARING_TIME_LIMIT
+
+    @sharing_time_limit.setter
+    def sharing_time_limit(self, value: int) -> None:
+        self._store.setValue("sharing/time_limit", int(value))
 
     # -- design ---------------------------------------------------------------------
     @property

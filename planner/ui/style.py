@@ -1,7 +1,9 @@
 """The app's look in one place: map colours, link styles by role and bandwidth, fonts, icons.
 
 Partner colours come from the project (the colour-blind-safe ``PALETTE``); everything
-else a widget draws takes its colour from here so the map, legend and figures agree.
+else a widget draws takes its colour from here so the map, legend and figures agree. The
+map's and the circuits' colours are read from ``planner/io/map_colours.py``, which the
+printed map uses too.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from importlib.resources import files
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPen
+
+from planner.io import map_colours
 
 __all__ = [
     "SEA",
@@ -30,10 +34,10 @@ __all__ = [
     "icon",
 ]
 
-SEA = QColor("#D6E4EE")
-LAND = QColor("#F7F5F0")
-COAST = QColor("#A9BCCB")
-COUNTY_EDGE = QColor("#D3CCBF")
+SEA = QColor(map_colours.SEA)
+LAND = QColor(map_colours.LAND)
+COAST = QColor(map_colours.COAST)
+COUNTY_EDGE = QColor(map_colours.COUNTY_EDGE)
 COUNTRY_EDGE = QColor("#8C8577")
 LABEL_TEXT = QColor("#1F2A36")
 SELECTION = QColor("#FFB000")
@@ -49,11 +53,9 @@ class LinkStyle:
 
 
 #: Circuit roles, drawn so they differ by dash as well as colour (readable in greyscale).
+_DASHES: dict[str, tuple[float, ...]] = {"protection": (4.0, 2.5), "access": (1.0, 2.0)}
 LINK_STYLES: dict[str, LinkStyle] = {
-    "backbone": LinkStyle("#2F3E4E"),
-    "protection": LinkStyle("#2F3E4E", (4.0, 2.5)),
-    "access": LinkStyle("#5F6F7F", (1.0, 2.0)),
-    "existing": LinkStyle("#7A8793"),
+    role: LinkStyle(colour, _DASHES.get(role, ())) for role, colour in map_colours.ROLE_COLOURS.items()
 }
 
 #: Line width in pixels by bandwidth tier: fatter pipes look fatter.

@@ -5,7 +5,7 @@ import itertools
 import networkx as nx
 import pytest
 
-from planner.analysis.resilience import diverse_from, link_failures, single_failures, site_failures
+from planner.analysis.resilience import diverse_from, link_failures, outage, single_failures, site_failures
 from planner.core.design_result import Design, DesignLink
 from planner.core.model import DesignSettings
 from planner.design import design_project
@@ -60,3 +60,21 @@ def test_against_brute_force_on_a_real_design(level):
         h.remove_edges_from([e, f])
         expected = bool(set(e) & set(f)) and not nx.is_connected(h)
         assert (ids[frozenset(f)] in diverse[ids[frozenset(e)]]) == expected
+
+
+def test_an_outage_of_one_circuit_agrees_with_the_single_failures():
+    design = design_project(town_region(14, seed=5), DesignSettings("2edge", method="heuristic"))
+    for failure in link_failures(design):
+        lost = outage(design, [failure.element])
+        assert lost.cut_off == failure.cut_off
+        assert len(lost.detours[failure.element]) == failure.detour_hops
+
+
+def test_an_outage_follows_the_way_round_and_names_who_is_cut_off():
+    bowtie = make_design(["ab", "bc", "ca", "cd", "de", "ec"])
+    lost = outage(bowtie, ["C0004", "C0001"])
+    assert lost.connected and lost.detours == {"C0004": ("C0006", "C0005"), "C0001": ("C0003", "C0002")}
+    lost = outage(bowtie, ["C0004", "C0006"])
+    assert lost.cut_off == ("d", "e") and lost.detours == {}
+    with pytest.raises(KeyError):
+        outage(bowtie, ["C9999"])

@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.analysis.sharing import METHODS, CoalitionCosts, _least_core, round_shares, share_costs
+from planner.analysis.sharing import (
+    METHODS,
+    CoalitionCosts,
+    _least_core,
+    round_shares,
+    share_costs,
+    standalone_networks,
+)
 from planner.core.errors import DesignCancelled, PlannerError
 from planner.core.geo import geodesic_km
 from planner.core.model import DesignSettings, ExistingLink, Partner, Project, Quote, Site
@@ -226,3 +233,18 @@ def test_worker_processes_give_the_same_split():
     alone = share_costs(project, design)
     parallel = share_costs(project, design, workers=2)
     assert parallel.partners == alone.partners and parallel.networks == alone.networks
+
+
+def test_standalone_networks_are_the_sharing_s_and_fill_the_same_cache():
+    project = three_partners()
+    design = design_project(project)
+    cache: dict = {}
+    alone = standalone_networks(project, design, cache=cache)
+    assert set(alone) == {"A", "B", "C"} and len(cache) == 3
+    assert alone["C"].cost == 0 and not alone["C"].links  # one site: nothing to buy
+    sharing = share_costs(project, design, cache=cache)
+    assert alone == sharing.networks
+    cancelled = Control(60.0)
+    cancelled.cancel()
+    with pytest.raises(DesignCancelled):
+        standalone_networks(project, design, cancelled, cache={})

@@ -88,3 +88,18 @@ def opened(qtbot, window, region_file):
     wait_design(qtbot, window)
     qtbot.wait(150)  # let the view settle (labels, level of detail)
     return window
+
+
+def clickable_circuit(win, *, last: bool = True) -> tuple[str, QPoint]:
+    """A circuit whose midpoint, in map viewport pixels, hits that circuit (no site on top), and the point.
+
+    The highest circuit id first (``last``), so that its schedule row starts out of view.
+    """
+    view = win.map_view
+    for link in sorted(win.document.design.links, key=lambda k: k.circuit_id, reverse=last):
+        line = win.map_scene.link_item(link.circuit_id).line()
+        point = view.mapFromScene((line.p1() + line.p2()) / 2)
+        item = view.item_at(point)
+        if item is not None and item.data(1) == link.circuit_id:
+            return link.circuit_id, point
+    raise AssertionError("no circuit can be clicked clear of the sites")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMargins, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QContextMenuEvent, QImage, QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QToolTip, QWidget
 
@@ -114,8 +114,11 @@ class MapView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self._view_changed()
 
-    def fit_region(self) -> None:
-        """Show every site (or Great Britain when there are none) with a margin."""
+    def fit_region(self, *, reserve: QMargins | None = None) -> None:
+        """Show every site (or Great Britain when there are none) with a margin.
+
+        ``reserve`` keeps room clear at the viewport's edges, for panels over the map.
+        """
         rect = self.map_scene.sites_rect()
         if rect.isNull() or rect.width() + rect.height() == 0:
             centre = rect.center() if not rect.isNull() else GB_EXTENT.center()
@@ -127,6 +130,8 @@ class MapView(QGraphicsView):
         # leave room for the legend, which covers the top-left corner
         left = self.legend.width() + 24 if self.legend.isVisible() else 0
         view = self.viewport().rect().adjusted(left, 0, 0, -self.attribution.height())
+        if reserve is not None:
+            view = view.marginsRemoved(reserve)
         if view.width() < 50 or view.height() < 50:
             view = self.viewport().rect()
         scale = min(view.width() / rect.width(), view.height() / rect.height())

@@ -1,0 +1,475 @@
+"""View → Presenter mode: the partnership's story told full screen on the app's own map.
+
+Five steps, stepped with the arrow keys, Page Up/Down (a presentation clicker), space or
+clicks: the partners' sites; each partner's own network and its cost; the shared
+backbone and its cost; the saving; and a live demonstration where any circuit can be
+cut (click it, or press R for a random one) to show that everyone is still connected,
+or, for a tree, who is cut off. Esc leaves, F11 toggles full screen.
+
+Entering hides the menus, toolbars, docks and status bar and remembers the window as it
+was; leaving puts it all back. Each partner's own network and the cost sharing come from
+the document's :class:`~planner.ui.sharing_runner.SharingRunner`, worked out in the
+background on entry ("Preparing…" until they are ready). Cuts are view state: the project
+is never changed and nothing goes on the undo stack.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QPoint, QPointF, QRect, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QTransform
+from PySide6.QtWidgets import QApplication, QToolBar, QWidget
+
+from planner.core.design_result import Design
+from planner.core.model import REDUNDANCY_LEVELS
+from planner.core.money import format_gbp_short
+from planner.ui.presenter.layer import CONNECTED, CUT, PresenterLayer
+from planner.ui.presenter.overlay import INK, MUTED, NAVY, Panel, PresenterOverlay, Row, pounds
+from planner.ui.presenter.story import Story
+
+if TYPE_CHECKING:
+    from planner.analysis.resilience import Outage
+    from planner.ui.main_window import MainWindow
+
+__all__ = ["Presenter"]
+
+_ALONE = "#B8C2CC"  # the bar of what the partners pay alone
+
+
+@dataclass
+class _Saved:
+    """The window as it was before the presentation."""
+
+    geometry: QRect
+    state: QByteArray
+    full_screen: bool
+    maximized: bool
+    menu_bar: bool
+    status_bar: bool
+    labels: bool
+    legend: bool
+    attribution: bool
+    transform: QTransform
+    centre: QPointF
+    selection: tuple[frozenset[str], frozenset[str], frozenset[int]]
+    focus: QWidget | None
+
+
+class Presenter(QObject):
+    """Presenter mode of one main window."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+        self.document = window.document
+        self.view, self.scene = window.map_view, window.map_scene
+        self.runner = window.sharing_runner
+        self.layer = PresenterLayer(self.scene)
+        self.story = Story(())
+        self.overlay: PresenterOverlay | None = None
+        self._saved: _Saved | None = None
+        self._outage: Outage | None = None
+        self._survived: tuple[Design, str] | None = None
+        self._problems: dict[str, str] = {}  # why the networks or the sharing could not be worked out
+        self._progress = 0.0
+        self.action = QAction("&Presenter Mode", window)
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.action.setCheckable(True)
+        self.action.setStatusTip(
+            "Tell the partnership's story full screen: sites, costs alone, shared, saving, resilience"
+        )
+        self.action.triggered.connect(lambda on: self.enter() if on else self.leave())
+        window.addAction(self.action)
+        self._fit_timer = QTimer(self, singleShot=True, interval=0)
+        self._fit_timer.timeout.connect(self._fit)
+
+    @property
+    def active(self) -> bool:
+        return self._saved is not None
+
+    @property
+    def project_name(self) -> str:
+        return self.document.project.name
+
+    @property
+    def design(self) -> Design | None:
+        """The shared design, when it is current."""
+        return self.runner.design
+
+    # -- entering and leaving -------------------------------------------------------------------
+    def enter(self, full_screen: bool = True) -> None:
+        """Hide the editing chrome and start the story at the first step."""
+        if self.active:
+            return
+        w, view, selection = self.window, self.view, self.document.selection
+        self._saved = _Saved(
+            geometry=w.geometry(),
+            state=w.saveState(),
+            full_screen=w.isFullScreen(),
+            maximized=w.isMaximized(),
+            menu_bar=w.menuBar().isVisible(),
+            status_bar=w.statusBar().isVisible(),
+            labels=self.scene.labels_on,
+            legend=view.legend.isVisible(),
+            attribution=view.attribution.isVisible(),
+            transform=view.transform(),
+            centre=view.mapToScene(view.viewport().rect().center()),
+            selection=(selection.sites, selection.circuits, selection.zones),
+            focus=QApplication.focusWidget(),
+        )
+        selection.clear()
+        for dock in w.docks.values():
+            dock.hide()
+        for toolbar in w.findChildren(QToolBar):
+            toolbar.hide()
+        w.menuBar().hide()
+        w.statusBar().hide()
+        view.legend.hide()
+        view.attribution.hide()
+        self.scene.labels_on = False
+        view.relayout_labels()
+        self.story = Story(tuple(p.id for p in self.document.project.partners))
+        self._outage = None
+        self.layer.begin(self.document.design)
+        self.overlay = PresenterOverlay(self, view)
+        self.overlay.resize_to_parent()
+        self.overlay.show()
+        self.overlay.raise_()
+        self.overlay.setFocus()
+        view.installEventFilter(self)
+        self._problems.clear()
+        self.runner.changed.connect(self._refresh)
+        self.runner.progress.connect(self._on_progress)
+        self.runner.failed.connect(self._on_failed)
+        self.document.design_changed.connect(self._on_design_change)
+        for kind in ("networks", "sharing"):
+            self.runner.request(kind)
+        if full_screen:
+            w.showFullScreen()
+        self.action.setChecked(True)
+        self._refresh()
+        self._fit_timer.start()
+
+    def leave(self) -> None:
+        """Put the window back exactly as it was."""
+        saved = self._saved
+        if saved is None:
+            return
+        w, view = self.window, self.view
+        self._saved = None
+        self._fit_timer.stop()
+        view.removeEventFilter(self)
+        self.runner.changed.disconnect(self._refresh)
+        self.runner.progress.disconnect(self._on_progress)
+        self.runner.failed.disconnect(self._on_failed)
+        self.document.design_changed.disconnect(self._on_design_change)
+        self.layer.end()
+        if self.overlay is not None:
+            self.overlay.hide()
+            self.overlay.deleteLater()
+            self.overlay = None
+        self.scene.labels_on = saved.labels
+        view.legend.setVisible(saved.legend)
+        view.attribution.setVisible(saved.attribution)
+        w.menuBar().setVisible(saved.menu_bar)
+        w.statusBar().setVisible(saved.status_bar)
+        w.restoreState(saved.state)
+        if saved.full_screen:
+            w.showFullScreen()
+        elif saved.maximized:
+            w.showMaximized()
+        else:
+            w.showNormal()
+            w.setGeometry(saved.geometry)  # not restoreGeometry: that would fit it to the screen
+        view.setTransform(saved.transform)
+        view.centerOn(saved.centre)
+        view.relayout_labels()
+        self.document.selection.set(*saved.selection)
+        if saved.focus is not None:
+            saved.focus.setFocus()
+        self.action.setChecked(False)
+
+    def toggle_full_screen(self) -> None:
+        if self.window.isFullScreen():
+            self.window.showNormal()
+        else:
+            self.window.showFullScreen()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize and self.overlay is not None:
+            self.overlay.resize_to_parent()
+            self._fit_timer.start()
+        return False
+
+    def _fit(self) -> None:
+        if self.overlay is not None:
+            u = self.overlay.unit
+            gap = round(40 * u)
+            self.view.fit_region(reserve=QMargins(gap, gap, self.overlay.panel_width() + gap, gap))
+
+    # -- stepping --------------------------------------------------------------------------------
+    def forward(self) -> None:
+        if self.story.forward():
+            self._refresh()
+
+    def back(self) -> None:
+        if self.story.back():
+            self._refresh()
+
+    def go(self, step: int) -> None:
+        if self.story.go(step):
+            self._refresh()
+
+    def spotlight(self, delta: int) -> None:
+        """Show one partner's own network at a time (the "alone" step)."""
+        if self.story.key == "alone" and self.story.spotlight_step(delta):
+            self._refresh()
+
+    def spotlight_on(self, partner: str) -> None:
+        if self.story.key == "alone":
+            self.story.spotlight = None if self.story.spotlight == partner else partner
+            self._refresh()
+
+    # -- the live demonstration --------------------------------------------------------------------
+    def circuit_under(self, pos: QPoint) -> str | None:
+        """The circuit a click at ``pos`` (overlay pixels) would cut, in the demonstration step."""
+        if self.story.key != "cut" or self.design is None:
+            return None
+        return self.layer.circuit_at(self.view, self.view.viewport().mapFromParent(pos))  # the overlay covers the view
+
+    def click_map(self, pos: QPoint) -> None:
+        """Cut or restore the circuit clicked; elsewhere on the map, go on to the next step."""
+        circuit = self.circuit_under(pos)
+        if circuit is not None:
+            self.toggle_cut(circuit)
+        elif self.story.key != "cut":
+            self.forward()
+
+    def toggle_cut(self, circuit_id: str) -> None:
+        """Cut a circuit of the shared design, or restore it (view state only: the project is untouched)."""
+        if self.story.key == "cut" and self.design is not None:
+            self.story.toggle_cut(circuit_id)
+            self._refresh()
+
+    def cut_random(self) -> None:
+        """Cut one more circuit, chosen at random (the R key)."""
+        design = self.design
+        if self.story.key != "cut" or design is None:
+            return
+        left = [k.circuit_id for k in design.links if k.circuit_id not in self.story.cuts]
+        if left:
+            self.toggle_cut(random.choice(left))
+
+    def restore_all(self) -> None:
+        if self.story.restore_all():
+            self._refresh()
+
+    # -- keeping up ----------------------------------------------------------------------------------
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self._progress = fraction
+        if self.overlay is not None and self.story.key == "saving":
+            self.overlay.update()
+
+    def _on_design_change(self) -> None:
+        design = self.document.design
+        ids = {k.circuit_id for k in design.links} if design else set()
+        self.story.cuts = tuple(c for c in self.story.cuts if c in ids)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Redraw the map and the panel for the story as it is now."""
+        if self.overlay is None:
+            return
+        from planner.analysis.resilience import outage  # networkx: loaded when presenting, not at start-up
+
+        design, key = self.design, self.story.key
+        self._outage = outage(design, self.story.cuts) if design is not None and self.story.cuts else None
+        if key == "partners":
+            self.layer.show_sites(design)
+        elif key == "alone":
+            networks = self.runner.networks or {}
+            colours = {p.id: p.colour for p in self.document.project.partners}
+            pairs = {p: n.links for p, n in networks.items()}
+            self.layer.show_networks(pairs, colours, self.story.spotlight)
+        elif key == "cut":
+            self.layer.show_outage(design, self._outage)
+        else:
+            self.layer.show_design(design, faded=key == "saving")
+        self.overlay.update()
+
+    # -- the panel ----------------------------------------------------------------------------------
+    def panel(self) -> Panel:
+        """What the panel shows for the current step."""
+        return {
+            "partners": self._partners_panel,
+            "alone": self._alone_panel,
+            "shared": self._shared_panel,
+            "saving": self._saving_panel,
+            "cut": self._cut_panel,
+        }[self.story.key]()
+
+    def _waiting(self, what: str, preparing: str) -> str:
+        """``preparing`` while ``what`` (design, networks, sharing) is on its way, else why it is missing."""
+        if what == "design":
+            runner = self.window.runner
+            coming = runner.busy or runner.due
+            return preparing if coming else "No up-to-date design: press Esc, then Design (F5)."
+        problem = self._problems.get(what)
+        return f"Cannot work this out: {problem}" if problem else preparing
+
+    def _on_failed(self, kind: str, problem: str) -> None:
+        self._problems[kind] = problem
+        self._refresh()
+
+    def _counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for site in self.document.project.sites:
+            counts[site.partner] = counts.get(site.partner, 0) + 1
+        return counts
+
+    def _level(self) -> str:
+        level = self.design.redundancy if self.design else self.document.project.settings.redundancy
+        return REDUNDANCY_LEVELS.get(level, level).lower()
+
+    def _term(self) -> int:
+        return self.design.term_years if self.design else self.document.project.tariff.term_years
+
+    def _partners_panel(self) -> Panel:
+        project = self.document.project
+        counts = self._counts()
+        rows = tuple(
+            Row(p.colour, p.name, f"{counts.get(p.id, 0)} site{'s' * (counts.get(p.id, 0) != 1)}", MUTED)
+            for p in project.partners
+        )
+        return Panel(
+            "The partners",
+            f"{len(project.partners)} public bodies with {len(project.sites)} sites to connect, "
+            "each needing a network that keeps working when something fails.",
+            rows=rows,
+        )
+
+    def _alone_panel(self) -> Panel:
+        project = self.document.project
+        networks = self.runner.networks
+        lead = f"What each would pay for its own network, built to the same standard ({self._level()})."
+        if networks is None:
+            rows = tuple(Row(p.colour, p.name, "…", MUTED, key=p.id) for p in project.partners)
+            waiting = self._waiting("networks", "Preparing each partner's own network…")
+            return Panel("Each partner alone", lead, waiting=waiting, rows=rows)
+        spot = self.story.spotlight
+        rows = tuple(
+            Row(p.colour, p.name, format_gbp_short(networks[p.id].cost), key=p.id, strong=p.id == spot)
+            for p in project.partners
+            if p.id in networks
+        )
+        if spot is not None and spot in networks:
+            network = networks[spot]
+            name = next(p.name for p in project.partners if p.id == spot)
+            circuits = len(network.links)
+            caption = f"{name} alone: {circuits} circuit{'s' * (circuits != 1)} over {self._term()} years"
+            if network.note:
+                caption += f" ({network.note})"
+            figure = format_gbp_short(network.cost)
+        else:
+            figure = format_gbp_short(sum(n.cost for n in networks.values()))
+            caption = f"if every partner builds its own, over {self._term()} years"
+        return Panel(
+            "Each partner alone", lead, figure, INK, caption, rows=rows, note="↑ ↓ or click a partner: one at a time"
+        )
+
+    def _shared_panel(self) -> Panel:
+        design = self.design
+        lead = f"One backbone joining all {len(self.document.project.sites)} sites, {self._level()}."
+        if design is None:
+            return Panel("One shared network", lead, waiting=self._waiting("design", "Preparing the design…"))
+        return Panel(
+            "One shared network",
+            lead,
+            format_gbp_short(design.total_cost),
+            NAVY,
+            f"over {design.term_years} years, for all partners together",
+            facts=(
+                ("Circuits", f"{len(design.links):,}"),
+                ("Route km", f"{design.route_km:,}"),
+                ("Annual rental", pounds(design.annual_cost)),
+                ("Installation, one-off", pounds(design.install_cost)),
+            ),
+        )
+
+    def _saving_panel(self) -> Panel:
+        design, networks, sharing = self.design, self.runner.networks, self.runner.sharing
+        title = "The saving"
+        if design is None or networks is None:
+            lead = "Sharing one network instead of each partner building its own."
+            return Panel(title, lead, waiting=self._waiting("design" if design is None else "networks", "Preparing…"))
+        alone = sum(n.cost for n in networks.values())
+        saving = alone - design.total_cost
+        share = saving / alone if alone else 0.0
+        if saving >= 0:
+            figure, colour = format_gbp_short(saving), CONNECTED
+            caption = f"saved over {design.term_years} years: {share:.0%} less than going alone"
+        else:
+            title, figure, colour = "The cost of sharing", f"+{format_gbp_short(-saving)}", CUT
+            caption = "over separate networks: what it buys is one network joining every partner to every other"
+        bars = (("Each partner alone", alone, _ALONE), ("Shared", design.total_cost, NAVY))
+        lead = f"Sharing one network instead of {len(networks)} separate ones."
+        if sharing is None:
+            waiting = self._waiting("sharing", f"Working out each partner's fair share… {self._progress:.0%}")
+            return Panel(title, lead, figure, colour, caption, bars=bars, waiting=waiting)
+        method = self.window.settings.sharing_method
+        rows = []
+        for p in sharing.partners:
+            colour_of = next((x.colour for x in self.document.project.partners if x.id == p.partner), "#777777")
+            gain = p.saving(method)
+            if gain >= 0:
+                text = f"saves {format_gbp_short(gain)}" + (f" ({gain / p.standalone:.0%})" if p.standalone else "")
+                rows.append(Row(colour_of, sharing.names[p.partner], text, CONNECTED))
+            else:
+                rows.append(Row(colour_of, sharing.names[p.partner], f"pays {format_gbp_short(-gain)} more", CUT))
+        from planner.analysis.sharing import METHODS
+
+        note = f"Split: {METHODS[method]}"
+        if method == "shapley" and not sharing.exact:
+            note += f", estimated within ±{format_gbp_short(sharing.sampling_error)} (95% confidence)"
+        return Panel(title, lead, figure, colour, caption, bars=bars, rows=tuple(rows), note=note)
+
+    def _cut_panel(self) -> Panel:
+        design, found = self.design, self._outage
+        lead = "Click a circuit to cut it, and again to restore it. Press R to cut one at random, C to restore all."
+        title = "Cut any circuit"
+        if design is None:
+            return Panel(title, lead, waiting=self._waiting("design", "Preparing the design…"))
+        sites = len(design.sites)
+        facts = (("Single cuts survived", self._cuts_survived(design)),)
+        if found is None:
+            caption = f"{sites} sites, {len(design.links)} circuits"
+            return Panel(title, lead, "All connected", INK, caption, facts=facts)
+        names = self.document.sites_by_id
+        rows = tuple(Row("", f"{c}: {_ends(design, c, names)}", "cut", CUT) for c in found.cut)
+        if found.connected:
+            last = found.cut[-1]
+            hops = len(found.detours.get(last, ()))
+            caption = f"All {sites} sites still reach each other; traffic goes round over {hops} circuits."
+            return Panel(title, lead, "Still connected", CONNECTED, caption, facts=facts, rows=rows)
+        cut_off = [names[s].name.split(",")[0] for s in found.cut_off if s in names]
+        shown = ", ".join(cut_off[:4]) + (f" and {len(cut_off) - 4} more" if len(cut_off) > 4 else "")
+        caption = f"{len(cut_off)} of {sites} sites cut off: {shown}."
+        return Panel(title, lead, "Sites cut off", CUT, caption, facts=facts, rows=rows)
+
+    def _cuts_survived(self, design: Design) -> str:
+        """``53 of 53``: the single circuit cuts after which every site still reaches every other."""
+        if self._survived is None or self._survived[0] is not design:
+            from planner.analysis.resilience import link_failures
+
+            failures = link_failures(design)
+            self._survived = (design, f"{sum(f.connected for f in failures)} of {len(failures)}")
+        return self._survived[1]
+
+
+def _ends(design: Design, circuit_id: str, names) -> str:
+    link = design.link(circuit_id)
+    a, b = names.get(link.a), names.get(link.b)
+    return f"{a.name.split(',')[0] if a else link.a} – {b.name.split(',')[0] if b else link.b}"

@@ -1,0 +1,171 @@
+"""Presenter mode driven by keys and clicks: the story's steps, cutting circuits, and the window put back."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QContextMenuEvent
+from PySide6.QtWidgets import QApplication, QToolBar
+
+from planner.core.money import format_gbp_short
+from planner.core.project_file import project_to_dict
+from planner.ui.map_actions import ContextMenu
+from planner.ui.presenter.layer import CUT
+from tests.ui.conftest import wait_design
+
+
+def _chrome(win) -> dict:
+    """What presenter mode hides and must put back."""
+    return {
+        "docks": {key for key, dock in win.docks.items() if dock.isVisible()},
+        "toolbars": [t.isVisible() for t in win.findChildren(QToolBar)],
+        "menu": win.menuBar().isVisible(),
+        "status": win.statusBar().isVisible(),
+        "legend": win.map_view.legend.isVisible(),
+        "labels": win.map_scene.labels_on,
+        "full_screen": win.isFullScreen(),
+        "size": win.size(),
+        "scale": round(win.map_view.scale_factor, 9),
+        "selection": (win.document.selection.sites, win.document.selection.circuits),
+    }
+
+
+def _centre(win) -> QPointF:
+    """The map's centre, in screen pixels."""
+    view = win.map_view
+    return view.mapToScene(view.viewport().rect().center()) * view.scale_factor
+
+
+def _untouched(win):
+    return project_to_dict(win.document.project), win.document.undo_stack.count(), win.document.modified
+
+
+def _midpoint(win, circuit_id: str) -> QPoint:
+    """Where to click a circuit, in the overlay's pixels (the overlay covers the map view)."""
+    line = win.map_scene.link_item(circuit_id).line()
+    return win.map_view.viewport().mapToParent(win.map_view.mapFromScene(line.center()))
+
+
+def _clear_circuit(win) -> str:
+    """A circuit whose midpoint is clear of the panel and of every other circuit's."""
+    presenter, panel = win.presenter, win.presenter.overlay.panel_rect()
+    for link in sorted(win.document.design.links, key=lambda k: -k.distance_km):
+        point = _midpoint(win, link.circuit_id)
+        if not panel.contains(point) and presenter.circuit_under(point) == link.circuit_id:
+            return link.circuit_id
+    raise AssertionError("no circuit clear of the others")
+
+
+def test_enter_step_through_with_keys_and_leave_with_esc(qtbot, opened):
+    win, presenter = opened, opened.presenter
+    win.document.selection.set((), [win.document.design.links[0].circuit_id])
+    before, centre, project = _chrome(win), _centre(win), _untouched(win)
+    win.presenter.action.trigger()  # View → Presenter Mode
+    assert presenter.active and win.isFullScreen()
+    assert not win.menuBar().isVisible() and not any(dock.isVisible() for dock in win.docks.values())
+    assert not any(t.isVisible() for t in win.findChildren(QToolBar))
+    overlay = presenter.overlay
+    qtbot.waitUntil(overlay.hasFocus)
+    assert presenter.story.key == "partners" and presenter.panel().title == "The partners"
+
+    qtbot.keyClick(overlay, Qt.Key.Key_Right)
+    assert presenter.story.key == "alone"
+    qtbot.waitUntil(lambda: win.sharing_runner.networks is not None, timeout=20_000)
+    alone = presenter.panel()
+    assert alone.figure == format_gbp_short(sum(n.cost for n in win.sharing_runner.networks.values()))
+    assert len(presenter.layer._extra) > 0  # each partner's own network is drawn
+    qtbot.keyClick(overlay, Qt.Key.Key_Down)
+    assert presenter.story.spotlight == win.document.project.partners[0].id
+    assert [r.strong for r in presenter.panel().rows].count(True) == 1
+
+    qtbot.keyClick(overlay, Qt.Key.Key_PageDown)  # a presentation clicker
+    assert presenter.story.key == "shared"
+    assert presenter.panel().figure == format_gbp_short(win.document.design.total_cost)
+    qtbot.keyClick(overlay, Qt.Key.Key_Space)
+    assert presenter.story.key == "saving"
+    qtbot.keyClick(overlay, Qt.Key.Key_PageUp)
+    assert presenter.story.key == "shared"
+    qtbot.keyClick(overlay, Qt.Key.Key_End)
+    assert presenter.story.key == "cut"
+    qtbot.keyClick(overlay, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # no editing shortcut fires
+    qtbot.keyClick(overlay, Qt.Key.Key_Delete)
+    qtbot.keyClick(overlay, Qt.Key.Key_F11)
+    assert not win.isFullScreen()
+
+    qtbot.keyClick(overlay, Qt.Key.Key_Escape)
+    assert not presenter.active and not presenter.action.isChecked()
+    qtbot.wait(300)
+    after = _chrome(win)
+    assert {k: v for k, v in after.items() if before[k] != v} == {}, {
+        k: before[k] for k in after if before[k] != after[k]
+    }
+    assert (_centre(win) - centre).manhattanLength() <= 2
+    assert _untouched(win) == project
+
+
+def test_cut_a_circuit_by_clicking_it_then_restore_it(qtbot, opened, monkeypatch):
+    win, presenter = opened, opened.presenter
+    project = _untouched(win)
+    presenter.enter(full_screen=False)
+    presenter.go(4)
+    circuit = _clear_circuit(win)
+    menus = []
+    monkeypatch.setattr(ContextMenu, "exec", lambda menu, *args: menus.append(menu))
+    where = _midpoint(win, circuit)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, where, presenter.overlay.mapToGlobal(where))
+    QApplication.sendEvent(presenter.overlay, event)
+    assert menus == []  # the map's editing menu never opens in a presentation
+    qtbot.mouseClick(presenter.overlay, Qt.MouseButton.LeftButton, pos=_midpoint(win, circuit))
+    assert presenter.story.cuts == (circuit,)
+    panel = presenter.panel()
+    assert panel.figure == "Still connected" and f"All {len(win.document.design.sites)} sites" in panel.caption
+    assert win.map_scene.link_item(circuit).pen().color() == QColor(CUT)
+    qtbot.mouseClick(presenter.overlay, Qt.MouseButton.LeftButton, pos=_midpoint(win, circuit))
+    assert presenter.story.cuts == () and presenter.panel().figure == "All connected"
+    qtbot.keyClick(presenter.overlay, Qt.Key.Key_R)
+    assert len(presenter.story.cuts) == 1
+    qtbot.keyClick(presenter.overlay, Qt.Key.Key_C)
+    assert presenter.story.cuts == ()
+    presenter.leave()
+    assert _untouched(win) == project
+
+    win.document.change_settings(redundancy="tree")  # a tree cuts someone off whatever is cut
+    wait_design(qtbot, win)
+    presenter.enter(full_screen=False)
+    presenter.go(4)
+    circuit = _clear_circuit(win)
+    qtbot.mouseClick(presenter.overlay, Qt.MouseButton.LeftButton, pos=_midpoint(win, circuit))
+    panel = presenter.panel()
+    assert panel.figure == "Sites cut off" and "cut off:" in panel.caption
+    presenter.leave()
+
+
+def _near(pixel: QColor, expected: QColor, tolerance: int = 14) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel.getRgb()[:3], expected.getRgb()[:3], strict=True))
+
+
+def test_presenter_screenshot_shows_partner_colours_and_a_large_figure(qtbot, opened, tmp_path):
+    win, presenter = opened, opened.presenter
+    win.resize(1600, 900)
+    presenter.enter(full_screen=False)
+    qtbot.wait(150)
+    image = win.grab().toImage()
+    image.save(str(tmp_path / "partners.png"))  # kept by pytest for a look when this fails
+    colours = {p.id: QColor(p.colour) for p in win.document.project.partners}
+    view = win.map_view
+    for site in win.document.project.sites:
+        point = view.viewport().mapTo(win, view.mapFromScene(win.map_scene.position(site.id)))
+        assert _near(image.pixelColor(point), colours[site.partner]), site.name
+
+    presenter.go(2)  # the shared network: its cost as the headline
+    qtbot.wait(100)
+    image = win.grab().toImage()
+    image.save(str(tmp_path / "shared.png"))
+    panel = presenter.overlay.panel_rect().toRect().translated(view.mapTo(win, QPoint(0, 0)))
+    navy = QColor("#2F3E4E")
+    rows_with_figure = [
+        y
+        for y in range(panel.top(), panel.bottom())
+        if any(_near(image.pixelColor(x, y), navy, 30) for x in range(panel.left(), panel.right(), 3))
+    ]
+    assert len(rows_with_figure) > 40 * presenter.overlay.unit  # glyphs of a figure over 40 px tall
+    presenter.leave()

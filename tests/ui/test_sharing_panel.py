@@ -1,0 +1,58 @@
+"""The "Who pays what" dock: worked out in the background, the same figures as planner.analysis, cached."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from planner.analysis.sharing import METHODS, share_costs
+from planner.core.money import format_gbp
+from planner.ui.sharing_panel import COLUMNS, FLAG_TEXT
+from tests.ui.conftest import wait_design
+
+
+def _column(panel, heading: str) -> list[str]:
+    model, column = panel.model, COLUMNS.index(heading)
+    return [model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole) for row in range(model.rowCount())]
+
+
+def _wait_sharing(qtbot, win) -> None:
+    qtbot.waitUntil(lambda: win.sharing_runner.sharing is not None, timeout=30_000)
+
+
+def test_shares_add_up_to_the_design_and_match_the_analysis(qtbot, opened):
+    win, panel = opened, opened.sharing_panel
+    _wait_sharing(qtbot, win)
+    design, project = win.document.design, win.document.project
+    shown = win.sharing_runner.sharing
+    direct = share_costs(project, design)
+    assert shown.partners == direct.partners  # the same split as planner.analysis computes
+    for method in METHODS:
+        assert sum(p.shares[method] for p in shown.partners) == design.total_cost
+    for method, label in METHODS.items():
+        panel.method.setCurrentIndex(panel.method.findData(method))
+        assert panel.method.currentText() == label
+        pays, flags = _column(panel, "Pays"), _column(panel, "")
+        assert pays == [format_gbp(p.shares[method]) for p in direct.partners] + [format_gbp(design.total_cost)]
+        assert flags[:-1] == [FLAG_TEXT if p.pays_more(method) else "" for p in direct.partners]
+    assert win.settings.sharing_method == "sites"
+    saving = direct.saving
+    headline = panel.headline.text()
+    assert format_gbp(abs(saving)) in headline and ("Saves" in headline) == (saving >= 0)
+    assert "exact" in panel.status.text()
+
+
+def test_an_edit_reprices_only_the_coalitions_it_touches(qtbot, opened):
+    win = opened
+    _wait_sharing(qtbot, win)
+    cache = win.sharing_runner.cache
+    priced = dict(cache)
+    assert len(priced) == 2 ** len(win.document.project.partners) - 2  # every coalition but the grand one
+    site = next(s for s in win.document.project.sites if s.partner == "WYP")
+    win.document.move_site(site.id, site.lon + 0.05, site.lat)
+    assert win.sharing_panel.model.current is False or win.sharing_runner.sharing is None  # stale at once
+    wait_design(qtbot, win)
+    _wait_sharing(qtbot, win)
+    new = {key: value for key, value in cache.items() if key not in priced}
+    assert all("WYP" in network.members for network in new.values())
+    assert len(new) == 2 ** (len(win.document.project.partners) - 1) - 1  # only coalitions with WYP
+    assert sum(p.shares["shapley"] for p in win.sharing_runner.sharing.partners) == win.document.design.total_cost
