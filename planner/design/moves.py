@@ -1,0 +1,223 @@
+"""Local search over survivable designs that need not be rings.
+
+Where the candidate graph is sparse or its costs irregular (carrier quotes,
+existing links, optional relays), the cheapest design often has a few sites of
+degree three or four: a ring with a chord, two rings sharing a site (``2edge``
+only), a site hung on two others, a relay through an optional site. These moves
+reach such designs from the repaired tour:
+
+* **exchange**: swap two links ``u-w``, ``c-d`` for ``u-c``, ``w-d`` (2-opt on any
+  graph, across rings or along one);
+* **re-home**: move one end of a link ``u-w`` to a cheaper ``z`` where ``w`` keeps
+  two or more other links;
+* **relocate**: take a site of degree two out from between ``a`` and ``b``
+  (joining ``a-b`` unless already joined; an optional site may simply leave)
+  and put it into a link ``c-d`` or hang it on two sites ``c``, ``d``;
+* **relay**: route a link ``u-d`` through an optional site ``o`` not yet used
+  when ``u-o-d`` is cheaper;
+* **drop and repair**: remove a link for good, add the cheapest repair paths,
+  and prune the links that became redundant nearby.
+
+Every move's cost change is computed exactly from the links it swaps; only a
+move that saves money is checked for validity (one O(n + m) scan) and undone if
+the design no longer survives every single failure.
+
+Notes
+-----
+Candidate moves come from each site's :data:`~planner.design.survivable.NEAREST`
+cheapest neighbours: O(k^2) evaluations per site examined. Sites are examined
+from a queue that starts with every site and receives the ends of each applied
+move (first improvement). Drop and repair costs one Dijkstra and a few scans a
+trial and is capped by a number of trials. A heuristic: the result is locally
+optimal for these moves only.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+
+from planner.design.survivable import SurvivableDesign, is_valid, prune, repair
+
+__all__ = ["improve_design", "drop_and_repair"]
+
+Link = tuple[int, int]
+Move = tuple[int, list[Link], list[Link]]  # saving, links out, links in
+
+
+def _try(design: SurvivableDesign, out: list[Link], into: list[Link]) -> bool:
+    """Apply a move; keep it if the design stays valid, else undo it."""
+    for u, v in out:
+        design.remove(u, v)
+    for u, v in into:
+        design.add(u, v)
+    if is_valid(design):
+        return True
+    for u, v in into:
+        design.remove(u, v)
+    for u, v in out:
+        design.add(u, v)
+    return False
+
+
+def _exchanges(design: SurvivableDesign, u: int) -> Iterator[Move]:
+    costs, near, adj = design.candidates.costs, design.candidates.near, design.adj
+    for w in list(adj[u]):
+        uw = costs[u][w]
+        for c in near[u]:
+            uc = costs[u][c]
+            if uc >= uw:
+                break
+            if c == w or c in adj[u] or not adj[c]:
+                continue
+            for d in adj[c]:
+                if d in (u, w) or d in adj[w] or d not in costs[w]:
+                    continue
+                saving = uw + costs[c][d] - uc - costs[w][d]
+                if saving > 0:
+                    yield saving, [(u, w), (c, d)], [(u, c), (w, d)]
+
+
+def _rehomes(design: SurvivableDesign, u: int) -> Iterator[Move]:
+    costs, near, adj = design.candidates.costs, design.candidates.near, design.adj
+    for w in list(adj[u]):
+        if not design.flexible(w):
+            continue
+        uw = costs[u][w]
+        for z in near[u]:
+            if costs[u][z] >= uw:
+                break
+            if z != w and z not in adj[u] and adj[z]:
+                yield uw - costs[u][z], [(u, w)], [(u, z)]
+
+
+def _relocations(design: SurvivableDesign, u: int) -> Iterator[Move]:
+    costs, near, adj = design.candidates.costs, design.candidates.near, design.adj
+    if len(adj[u]) != 2:
+        return
+    a, b = adj[u]
+    out = [(a, u), (u, b)]
+    if b in adj[a]:
+        freed, join = costs[a][u] + costs[u][b], []
+    elif b in costs[a]:
+        freed, join = costs[a][u] + costs[u][b] - costs[a][b], [(a, b)]
+    else:
+        return
+    if not design.candidates.required[u] and freed > 0:
+        yield freed, out, join
+    hosts = [c for c in near[u] if adj[c] and costs[u][c] < freed]
+    for c in hosts:
+        for d in adj[c]:
+            if d != u and d in costs[u] and {c, d} != {a, b}:
+                saving = freed - costs[u][c] - costs[u][d] + costs[c][d]
+                if saving > 0:
+                    yield saving, [*out, (c, d)], [*join, (c, u), (u, d)]
+        for d in hosts:
+            if d != c:
+                saving = freed - costs[u][c] - costs[u][d]
+                if saving > 0:
+                    yield saving, out, [*join, (c, u), (u, d)]
+
+
+def _relays(design: SurvivableDesign, u: int) -> Iterator[Move]:
+    candidates, adj = design.candidates, design.adj
+    costs, required = candidates.costs, candidates.required
+    for o in candidates.near[u]:
+        if required[o] or adj[o]:
+            continue
+        for d in adj[u]:
+            if d in costs[o]:
+                saving = costs[u][d] - costs[u][o] - costs[o][d]
+                if saving > 0:
+                    yield saving, [(u, d)], [(u, o), (o, d)]
+
+
+_MOVES: tuple[Callable[[SurvivableDesign, int], Iterator[Move]], ...] = (_exchanges, _rehomes, _relocations, _relays)
+
+
+def _descend(design: SurvivableDesign, sites: Iterable[int], should_stop: Callable[[], bool]) -> None:
+    """Apply improving moves around ``sites``, and around the ends of each move applied, until none is left."""
+    queue = deque(sites)
+    queued = set(queue)
+    while queue:
+        if should_stop():
+            return
+        u = queue.popleft()
+        queued.discard(u)
+        if not design.adj[u]:
+            continue
+        for moves in _MOVES:
+            applied = next(
+                (
+                    (out, into)
+                    for _, out, into in sorted(moves(design, u), key=lambda m: -m[0])
+                    if _try(design, out, into)
+                ),
+                None,
+            )
+            if applied is not None:
+                for w in {u, *(x for link in applied[0] + applied[1] for x in link)} - queued:
+                    queue.append(w)
+                    queued.add(w)
+                break
+
+
+def drop_and_repair(design: SurvivableDesign, u: int, v: int) -> SurvivableDesign | None:
+    """A copy of ``design`` without link ``u-v`` (which may not return), repaired and pruned around the change.
+
+    None when every valid design needs that link.
+    """
+    trial = design.copy()
+    trial.remove(u, v)
+    try:
+        repair(trial, banned=frozenset({(u, v)}))
+    except ValueError:
+        return None
+    prune(trial, around=_changed(design, trial))
+    return trial
+
+
+def _changed(before: SurvivableDesign, after: SurvivableDesign) -> set[int]:
+    return {i for i, (a, b) in enumerate(zip(before.adj, after.adj, strict=True)) if a != b}
+
+
+def _near_branches(design: SurvivableDesign) -> set[int]:
+    """Sites of degree three or more and their neighbours: where a design departs from a ring."""
+    branches = [u for u, near in enumerate(design.adj) if len(near) >= 3]
+    return set(branches).union(*(design.adj[u] for u in branches))
+
+
+def improve_design(
+    design: SurvivableDesign,
+    drop_trials: int,
+    should_stop: Callable[[], bool] = lambda: False,
+    *,
+    everywhere: bool = True,
+) -> SurvivableDesign:
+    """The valid ``design`` improved by the moves until none is left, the trials are spent or time is up.
+
+    ``drop_trials`` caps the drop-and-repair trials (the dear move); links are
+    tried dearest first, round after round while a round improves the design.
+    Unless ``everywhere``, only links near sites of degree three or more are
+    tried: with distance-like costs a ring is rarely improved by dropping a link.
+    """
+    _descend(design, range(len(design.adj)), should_stop)
+    improved = True
+    while improved and drop_trials > 0:
+        improved = False
+        costs = design.candidates.costs
+        focus = None if everywhere else _near_branches(design)
+        links = [(u, v) for u, v in design.edges() if focus is None or u in focus or v in focus]
+        for _, u, v in sorted(((costs[u][v], u, v) for u, v in links), reverse=True):
+            if drop_trials <= 0 or should_stop():
+                return design
+            if v not in design.adj[u]:
+                continue
+            drop_trials -= 1
+            trial = drop_and_repair(design, u, v)
+            if trial is None:
+                continue
+            _descend(trial, _changed(design, trial), should_stop)
+            if trial.cost < design.cost:
+                design, improved = trial, True
+    return design
