@@ -61,32 +61,38 @@ def _tree(problem: DesignProblem, control: Control) -> tuple[list[tuple[str, str
     return [(u, v) for u, v in nx.minimum_spanning_edges(problem.graph, weight="cost", data=False)], "mst"
 
 
+def _csgraph(candidates: Candidates):
+    """The candidate graph as a scipy sparse matrix of costs (explicit zeros are free links, and count)."""
+    from scipy.sparse import csr_array
+
+    rows, cols, data = [], [], []
+    for u, near in enumerate(candidates.costs):
+        for v, cost in near.items():
+            if u < v:
+                rows.append(u)
+                cols.append(v)
+                data.append(cost)
+    n = len(candidates.ids)
+    return csr_array((np.array(data, dtype=float), (rows, cols)), shape=(n, n))
+
+
 class _Closure:
-    """Cheapest-path costs between the required sites over the candidate graph, and how to expand them.
+    """Cheapest-path costs between some sites over the candidate graph, and how to expand them.
 
     ``matrix[i, j]`` is the cheapest path cost between ``sites[i]`` and ``sites[j]``
-    (Dijkstra from each required site: O(r (m + n log n)) in C, r^2 memory).
+    (Dijkstra from each: O(s (m + n log n)) in C, s^2 memory). Sites the first
+    one cannot reach are left out.
     """
 
-    def __init__(self, candidates: Candidates):
-        from scipy.sparse import csr_array
+    def __init__(self, candidates: Candidates, graph, sites: list[int]):
         from scipy.sparse.csgraph import dijkstra
 
         self.candidates = candidates
-        self.sites = [i for i, r in enumerate(candidates.required) if r]
-        n = len(candidates.ids)
-        rows, cols, data = [], [], []
-        for u, near in enumerate(candidates.costs):
-            for v, cost in near.items():
-                if u < v:
-                    rows.append(u)
-                    cols.append(v)
-                    data.append(cost)
-        # Explicitly stored zeros (free existing links) count as links in csgraph.
-        graph = csr_array((np.array(data, dtype=float), (rows, cols)), shape=(n, n))
+        reach = dijkstra(graph, directed=False, indices=sites[0])
+        self.sites = [i for i in sites if np.isfinite(reach[i])]
         dist, self.predecessors = dijkstra(graph, directed=False, indices=self.sites, return_predecessors=True)
         self.matrix = np.rint(dist[:, self.sites]).astype(np.int64)
-        self.direct = np.zeros_like(self.matrix)  # a link's cost + 1 where required sites have a candidate link
+        self.direct = np.zeros_like(self.matrix)  # a link's cost + 1 where two of the sites have a candidate link
         position = {site: i for i, site in enumerate(self.sites)}
         for i, site in enumerate(self.sites):
             for v, cost in candidates.costs[site].items():
@@ -126,31 +132,40 @@ class _Closure:
 
 
 def _survivable(problem: DesignProblem, control: Control) -> tuple[list[tuple[str, str]], str]:
+    def should_stop() -> bool:
+        return control.cancelled or control.expired()
+
     candidates = Candidates(problem)
     control.report(0.05, "Finding the cheapest paths between sites")
-    closure = _Closure(candidates)
-    r = len(closure.sites)
-    kicks = min(MAX_KICKS, KICKS_PER_SITE * r)
-    # A tariff makes costs distance-like: one ring on the cheapest paths. Otherwise also try
-    # a ring that prefers links, and let the dear drop-and-repair move restructure both.
-    starts = [(closure.matrix, False)]
-    drop_trials = min(MAX_DROP_TRIALS, DROP_TRIALS_PER_SITE * r)
-    irregular = bool(problem.optional) or not closure.is_distance_like()
+    graph = _csgraph(candidates)
+    required = _Closure(candidates, graph, [i for i, r in enumerate(candidates.required) if r])
+    r = len(required.sites)
+    # A tariff makes costs distance-like: one ring on the cheapest paths. Otherwise also try a ring
+    # that prefers links, and one through the optional sites too (relays that do not pay leave it),
+    # and let the dear drop-and-repair move restructure every one.
+    starts = [(required, required.matrix, False)]
+    irregular = bool(problem.optional) or not required.is_distance_like()
     if irregular:
-        starts.append((closure.direct_matrix(), True))
+        starts.append((required, required.direct_matrix(), True))
+    if problem.optional:
+        optional = [i for i, r in enumerate(candidates.required) if not r]
+        everyone = _Closure(candidates, graph, [*required.sites, *optional])
+        starts.append((everyone, everyone.direct_matrix(), True))
+    kicks = min(MAX_KICKS, KICKS_PER_SITE * r)
+    drop_trials = min(MAX_DROP_TRIALS, DROP_TRIALS_PER_SITE * r)
     best = None
-    for i, (matrix, links_first) in enumerate(starts):
+    for i, (closure, matrix, links_first) in enumerate(starts):
         control.report(0.1 + 0.8 * i / len(starts), "Building a ring through every site")
-        tour = optimise_tour(
-            Metric(matrix), random.Random(SEED), kicks, should_stop=control.expired, check=control.check
-        )
+        rng = random.Random(SEED)
+        tour = optimise_tour(Metric(matrix), rng, kicks, should_stop=should_stop, check=control.check)
         control.report(0.1 + 0.8 * (i + 0.5) / len(starts), "Making the design survive any single failure")
         design = SurvivableDesign.from_edges(candidates, closure.expand(tour, links_first))
         repair(design)
         prune(design)
-        design = improve_design(design, drop_trials, control.expired, everywhere=irregular)
+        design = improve_design(design, drop_trials, should_stop, everywhere=irregular)
         if best is None or design.cost < best.cost:
             best = design
+    control.check()
     return candidates.edge_ids(best.edges()), "heuristic"
 
 

@@ -10,9 +10,12 @@ reach such designs from the repaired tour:
   graph, across rings or along one);
 * **re-home**: move one end of a link ``u-w`` to a cheaper ``z`` where ``w`` keeps
   two or more other links;
-* **relocate**: take a site of degree two out from between ``a`` and ``b``
-  (joining ``a-b`` unless already joined; an optional site may simply leave)
-  and put it into a link ``c-d`` or hang it on two sites ``c``, ``d``;
+* **chord**: join ``u-z`` and drop a link at each end whose far site keeps two
+  or more other links;
+* **relocate**: take a run of one to three sites of degree two out from
+  between ``a`` and ``b`` (joining ``a-b`` unless already joined; optional sites
+  may simply leave) and put it into a link ``c-d``, or hang it on two sites
+  ``c``, ``d`` (on one site, as its own ring, at level ``2edge``);
 * **relay**: route a link ``u-d`` through an optional site ``o`` not yet used
   when ``u-o-d`` is cheaper;
 * **drop and repair**: remove a link for good, add the cheapest repair paths,
@@ -42,6 +45,8 @@ from planner.design.survivable import SurvivableDesign, is_valid, prune, repair
 __all__ = ["improve_design", "drop_and_repair"]
 
 Link = tuple[int, int]
+#: Longest run of sites of degree two that a relocation moves.
+_MAX_SEGMENT = 3
 Move = tuple[int, list[Link], list[Link]]  # saving, links out, links in
 
 
@@ -91,32 +96,77 @@ def _rehomes(design: SurvivableDesign, u: int) -> Iterator[Move]:
                 yield uw - costs[u][z], [(u, w)], [(u, z)]
 
 
-def _relocations(design: SurvivableDesign, u: int) -> Iterator[Move]:
+def _chords(design: SurvivableDesign, u: int) -> Iterator[Move]:
     costs, near, adj = design.candidates.costs, design.candidates.near, design.adj
+    spare = [x for x in adj[u] if design.flexible(x)]
+    if not spare:
+        return
+    for z in near[u]:
+        if z in adj[u] or not adj[z]:
+            continue
+        uz = costs[u][z]
+        for y in adj[z]:
+            if y == u or not design.flexible(y):
+                continue
+            for x in spare:
+                if x != z:
+                    saving = costs[u][x] + costs[z][y] - uz
+                    if saving > 0:
+                        yield saving, [(u, x), (z, y)], [(u, z)]
+
+
+def _segments(design: SurvivableDesign, u: int) -> Iterator[tuple[int, list[int], int]]:
+    """Runs ``a, [u .. s], b`` of one to three sites of degree two starting at ``u``."""
+    adj = design.adj
     if len(adj[u]) != 2:
         return
-    a, b = adj[u]
-    out = [(a, u), (u, b)]
-    if b in adj[a]:
-        freed, join = costs[a][u] + costs[u][b], []
-    elif b in costs[a]:
-        freed, join = costs[a][u] + costs[u][b] - costs[a][b], [(a, b)]
-    else:
-        return
-    if not design.candidates.required[u] and freed > 0:
-        yield freed, out, join
-    hosts = [c for c in near[u] if adj[c] and costs[u][c] < freed]
-    for c in hosts:
-        for d in adj[c]:
-            if d != u and d in costs[u] and {c, d} != {a, b}:
-                saving = freed - costs[u][c] - costs[u][d] + costs[c][d]
-                if saving > 0:
-                    yield saving, [*out, (c, d)], [*join, (c, u), (u, d)]
-        for d in hosts:
-            if d != c:
-                saving = freed - costs[u][c] - costs[u][d]
-                if saving > 0:
-                    yield saving, out, [*join, (c, u), (u, d)]
+    for i, a in enumerate(adj[u]):
+        segment, previous, here = [u], a, u
+        while len(segment) <= _MAX_SEGMENT:
+            b = next(x for x in adj[here] if x != previous)
+            if b in (a, u):
+                return
+            if len(segment) > 1 or i == 0:
+                yield a, list(segment), b
+            if len(adj[b]) != 2 or len(segment) == _MAX_SEGMENT:
+                break
+            segment.append(b)
+            previous, here = here, b
+
+
+def _relocations(design: SurvivableDesign, u: int) -> Iterator[Move]:
+    candidates, adj = design.candidates, design.adj
+    costs, near, required = candidates.costs, candidates.near, candidates.required
+    lobes = candidates.level == "2edge"  # a run may hang from one site as its own ring
+    for a, segment, b in _segments(design, u):
+        s1, s2 = segment[0], segment[-1]
+        out = [(a, s1), (s2, b)]
+        if b in adj[a]:
+            freed, join = costs[a][s1] + costs[s2][b], []
+        elif b in costs[a]:
+            freed, join = costs[a][s1] + costs[s2][b] - costs[a][b], [(a, b)]
+        else:
+            continue
+        if freed > 0 and not any(required[x] for x in segment):
+            yield freed, out, join
+        inside = set(segment)
+        ends = [d for d in near[s2] if adj[d] and d not in inside]
+        for c in near[s1]:
+            if not adj[c] or c in inside:
+                continue
+            budget = freed - costs[s1][c]
+            if budget <= 0:
+                break
+            for d in adj[c]:
+                if d not in inside and d in costs[s2] and {c, d} != {a, b}:
+                    saving = budget - costs[s2][d] + costs[c][d]
+                    if saving > 0:
+                        yield saving, [*out, (c, d)], [*join, (c, s1), (s2, d)]
+            for d in ends:
+                if d != c or (lobes and len(segment) > 1):
+                    saving = budget - costs[s2][d]
+                    if saving > 0:
+                        yield saving, out, [*join, (c, s1), (s2, d)]
 
 
 def _relays(design: SurvivableDesign, u: int) -> Iterator[Move]:
@@ -132,7 +182,13 @@ def _relays(design: SurvivableDesign, u: int) -> Iterator[Move]:
                     yield saving, [(u, d)], [(u, o), (o, d)]
 
 
-_MOVES: tuple[Callable[[SurvivableDesign, int], Iterator[Move]], ...] = (_exchanges, _rehomes, _relocations, _relays)
+_MOVES: tuple[Callable[[SurvivableDesign, int], Iterator[Move]], ...] = (
+    _exchanges,
+    _rehomes,
+    _chords,
+    _relocations,
+    _relays,
+)
 
 
 def _descend(design: SurvivableDesign, sites: Iterable[int], should_stop: Callable[[], bool]) -> None:
