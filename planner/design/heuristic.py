@@ -5,22 +5,32 @@ Notes
 * ``tree``: the minimum spanning tree (optimal), or Mehlhorn's Steiner tree
   (a 2-approximation) when some sites are optional.
 * ``2edge``/``2node``: with a large fixed charge per circuit the cheapest
-  survivable design is usually one ring through every required site. So:
+  survivable design is usually one ring through every required site, so:
 
-  1. the metric closure of the required sites over the candidate graph
+  1. the cheapest-path costs between required sites over the candidate graph
      (Dijkstra from each, O(r (m + n log n)) in C via scipy; r^2 memory);
-  2. a short tour on it (:mod:`planner.design.tour`: greedy edge, 2-opt,
-     Or-opt, then iterated double-bridge kicks, O(r k) per sweep);
-  3. each tour step expanded to its cheapest candidate path; where paths meet
-     or reuse links the design may have weak points, which
-     :func:`~planner.design.survivable.repair` closes with cheapest paths, and
+  2. a short tour on them (:mod:`planner.design.tour`: greedy edge, 2-opt,
+     Or-opt, then ``KICKS_PER_SITE`` double-bridge kicks per site);
+  3. each tour step expanded to its cheapest candidate path. Where paths meet
+     or share links the design has weak points, which
+     :func:`~planner.design.survivable.repair` closes with cheapest paths;
      :func:`~planner.design.survivable.prune` then drops links it can do
-     without, dearest first. Optional sites enter only as relays inside
-     shortest paths and leave when no longer needed.
+     without, dearest first;
+  4. local search (:mod:`planner.design.moves`): link exchange, re-home,
+     chord, run relocation, relay through an optional site, and a capped
+     number of drop-and-repair trials.
+
+  When costs are not distance-like (some link dearer than a detour: carrier
+  quotes, free existing links) or some sites are optional, two more starts are
+  tried and the cheapest result kept: a ring that prefers direct links over
+  detours, and a ring through the optional sites as well (relays that do not
+  pay are then moved out). Drop-and-repair is then tried on every link rather
+  than only near sites of degree three or more.
 
   The result is verified valid but carries no optimality guarantee; its lower
   bound is :func:`~planner.design.bounds.simple_lower_bound`. Deterministic: the
-  kicks use a fixed seed, and the time limit only cuts them short.
+  kicks use a fixed seed and every effort is capped by a count; the time limit
+  (and a cancel) only cut the search short. Measured figures: ``docs/engine.md``.
 """
 
 from __future__ import annotations
@@ -43,7 +53,7 @@ __all__ = ["solve_heuristic", "LEVELS"]
 #: Seed of the random double-bridge kicks: the same problem always gets the same design.
 SEED = 20240601
 #: Double-bridge kicks per required site (more kicks, shorter rings, more time).
-KICKS_PER_SITE = 3
+KICKS_PER_SITE = 2
 #: Most kicks on any problem: beyond this a large region is already close and time is better saved.
 MAX_KICKS = 3000
 #: Drop-and-repair trials per required site, where costs are not distance-like.
@@ -138,7 +148,7 @@ def _survivable(problem: DesignProblem, control: Control) -> tuple[list[tuple[st
     candidates = Candidates(problem)
     control.report(0.05, "Finding the cheapest paths between sites")
     graph = _csgraph(candidates)
-    required = _Closure(candidates, graph, [i for i, r in enumerate(candidates.required) if r])
+    required = _Closure(candidates, graph, [i for i, needed in enumerate(candidates.required) if needed])
     r = len(required.sites)
     # A tariff makes costs distance-like: one ring on the cheapest paths. Otherwise also try a ring
     # that prefers links, and one through the optional sites too (relays that do not pay leave it),
@@ -148,7 +158,7 @@ def _survivable(problem: DesignProblem, control: Control) -> tuple[list[tuple[st
     if irregular:
         starts.append((required, required.direct_matrix(), True))
     if problem.optional:
-        optional = [i for i, r in enumerate(candidates.required) if not r]
+        optional = [i for i, needed in enumerate(candidates.required) if not needed]
         everyone = _Closure(candidates, graph, [*required.sites, *optional])
         starts.append((everyone, everyone.direct_matrix(), True))
     kicks = min(MAX_KICKS, KICKS_PER_SITE * r)
