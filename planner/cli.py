@@ -1,4 +1,4 @@
-"""The command line: ``planner design``, and ``planner [PROJECT]`` to open the app.
+"""The command line: ``planner design``, ``planner export``, and ``planner [PROJECT]`` to open the app.
 
 Every user error prints one line naming the file, row and problem and exits with
 status 2; an impossible design exits with status 3.
@@ -24,6 +24,16 @@ def _add_project_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("project", nargs="?", type=Path, help="project file (.json)")
     parser.add_argument("--sites", type=Path, help="CSV of sites instead of a project: id,name,lat,lon[,partner,role]")
     parser.add_argument("--links", type=Path, help="CSV of carrier quotes a,b,cost: only these links may be used")
+
+
+def _add_design_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--redundancy",
+        choices=list(REDUNDANCY_LEVELS),
+        help="tree: cheapest; 2edge: survive any link cut; 2node: survive any site loss",
+    )
+    parser.add_argument("--method", choices=list(METHODS), help="exact, heuristic or auto (default)")
+    parser.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop and report the best found")
 
 
 def load_input(args: argparse.Namespace) -> Project:
@@ -125,6 +135,84 @@ def cmd_design(args: argparse.Namespace) -> int:
     return 0
 
 
+#: ``planner export`` outputs: option -> what it writes.
+_EXPORTS = {
+    "xlsx": "link schedule workbook: Summary, Circuits, Sites, Partners, Resilience",
+    "csv": "circuit schedule as CSV",
+    "pdf": "board pack: map, headline figures, partners' shares, schedule, single-failure check",
+    "geojson": "sites and circuits as GeoJSON",
+    "gpkg": "sites and circuits as a GeoPackage (layers sites, links)",
+    "kml": "sites and circuits as KML",
+}
+#: Cost sharing may take this long unless --time-limit says otherwise.
+SHARING_TIME_LIMIT = 600.0
+
+
+class _Progress:
+    """Progress of long work on stderr: one updating line on a terminal, a line every few seconds otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, fraction: float, message: str) -> None:
+        import time
+
+        now = time.monotonic()
+        if now - self.last < (0.2 if self.tty else 5.0) and fraction < 1:
+            return
+        self.last = now
+        line = f"{message} ({fraction:.0%})"
+        print(f"\r{line:<72}" if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown and self.tty:
+            print(file=sys.stderr)
+        self.shown = False
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from planner.analysis.pack import build_pack, design_matches
+    from planner.design import Control, design_project
+    from planner.io.board_pack import write_board_pack
+    from planner.io.gis_export import GIS_FORMATS
+    from planner.io.safe_output import check_writable
+    from planner.io.schedule_csv import write_circuits_csv
+    from planner.io.schedule_xlsx import write_xlsx
+
+    outputs = {option: getattr(args, option) for option in _EXPORTS if getattr(args, option)}
+    if not outputs:
+        raise PlannerError("give at least one output: " + ", ".join(f"--{o} FILE" for o in _EXPORTS))
+    for path in outputs.values():
+        check_writable(path)
+    project = load_input(args)
+    settings = _settings(project, args)
+    progress = _Progress()
+    design = next((d for d in project.designs if d.redundancy == settings.redundancy), None)
+    if design is None or not design_matches(project, design):
+        why = "has no" if design is None else "has an out-of-date"
+        print(f"The project {why} {settings.redundancy} design: designing it now", file=sys.stderr)
+        design = design_project(project, settings, Control(settings.time_limit, progress=progress))
+        progress.done()
+    pack = None
+    if {"xlsx", "pdf"} & set(outputs):
+        limit = args.time_limit or SHARING_TIME_LIMIT
+        pack = build_pack(project, design, Control(limit, progress=progress), workers=args.workers)
+        progress.done()
+    writers = {
+        "xlsx": lambda path: write_xlsx(project, design, path, pack=pack),
+        "csv": lambda path: write_circuits_csv(project, design, path),
+        "pdf": lambda path: write_board_pack(project, design, path, pack=pack),
+        **{fmt: (lambda path, w=w: w(project, design, path)) for fmt, w in GIS_FORMATS.items()},
+    }
+    for option, path in outputs.items():
+        writers[option](path)
+        print(f"Wrote {path}", file=sys.stderr)
+    return 0
+
+
 def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
     """The argument parser and the names of its commands."""
     parser = argparse.ArgumentParser(
@@ -136,16 +224,25 @@ def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
 
     design = commands.add_parser("design", help="design the backbone and write its circuits")
     _add_project_arguments(design)
-    design.add_argument(
-        "--redundancy",
-        choices=list(REDUNDANCY_LEVELS),
-        help="tree: cheapest; 2edge: survive any link cut; 2node: survive any site loss",
-    )
-    design.add_argument("--method", choices=list(METHODS), help="exact, heuristic or auto (default)")
-    design.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop and report the best found")
+    _add_design_arguments(design)
     design.add_argument("--out", type=Path, metavar="DESIGN.csv", help="write the circuits as CSV")
     design.add_argument("--json", action="store_true", help="print a JSON summary")
     design.set_defaults(run=cmd_design)
+
+    export = commands.add_parser(
+        "export",
+        help="write the procurement pack: link schedule, board pack, GIS layers",
+        description="Write the procurement pack of the project's current design (designing it first if it has none "
+        "for its settings). Give one or more outputs.",
+    )
+    _add_project_arguments(export)
+    _add_design_arguments(export)
+    for option, what in _EXPORTS.items():
+        export.add_argument(f"--{option}", type=Path, metavar="FILE", help=what)
+    export.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="processes pricing partners' networks alone (default 1)"
+    )
+    export.set_defaults(run=cmd_export)
     return parser, set(commands.choices)
 
 

@@ -1,7 +1,8 @@
 """The command line's compact design table: one row per chosen circuit.
 
 Columns ``circuit_id,a,b,a_name,b_name,distance_km,cost``; cost is the circuit's
-total over the term in pounds, distance the geodesic km.
+total over the term in pounds, distance the geodesic km. Formula-like text is
+neutralised (``planner/io/safe_output.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 from planner.core.design_result import Design
 from planner.core.model import Project
 from planner.core.money import pounds
+from planner.io.safe_output import neutralise
 
 __all__ = ["DESIGN_COLUMNS", "design_rows", "write_design_csv", "design_csv_text"]
 
@@ -23,11 +25,11 @@ def design_rows(project: Project, design: Design) -> list[tuple]:
     names = {s.id: s.name for s in project.sites}
     return [
         (
-            k.circuit_id,
-            k.a,
-            k.b,
-            names.get(k.a, k.a),
-            names.get(k.b, k.b),
+            neutralise(k.circuit_id),
+            neutralise(k.a),
+            neutralise(k.b),
+            neutralise(names.get(k.a, k.a)),
+            neutralise(names.get(k.b, k.b)),
             f"{k.distance_km:.2f}",
             str(pounds(k.total(design.term_years))),
         )

@@ -1,0 +1,204 @@
+"""Everything a procurement and board pack shows, computed once and shared by the XLSX and PDF writers.
+
+``build_pack`` makes the four tables (circuits, sites, partners, single failures),
+runs the cost sharing, and words the headline figures and notes, so the workbook
+and the board pack print the same numbers and the same sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from planner.analysis.resilience import Failure, single_failures
+from planner.analysis.schedule import Table, circuit_table, failure_table, partner_table, site_table
+from planner.analysis.sharing import CostSharing, share_costs
+from planner.core.design_result import Design
+from planner.core.geo import geodesic_km
+from planner.core.model import REDUNDANCY_LEVELS, Project
+from planner.core.money import format_gbp
+from planner.design import Control
+
+__all__ = ["Pack", "SummaryLine", "build_pack", "failure_sentence", "design_matches", "plural"]
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One headline figure: its label, raw value (money in pence), column kind and a note."""
+
+    label: str
+    value: Any
+    kind: str = "text"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Pack:
+    """The figures of one design's pack. Tables hold the rows; ``sharing`` the split of the cost."""
+
+    project: Project
+    design: Design
+    sharing: CostSharing
+    failures_found: tuple[Failure, ...]
+    circuits: Table
+    sites: Table
+    partners: Table
+    failures: Table
+    when: dt.datetime
+
+    @property
+    def date_text(self) -> str:
+        return f"{self.when.day} {self.when:%B %Y}"
+
+    @property
+    def level_text(self) -> str:
+        level = self.design.redundancy
+        return f"{REDUNDANCY_LEVELS.get(level, level)} ({level})"
+
+    @property
+    def subtitle(self) -> str:
+        return f"Shared network: {self.level_text.lower()}. Prepared {self.date_text}."
+
+    @property
+    def quality_text(self) -> str:
+        """How close to the cheapest possible design this one is proven to be."""
+        d = self.design
+        if d.proven_optimal:
+            return "proven the cheapest possible"
+        return f"at most {d.gap:.1%} above the cheapest possible (proven lower bound {format_gbp(d.lower_bound)})"
+
+    @property
+    def sharing_text(self) -> str:
+        """How the Shapley value was computed."""
+        s = self.sharing
+        if s.exact:
+            return f"Shapley value, exact over all {plural(s.coalitions, 'group')} of partners"
+        return (
+            f"Shapley value, estimated from {plural(s.permutations, 'join order')}, "
+            f"±{format_gbp(s.sampling_error)} at 95% confidence"
+        )
+
+    @property
+    def design_text(self) -> str:
+        d = self.design
+        return f"{d.method}, {'verified independently' if d.verified else 'NOT verified'}"
+
+    @property
+    def failure_text(self) -> str:
+        return failure_sentence(self.failures_found)
+
+    def summary_lines(self) -> list[SummaryLine]:
+        """The headline figures, in the order the Summary sheet lists them."""
+        d, s = self.design, self.sharing
+        return [
+            SummaryLine("Partnership", self.project.name),
+            SummaryLine("Prepared", f"{self.date_text} {self.when:%H:%M}"),
+            SummaryLine("Redundancy", self.level_text),
+            SummaryLine("Partners", len(self.project.partners), "int"),
+            SummaryLine("Sites connected", len(d.sites), "int"),
+            SummaryLine("Circuits", len(d.links), "int"),
+            SummaryLine("Route km", d.route_km, "int", "chargeable route distance of all circuits"),
+            SummaryLine("Installation (one-off)", d.install_cost, "gbp"),
+            SummaryLine("Annual rental", d.annual_cost, "gbp"),
+            SummaryLine("Term (years)", d.term_years, "int"),
+            SummaryLine("Total over term", d.total_cost, "gbp", "installation + term x annual rental"),
+            SummaryLine(
+                "Partners' own networks together",
+                s.standalone_total,
+                "gbp",
+                "each partner alone: same redundancy, tariff and rules, its own sites only",
+            ),
+            SummaryLine("Saving from sharing", s.saving, "gbp", "negative: the shared network costs more"),
+            SummaryLine("Saving from sharing (%)", s.saving_fraction, "percent"),
+            SummaryLine(
+                "Design", f"{d.method}, {'verified' if d.verified else 'NOT verified'}", note=self.quality_text
+            ),
+            SummaryLine("Single-failure check", self.failure_text),
+            SummaryLine(
+                "Cost sharing",
+                self.sharing_text,
+                note=f"coalition costs by the heuristic: each share within {format_gbp(s.value_error)} "
+                "of the Shapley share of optimal costs",
+            ),
+        ]
+
+    def notes(self) -> list[str]:
+        """Sentences the board must read: who pays more than alone, and anything the failures cut off."""
+        notes = list(self.sharing.warnings())
+        bad = [f for f in self.failures_found if not f.connected]
+        if bad:
+            worst = max(bad, key=lambda f: len(f.cut_off))
+            what = "circuit" if worst.kind == "link" else "site"
+            notes.append(
+                f"{failure_sentence(self.failures_found)}; the worst, losing {what} {worst.element}, "
+                f"cuts off {len(worst.cut_off)} of {len(self.design.sites)} sites."
+            )
+        return notes
+
+
+def plural(n: int, word: str) -> str:
+    """``1 circuit``, ``2 circuits``, ``1,024 groups``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def failure_sentence(failures: tuple[Failure, ...] | list[Failure]) -> str:
+    """One line for the board, e.g. ``All 53 single circuit failures leave everyone connected``."""
+    if not failures:
+        return "No circuits to fail"
+    links = sum(f.kind == "link" for f in failures)
+    sites = len(failures) - links
+    what = (
+        f"{len(failures)} single failures ({links} circuits, {sites} sites)"
+        if sites
+        else f"{links} single circuit failures"
+    )
+    bad = sum(not f.connected for f in failures)
+    return f"All {what} leave everyone connected" if not bad else f"{bad} of {what} cut sites off"
+
+
+def build_pack(
+    project: Project,
+    design: Design,
+    control: Control | None = None,
+    *,
+    sharing: CostSharing | None = None,
+    when: dt.datetime | None = None,
+    workers: int = 1,
+) -> Pack:
+    """The figures of the pack for ``design``; cost sharing (the slow part) runs under ``control``.
+
+    ``sharing`` reuses a split already computed; ``workers`` are processes for computing it.
+    """
+    circuits = circuit_table(project, design)
+    sharing = sharing or share_costs(project, design, control, workers=workers)
+    failures = tuple(single_failures(design))
+    return Pack(
+        project=project,
+        design=design,
+        sharing=sharing,
+        failures_found=failures,
+        circuits=circuits,
+        sites=site_table(project, design),
+        partners=partner_table(project, sharing),
+        failures=failure_table(project, design, list(failures)),
+        when=when or dt.datetime.now().replace(microsecond=0),
+    )
+
+
+def design_matches(project: Project, design: Design, tolerance_km: float = 0.001) -> bool:
+    """Whether ``design`` is still a design of ``project``: the same sites to connect, at the same places.
+
+    A design saved before sites were added, removed or moved is out of date: its
+    figures would not match the project's, so it must be designed again.
+    """
+    sites = project.sites_by_id
+    if set(design.sites) != {s.id for s in project.sites if s.role != "optional"}:
+        return False
+    for k in design.links:
+        if k.a not in sites or k.b not in sites:
+            return False
+        a, b = sites[k.a], sites[k.b]
+        if abs(geodesic_km(a.lon, a.lat, b.lon, b.lat) - k.distance_km) > tolerance_km:
+            return False
+    return True

@@ -1,0 +1,431 @@
+"""The tables procurement and the board read: circuits, sites, partners' shares, single failures.
+
+Every exporter (CSV, XLSX, PDF, GIS) writes these tables and nothing else, so no
+two files can disagree. A :class:`Table` is a tuple of :class:`Column` and typed
+rows; ``Column.value(row)`` gives the value a file should hold: text, a whole
+number, km to 2 decimals, degrees to 6, or an exact ``Decimal`` of pounds (money
+stays integer pence in the rows).
+
+The circuit schedule (``circuit_table``) has one row per circuit in circuit-id
+order and a totals row; ``CIRCUIT_COLUMNS`` defines every column (docs/pack.md
+lists them).
+
+>>> from planner.core.model import Partner, Project, Site
+>>> from planner.design import design_project
+>>> p = Project(partners=[Partner("P", "Police")], sites=[
+...     Site("a", "A", "P", -1.55, 53.80), Site("b", "B", "P", -1.47, 53.38), Site("c", "C", "P", -1.08, 53.96)])
+>>> table = circuit_table(p, design_project(p))
+>>> [c.value(table.rows[0]) for c in table.columns][:3]
+['C0001', 'a', 'A']
+>>> table.total("total") == sum(r.total for r in table.rows)
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from planner.analysis.resilience import Failure, diverse_from, single_failures
+from planner.analysis.sharing import METHODS, CostSharing
+from planner.core.design_result import LINK_ROLES, Design
+from planner.core.errors import PlannerError
+from planner.core.geo import grid_reference, lonlat_to_bng
+from planner.core.model import Project, pair_key
+from planner.core.money import format_gbp, pounds
+
+__all__ = [
+    "Column",
+    "Table",
+    "CircuitRow",
+    "SiteRow",
+    "PartnerRow",
+    "FailureRow",
+    "CIRCUIT_COLUMNS",
+    "SITE_COLUMNS",
+    "PARTNER_COLUMNS",
+    "FAILURE_COLUMNS",
+    "circuit_table",
+    "site_table",
+    "partner_table",
+    "failure_table",
+    "convert",
+    "display",
+]
+
+Kind = Literal["text", "int", "km", "deg", "metres", "gbp", "percent"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: the row attribute it shows, its heading, its kind, and what it means."""
+
+    key: str
+    heading: str
+    kind: Kind
+    definition: str
+
+    def convert(self, raw: Any) -> Any:
+        """``raw`` (a row attribute or a total) as a file should hold it; ``None`` stays ``None``."""
+        return convert(self.kind, raw)
+
+    def value(self, row: Any) -> Any:
+        """The cell value of ``row`` in this column."""
+        return convert(self.kind, getattr(row, self.key))
+
+    def text(self, row: Any) -> str:
+        """The cell of ``row`` as a person reads it (``£1,234.50``, ``12.30``)."""
+        return display(self.kind, getattr(row, self.key))
+
+
+_CONVERT = {
+    "text": str,
+    "int": int,
+    "km": lambda x: round(float(x), 2),
+    "deg": lambda x: round(float(x), 6),
+    "metres": lambda x: round(float(x)),
+    "gbp": pounds,
+    "percent": lambda x: round(float(x), 4),
+}
+_DISPLAY = {
+    "text": str,
+    "int": lambda x: f"{int(x):,}",
+    "km": lambda x: f"{float(x):,.2f}",
+    "deg": lambda x: f"{float(x):.6f}",
+    "metres": lambda x: f"{round(float(x))}",
+    "gbp": format_gbp,
+    "percent": lambda x: f"{float(x):.1%}",
+}
+
+
+def convert(kind: Kind, raw: Any) -> Any:
+    """A raw value (money in pence) as a file holds it: ``Decimal`` pounds, rounded km, ...; ``None`` stays."""
+    return None if raw is None else _CONVERT[kind](raw)
+
+
+def display(kind: Kind, raw: Any) -> str:
+    """A raw value as a person reads it; ``None`` is empty."""
+    return "" if raw is None else _DISPLAY[kind](raw)
+
+
+@dataclass(frozen=True)
+class Table:
+    """Columns, typed rows and, where sums make sense, a totals row (``totals[key]``, raw units)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    rows: tuple[Any, ...]
+    totals: dict[str, Any] | None = None
+
+    def total(self, key: str) -> Any:
+        return (self.totals or {}).get(key)
+
+    def total_values(self) -> list[Any]:
+        """The totals row as file values: ``Total`` in the first column, sums where they exist."""
+        cells = [c.convert(self.total(c.key)) for c in self.columns]
+        cells[0] = "Total"
+        return cells
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+
+# -- circuits -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class CircuitRow:
+    """One circuit of the schedule; money in pence."""
+
+    circuit_id: str
+    a_id: str
+    a_name: str
+    a_partner: str
+    a_lat: float
+    a_lon: float
+    a_grid_ref: str
+    b_id: str
+    b_name: str
+    b_partner: str
+    b_lat: float
+    b_lon: float
+    b_grid_ref: str
+    distance_km: float
+    route_km: int
+    bandwidth: str
+    role: str
+    diverse_from: str
+    priced_from: str
+    install: int
+    annual: int
+    term_years: int
+    total: int
+
+
+def _end_columns(end: str, label: str) -> tuple[Column, ...]:
+    return (
+        Column(f"{end}_id", f"{label} site", "text", f"{label} site id, as in the project (stable)"),
+        Column(f"{end}_name", f"{label} name", "text", f"{label} site name"),
+        Column(f"{end}_partner", f"{label} partner", "text", f"Partner owning the {label} site"),
+        Column(f"{end}_lat", f"{label} lat", "deg", f"{label} latitude, WGS84 degrees"),
+        Column(f"{end}_lon", f"{label} lon", "deg", f"{label} longitude, WGS84 degrees"),
+        Column(f"{end}_grid_ref", f"{label} grid ref", "text", f"{label} OS grid reference, 1 m"),
+    )
+
+
+CIRCUIT_COLUMNS: tuple[Column, ...] = (
+    Column("circuit_id", "Circuit", "text", "Circuit id: issued once per site pair, never changed or reused"),
+    *_end_columns("a", "A-end"),
+    *_end_columns("b", "B-end"),
+    Column("distance_km", "Straight km", "km", "Straight-line (geodesic, WGS84) distance between the ends"),
+    Column("route_km", "Route km", "int", "Chargeable route distance: straight km x route factor, rounded up"),
+    Column("bandwidth", "Bandwidth", "text", "Bandwidth tier of the circuit"),
+    Column("role", "Role", "text", "Backbone, Protection, Access (dual-homing) or Existing, reused"),
+    Column(
+        "diverse_from",
+        "Diverse from",
+        "text",
+        "Circuits at a shared end that, lost together with this one, would cut sites off: order on separate routes",
+    ),
+    Column("priced_from", "Priced from", "text", "Tariff, carrier quote (carrier) or existing circuit"),
+    Column("install", "Installation", "gbp", "One-off connection charges, both ends"),
+    Column("annual", "Annual rental", "gbp", "Rental a year: both ends plus the main link per route km"),
+    Column("term_years", "Term (years)", "int", "Minimum contract term"),
+    Column("total", "Total over term", "gbp", "Installation + term x annual rental"),
+)
+
+
+def _priced_from(project: Project, source: str, a: str, b: str) -> str:
+    if source == "quote":
+        carriers = {pair_key(q.a, q.b): q.carrier for q in project.quotes}
+        carrier = carriers.get(pair_key(a, b))
+        return f"Carrier quote ({carrier})" if carrier else "Carrier quote"
+    return {"tariff": "Tariff", "existing": "Existing circuit"}.get(source, source)
+
+
+def circuit_table(project: Project, design: Design) -> Table:
+    """The link schedule of ``design``: one row per circuit, in circuit-id order, with totals.
+
+    Raises ``PlannerError`` when the design names a site the project no longer has
+    or its total differs from the sum of its circuits (a stale or edited file).
+    """
+    sites = project.sites_by_id
+    partners = project.partners_by_id
+    missing = sorted({end for k in design.links for end in (k.a, k.b)} - set(sites))
+    if missing:
+        raise PlannerError(f"the design uses sites the project no longer has ({', '.join(missing)}); design it again")
+    diverse = diverse_from(design)
+    grid = {}
+    for site in sites.values():
+        grid[site.id] = grid_reference(*lonlat_to_bng(site.lon, site.lat))
+
+    def end(site_id: str) -> tuple:
+        s = sites[site_id]
+        partner = partners[s.partner].name if s.partner in partners else s.partner
+        return (s.id, s.name, partner, s.lat, s.lon, grid[s.id])
+
+    rows = tuple(
+        CircuitRow(
+            k.circuit_id,
+            *end(k.a),
+            *end(k.b),
+            k.distance_km,
+            k.route_km,
+            k.bandwidth,
+            LINK_ROLES.get(k.role, k.role),
+            ", ".join(diverse[k.circuit_id]),
+            _priced_from(project, k.source, k.a, k.b),
+            k.install,
+            k.annual,
+            design.term_years,
+            k.total(design.term_years),
+        )
+        for k in sorted(design.links, key=lambda k: k.circuit_id)
+    )
+    total = sum(r.total for r in rows)
+    if total != design.total_cost:
+        raise PlannerError(
+            f"the design's total ({pounds(design.total_cost)}) is not the sum of its circuits ({pounds(total)}); "
+            "design it again"
+        )
+    totals = {
+        "distance_km": sum(r.distance_km for r in rows),
+        "route_km": sum(r.route_km for r in rows),
+        "install": sum(r.install for r in rows),
+        "annual": sum(r.annual for r in rows),
+        "total": total,
+    }
+    return Table("Circuits", CIRCUIT_COLUMNS, rows, totals)
+
+
+# -- sites --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SiteRow:
+    id: str
+    name: str
+    partner_id: str
+    partner: str
+    role: str
+    lat: float
+    lon: float
+    easting: float
+    northing: float
+    grid_ref: str
+    circuits: int
+
+
+SITE_COLUMNS: tuple[Column, ...] = (
+    Column("id", "Site", "text", "Site id (stable)"),
+    Column("name", "Name", "text", "Site name"),
+    Column("partner_id", "Partner id", "text", "Id of the partner owning the site"),
+    Column("partner", "Partner", "text", "Partner owning the site"),
+    Column("role", "Role", "text", "site, hub (core) or optional (may relay, need not be connected)"),
+    Column("lat", "Lat", "deg", "Latitude, WGS84 degrees"),
+    Column("lon", "Lon", "deg", "Longitude, WGS84 degrees"),
+    Column("easting", "Easting", "metres", "British National Grid easting, metres"),
+    Column("northing", "Northing", "metres", "British National Grid northing, metres"),
+    Column("grid_ref", "Grid ref", "text", "OS grid reference, 1 m"),
+    Column("circuits", "Circuits", "int", "Circuits of the design ending at the site"),
+)
+
+
+def site_table(project: Project, design: Design) -> Table:
+    """Every site of the project, in project order, with its circuit count in ``design``."""
+    degree: dict[str, int] = {}
+    for k in design.links:
+        for end in (k.a, k.b):
+            degree[end] = degree.get(end, 0) + 1
+    partners = project.partners_by_id
+    rows = []
+    for s in project.sites:
+        easting, northing = lonlat_to_bng(s.lon, s.lat)
+        partner = partners[s.partner].name if s.partner in partners else s.partner
+        rows.append(
+            SiteRow(
+                s.id,
+                s.name,
+                s.partner,
+                partner,
+                s.role,
+                s.lat,
+                s.lon,
+                easting,
+                northing,
+                grid_reference(easting, northing),
+                degree.get(s.id, 0),
+            )
+        )
+    return Table("Sites", SITE_COLUMNS, tuple(rows), {"circuits": sum(r.circuits for r in rows)})
+
+
+# -- partners -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class PartnerRow:
+    id: str
+    name: str
+    kind: str
+    sites: int
+    standalone: int
+    shapley: int
+    shapley_saving: int
+    shapley_saving_pct: float | None
+    standalone_share: int
+    standalone_saving: int
+    sites_share: int
+    sites_saving: int
+    pays_more_under: str
+
+
+PARTNER_COLUMNS: tuple[Column, ...] = (
+    Column("id", "Partner id", "text", "Partner id"),
+    Column("name", "Partner", "text", "Partner name"),
+    Column("kind", "Kind", "text", "Council, police, fire, health, university ..."),
+    Column("sites", "Sites", "int", "Sites to connect"),
+    Column("standalone", "Cost alone", "gbp", "Whole-term cost of the partner's own network (same rules), alone"),
+    Column("shapley", "Shapley share", "gbp", "Share of the shared cost by Shapley value"),
+    Column("shapley_saving", "Saving (Shapley)", "gbp", "Cost alone minus Shapley share"),
+    Column("shapley_saving_pct", "Saving % (Shapley)", "percent", "Shapley saving as a fraction of the cost alone"),
+    Column("standalone_share", "Pro rata share", "gbp", "Share in proportion to cost alone"),
+    Column("standalone_saving", "Saving (pro rata)", "gbp", "Cost alone minus pro rata share"),
+    Column("sites_share", "Per-site share", "gbp", "Share in proportion to sites"),
+    Column("sites_saving", "Saving (per site)", "gbp", "Cost alone minus per-site share"),
+    Column("pays_more_under", "Pays more than alone under", "text", "Methods that charge the partner more than alone"),
+)
+
+
+def partner_table(project: Project, sharing: CostSharing) -> Table:
+    """Each partner's cost alone and its share and saving under every method, with totals."""
+    partners = project.partners_by_id
+    rows = []
+    for p in sharing.partners:
+        partner = partners[p.partner]
+        rows.append(
+            PartnerRow(
+                p.partner,
+                partner.name,
+                partner.kind,
+                p.sites,
+                p.standalone,
+                p.shares["shapley"],
+                p.saving("shapley"),
+                p.saving("shapley") / p.standalone if p.standalone else None,
+                p.shares["standalone"],
+                p.saving("standalone"),
+                p.shares["sites"],
+                p.saving("sites"),
+                ", ".join(label for m, label in METHODS.items() if p.pays_more(m)),
+            )
+        )
+    summed = [c.key for c in PARTNER_COLUMNS if c.kind in ("int", "gbp")]
+    sums: dict[str, object] = {key: sum(getattr(r, key) for r in rows) for key in summed}
+    sums["shapley_saving_pct"] = sharing.saving_fraction
+    return Table("Partners", PARTNER_COLUMNS, tuple(rows), sums)
+
+
+# -- single failures ----------------------------------------------------------------
+@dataclass(frozen=True)
+class FailureRow:
+    failure: str
+    element: str
+    description: str
+    connected: str
+    cut_off: str
+    cut_off_count: int
+    detour_hops: int | None
+
+
+FAILURE_COLUMNS: tuple[Column, ...] = (
+    Column("failure", "Failure", "text", "What is lost: a circuit (cable cut) or a site (fire, power)"),
+    Column("element", "Id", "text", "Circuit id or site id lost"),
+    Column("description", "Where", "text", "The circuit's ends, or the site's name"),
+    Column("connected", "Everyone else connected?", "text", "Yes when every other site still reaches every other"),
+    Column("cut_off", "Sites cut off", "text", "Sites that can no longer reach the rest of the network"),
+    Column("cut_off_count", "Cut off", "int", "Number of sites cut off"),
+    Column("detour_hops", "Detour hops", "int", "Circuits on the shortest way round a lost circuit"),
+)
+
+
+def failure_table(project: Project, design: Design, failures: list[Failure] | None = None) -> Table:
+    """Each single failure of ``design`` (circuits; sites too for ``2node``) and what it cuts off."""
+    names = {s.id: s.name for s in project.sites}
+    links = {k.circuit_id: k for k in design.links}
+    rows = []
+    for f in single_failures(design) if failures is None else failures:
+        if f.kind == "link":
+            link = links[f.element]
+            description = f"{names.get(link.a, link.a)} – {names.get(link.b, link.b)}"
+        else:
+            description = names.get(f.element, f.element)
+        rows.append(
+            FailureRow(
+                "Circuit" if f.kind == "link" else "Site",
+                f.element,
+                description,
+                "Yes" if f.connected else "No",
+                ", ".join(f"{names.get(s, s)} ({s})" for s in f.cut_off),
+                len(f.cut_off),
+                f.detour_hops,
+            )
+        )
+    return Table("Resilience", FAILURE_COLUMNS, tuple(rows))

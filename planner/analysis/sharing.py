@@ -1,0 +1,690 @@
+"""What each partner would pay alone, what the partnership saves, and fair splits of the shared cost.
+
+A *coalition* is a set of partners. Its *standalone network* is the one the same
+tool would design for its members' sites alone: the same redundancy, tariff,
+carrier quotes between its own sites, existing links its members own, forbidden
+links and no-go areas. ``v(S)`` is that network's whole-term cost; ``v`` of all
+partners is the shared design's cost. The shared cost is split three ways:
+
+* ``shapley`` — each partner pays its average extra cost over every order in
+  which the partners could have joined (the Shapley value). Exact up to
+  ``EXACT_UP_TO`` partners (all ``2**n`` coalitions designed, each once); beyond,
+  or when the exact value would not finish within the time limit, estimated
+  from random join orders with its 95 % sampling error stated.
+* ``standalone`` — in proportion to what each partner would pay alone.
+* ``sites`` — in proportion to each partner's number of sites to connect.
+
+Each share is whole pence and the shares add up to the shared cost exactly: the
+exact shares are rational numbers; each is rounded down and the pennies left over
+go to the largest remainders, ties to the partner listed first.
+
+Rules for coalitions too small for a survivable network of their own
+---------------------------------------------------------------------
+* no sites to connect, or one: no circuits, cost nil. (A single-site partner
+  needs no wide-area network alone, so any positive share is "more than alone":
+  that is flagged, and it is the honest answer.)
+* two sites: one circuit for ``tree``; for ``2edge``/``2node`` two circuits
+  between them on physically separate routes (priced as two circuits — the
+  tariff has no separate resilience-option charge). When one of them is an
+  existing link, the second is a new circuit.
+* three or more: designed by the fast heuristic (see Notes).
+* when the project's permitted links cannot connect a coalition alone (quotes
+  cover only pairs the partnership needs, forbidden links, no-go areas), it is
+  priced on the tariff for every pair of its sites — what it would pay asking
+  carriers for its own quotes — and its ``note`` says so.
+
+Notes
+-----
+Coalition costs come from the heuristic designer, not the exact solver: 4,095
+coalitions for 12 partners must be priced in seconds. That is sound because
+(1) the same algorithm prices every coalition, so its error is systematic and
+largely cancels in the differences ``v(S + i) - v(S)`` the Shapley value
+averages; (2) the grand coalition's value is the actual design's cost, so the
+shares always add up to what the partnership really pays; and (3) the error is
+bounded: each design carries a proven lower bound, so each true optimum lies in
+``[lower_bound(S), v(S)]`` and, since the Shapley value is a weighted average of
+differences, every share is within ``value_error`` (the largest ``v(S) -
+lower_bound(S)`` over the coalitions used) of the Shapley share of the optimal
+costs. ``value_error`` is reported with the shares.
+
+A split is in the *core* when no group of partners would pay less by building
+its own network. With every coalition priced (the exact case) each method is
+checked against all of them, and a linear programme finds whether any split is
+in the core at all (the least-core value ``least_core``; positive means the core
+is empty, so every split leaves some group better off alone). The checks are
+relative to the heuristic coalition costs. Sampled runs check only that each
+partner pays no more than alone.
+
+Time: ``2**n - 1`` coalition designs (exact) or about ``n * permutations``
+(sampled, fewer with repeats), each priced once and cached; the Shapley
+arithmetic itself is O(n 2**n) integer operations.
+
+References
+----------
+L. S. Shapley, "A value for n-person games", 1953.
+J. Castro, D. Gómez, J. Tejada, "Polynomial calculation of the Shapley value
+based on sampling", Computers & Operations Research 36 (2009).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import multiprocessing
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from planner.core.design_result import Design
+from planner.core.errors import DesignCancelled, InfeasibleError, PlannerError
+from planner.core.model import DesignSettings, Project
+from planner.core.money import format_gbp
+from planner.design import Control, design_project
+from planner.design.problem import build_problem
+
+__all__ = [
+    "EXACT_UP_TO",
+    "METHODS",
+    "Standalone",
+    "PartnerShare",
+    "CostSharing",
+    "CoalitionCosts",
+    "share_costs",
+    "round_shares",
+]
+
+#: Largest partnership whose Shapley value is computed exactly (2**12 = 4,096 coalitions).
+EXACT_UP_TO = 12
+#: Coalitions priced before the exact Shapley value judges whether it can finish in time.
+_PROBE = 32
+#: Cost-sharing methods by name, with the label a board reads.
+METHODS: dict[str, str] = {
+    "shapley": "Shapley value",
+    "standalone": "Pro rata to cost alone",
+    "sites": "Per site",
+}
+
+
+@dataclass(frozen=True)
+class Standalone:
+    """The network a coalition of partners would buy on its own; money in pence over the term.
+
+    ``links`` lists site pairs, a pair twice where two diverse circuits join two sites.
+    """
+
+    members: frozenset[str]
+    sites: tuple[str, ...]
+    cost: int
+    lower_bound: int
+    links: tuple[tuple[str, str], ...]
+    method: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PartnerShare:
+    """One partner's cost alone and its share of the shared cost under each method, in pence."""
+
+    partner: str
+    sites: int
+    standalone: int
+    shares: dict[str, int]
+
+    def saving(self, method: str) -> int:
+        """What the partner saves under ``method`` against going alone (negative: it pays more)."""
+        return self.standalone - self.shares[method]
+
+    def pays_more(self, method: str) -> bool:
+        return self.shares[method] > self.standalone
+
+
+@dataclass(frozen=True)
+class CostSharing:
+    """The partnership's saving and the shared cost split between partners (all money in pence).
+
+    ``sampling_error`` is the largest 95 % half-width of a sampled Shapley share (0
+    when exact); ``value_error`` bounds the error coming from heuristic coalition
+    costs (see the module notes). ``core_excess[method]`` is the most any group of
+    partners would save by leaving under that method (at most 0: the split is in
+    the core); ``least_core`` is positive when no split is in the core. Both are
+    ``None`` when sampled.
+    """
+
+    shared_cost: int
+    partners: tuple[PartnerShare, ...]
+    networks: dict[str, Standalone]
+    names: dict[str, str]
+    exact: bool
+    coalitions: int
+    sampling_error: int
+    value_error: int
+    core_excess: dict[str, int] | None
+    least_core: int | None
+    seconds: float
+    permutations: int = 0
+    exact_skipped: bool = False
+
+    @property
+    def standalone_total(self) -> int:
+        """What the partners would pay in all, each going alone."""
+        return sum(p.standalone for p in self.partners)
+
+    @property
+    def saving(self) -> int:
+        return self.standalone_total - self.shared_cost
+
+    @property
+    def saving_fraction(self) -> float:
+        return self.saving / self.standalone_total if self.standalone_total else 0.0
+
+    def share(self, partner: str) -> PartnerShare:
+        for p in self.partners:
+            if p.partner == partner:
+                return p
+        raise KeyError(partner)
+
+    def warnings(self) -> list[str]:
+        """Plain sentences for the board: who pays more than alone, and core violations."""
+        found = []
+        if self.exact_skipped:
+            found.append(
+                "The exact Shapley value would not finish in the time allowed: the shares are estimated from "
+                f"{self.permutations:,} join orders, each within {format_gbp(self.sampling_error)} at 95% confidence."
+            )
+        if self.saving < 0:
+            found.append(
+                f"The shared network costs {format_gbp(-self.saving)} more than the partners' own networks together; "
+                "what that buys is one network joining every partner's sites to every other's."
+            )
+        if self.least_core is not None and self.least_core > 0:
+            found.append(
+                "No split keeps every group of partners at or below its cost alone (the core is empty): "
+                f"whatever the split, some group would save at least {format_gbp(self.least_core)} by going alone."
+            )
+        for method, label in METHODS.items():
+            dearer = [p for p in self.partners if p.pays_more(method)]
+            if dearer:
+                dearer.sort(key=lambda p: p.saving(method))
+                named = dearer if len(dearer) <= 3 else dearer[:1]
+                who = "; ".join(f"{self.names[p.partner]} by {format_gbp(-p.saving(method))}" for p in named)
+                found.append(
+                    f"{label}: {len(dearer)} of {len(self.partners)} partners would pay more than alone"
+                    + (f": {who}." if len(named) == len(dearer) else f", most of all {who}.")
+                )
+            excess = (self.core_excess or {}).get(method, 0)
+            if excess > 0 and not dearer:
+                found.append(
+                    f"{label}: a group of partners would save {format_gbp(excess)} by building its own network."
+                )
+        return found
+
+
+class CoalitionCosts:
+    """The standalone network of each coalition of partners, each designed once and cached.
+
+    Parameters
+    ----------
+    project : Project
+        The partnership; its settings give the redundancy level.
+    settings : DesignSettings, optional
+        Overrides ``project.settings``; the method is always the fast heuristic.
+    cancel : threading.Event, optional
+        Set it to stop a running coalition design (raises ``DesignCancelled``).
+    cache : dict, optional
+        A store to keep between runs (the app keeps one per project). Entries are
+        keyed by everything a coalition's network depends on — its members' sites
+        and where they are, the tariff, the settings, the links among its sites —
+        so after an edit only the coalitions it touches are designed again.
+    workers : int
+        Processes pricing coalitions in parallel (1: in this thread). The pool is
+        started when more than one coalition needs pricing and stopped by
+        ``close()`` (or leaving a ``with`` block). Scripts need the
+        ``if __name__ == "__main__":`` guard; a frozen build must call
+        ``multiprocessing.freeze_support()`` at start-up.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        settings: DesignSettings | None = None,
+        cancel: threading.Event | None = None,
+        cache: dict[str, Standalone] | None = None,
+        workers: int = 1,
+    ):
+        self.project = project
+        self.settings = replace(settings or project.settings, method="heuristic")
+        self.cancel = cancel or threading.Event()
+        self.cache = {} if cache is None else cache
+        self.workers = max(1, workers)
+        self._used: dict[frozenset[str], Standalone] = {}
+        self._fixed: dict[frozenset[str], Standalone] = {}
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __len__(self) -> int:
+        """Coalitions priced or fixed in this run."""
+        return len(self._used)
+
+    def __iter__(self):
+        return iter(self._used.values())
+
+    def __enter__(self) -> CoalitionCosts:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def fix(self, network: Standalone) -> None:
+        """Use ``network`` as its coalition's answer (the actual shared design for all partners)."""
+        self._fixed[network.members] = self._used[network.members] = network
+
+    def cost(self, members: Iterable[str]) -> int:
+        return self.network(members).cost
+
+    def network(self, members: Iterable[str]) -> Standalone:
+        """The standalone network of the partners ``members``."""
+        key = frozenset(members)
+        self.prefetch([key])
+        return self._used[key]
+
+    def prefetch(self, coalitions: Iterable[Iterable[str]], keep_going: Callable[[int], bool] | None = None) -> bool:
+        """Price every coalition of ``coalitions`` not priced yet, in parallel when there are workers.
+
+        After each one, ``keep_going(done)`` may stop the rest by returning ``False``
+        (coalitions already priced stay cached). Returns whether all were priced.
+        """
+        todo: dict[str, frozenset[str]] = {}
+        for members in coalitions:
+            key = frozenset(members)
+            if key in self._used:
+                continue
+            fingerprint = self._fingerprint(key)
+            if fingerprint in self.cache:
+                self._used[key] = self.cache[fingerprint]
+            else:
+                todo.setdefault(fingerprint, key)
+        done = len(self._used)
+        priced = self._in_workers(todo) if self.workers > 1 and len(todo) > 1 else self._here(todo)
+        try:
+            for fingerprint, network in priced:
+                self.cache[fingerprint] = self._used[todo[fingerprint]] = network
+                done += 1
+                if keep_going is not None and not keep_going(done):
+                    return False
+        finally:
+            priced.close()  # a stopped run cancels the coalitions not started
+        return True
+
+    def _here(self, todo: dict[str, frozenset[str]]) -> Iterator[tuple[str, Standalone]]:
+        for fingerprint, key in todo.items():
+            yield fingerprint, self._price(key)
+
+    def _in_workers(self, todo: dict[str, frozenset[str]]) -> Iterator[tuple[str, Standalone]]:
+        """Results in the order they finish, so a slow coalition holds up no other."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),  # never fork a process running Qt threads
+                initializer=_start_worker,
+                initargs=(self.project, self.settings),
+            )
+        futures = {self._pool.submit(_price_in_worker, key): fingerprint for fingerprint, key in todo.items()}
+        try:
+            for future in as_completed(futures):
+                if self.cancel.is_set():
+                    raise DesignCancelled()
+                yield futures[future], future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def _fingerprint(self, members: frozenset[str]) -> str:
+        p = self.project
+        sites = tuple((s.id, s.partner, s.lon, s.lat, s.role) for s in p.sites if s.partner in members)
+        ids = {s[0] for s in sites}
+        parts = (
+            sorted(members),
+            sites,
+            p.tariff,
+            self.settings,
+            bool(p.quotes),
+            [q for q in p.quotes if q.a in ids and q.b in ids],
+            [e for e in p.existing_links if e.owner in members and e.a in ids and e.b in ids],
+            [(a, b) for a, b in p.forbidden_links if a in ids and b in ids],
+            p.exclusion_zones,
+        )
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    # -- pricing one coalition ------------------------------------------------------
+    def _price(self, members: frozenset[str]) -> Standalone:
+        required = tuple(sorted(s.id for s in self.project.sites if s.partner in members and s.role != "optional"))
+        if len(required) <= 1:
+            return Standalone(members, required, 0, 0, (), "none", "one site or none: no circuits needed")
+        price = self._pair if len(required) == 2 else self._design
+        try:
+            return price(members, required, self._sub_project(members, relaxed=False))
+        except InfeasibleError:
+            network = price(members, required, self._sub_project(members, relaxed=True))
+            note = "priced on the tariff: the project's permitted links cannot connect these sites alone"
+            return replace(network, note=note)
+
+    def _sub_project(self, members: frozenset[str], relaxed: bool) -> Project:
+        p = self.project
+        sites = [s for s in p.sites if s.partner in members]
+        ids = {s.id for s in sites}
+
+        def inside(a: str, b: str) -> bool:
+            return a in ids and b in ids
+
+        quotes = [q for q in p.quotes if inside(q.a, q.b)]
+        if p.quotes and not quotes and not relaxed:  # with no quotes the sub-project would price every pair
+            raise InfeasibleError("no carrier quote joins these sites")
+        return Project(
+            name=p.name,
+            partners=[x for x in p.partners if x.id in members],
+            sites=sites,
+            tariff=p.tariff,
+            quotes=[] if relaxed else quotes,
+            existing_links=[e for e in p.existing_links if e.owner in members and inside(e.a, e.b)],
+            forbidden_links=[] if relaxed else [(a, b) for a, b in p.forbidden_links if inside(a, b)],
+            exclusion_zones=[] if relaxed else list(p.exclusion_zones),
+            settings=self.settings,
+        )
+
+    def _pair(self, members: frozenset[str], required: tuple[str, ...], sub: Project) -> Standalone:
+        a, b = required
+        edge = build_problem(sub, self.settings).graph.get_edge_data(a, b)
+        if edge is None:
+            raise InfeasibleError(f"no permitted link joins {a} and {b}")
+        circuits = [edge]
+        if self.settings.redundancy != "tree":
+            if edge["source"] == "existing":  # the diverse second circuit is a new one
+                edge = build_problem(replace(sub, existing_links=[]), self.settings).graph.get_edge_data(a, b)
+                if edge is None:
+                    raise InfeasibleError(f"no new link may join {a} and {b}")
+            circuits.append(edge)
+        cost = sum(c["cost"] for c in circuits)
+        return Standalone(members, required, cost, cost, ((a, b),) * len(circuits), "pair")
+
+    def _design(self, members: frozenset[str], required: tuple[str, ...], sub: Project) -> Standalone:
+        if self.cancel.is_set():
+            raise DesignCancelled()
+        control = Control(self.settings.time_limit, cancel_event=self.cancel)
+        design = design_project(sub, self.settings, control)
+        return Standalone(
+            members, required, design.total_cost, design.lower_bound, tuple(k.pair for k in design.links), design.method
+        )
+
+
+_WORKER: CoalitionCosts | None = None
+
+
+def _start_worker(project: Project, settings: DesignSettings) -> None:
+    global _WORKER
+    _WORKER = CoalitionCosts(project, settings)
+
+
+def _price_in_worker(members: frozenset[str]) -> Standalone:
+    assert _WORKER is not None
+    return _WORKER._price(members)
+
+
+# -- allocation arithmetic ------------------------------------------------------------
+def round_shares(exact: dict[str, Fraction], total: int) -> dict[str, int]:
+    """Whole-pence shares adding up to ``total``: round down, then a penny each to the largest remainders.
+
+    Ties go to the partner listed first, so the result is deterministic.
+
+    >>> round_shares({"a": Fraction(10, 3), "b": Fraction(10, 3), "c": Fraction(10, 3)}, 10)
+    {'a': 4, 'b': 3, 'c': 3}
+    """
+    if sum(exact.values()) != total:
+        raise ValueError(f"exact shares add up to {sum(exact.values())}, not {total}")
+    floors = {k: math.floor(v) for k, v in exact.items()}
+    order = sorted(exact, key=lambda k: -(exact[k] - floors[k]))  # stable: ties keep the listed order
+    for k in order[: total - sum(floors.values())]:
+        floors[k] += 1
+    return floors
+
+
+def _pro_rata(weights: dict[str, int], total: int) -> dict[str, Fraction]:
+    """``total`` split in proportion to ``weights`` (equally when every weight is nil)."""
+    whole = sum(weights.values())
+    if whole == 0:
+        return {k: Fraction(total, len(weights)) for k in weights}
+    return {k: Fraction(total * w, whole) for k, w in weights.items()}
+
+
+def _masks(players: list[str]) -> Callable[[int], frozenset[str]]:
+    return lambda mask: frozenset(p for i, p in enumerate(players) if mask >> i & 1)
+
+
+def _shapley_exact(
+    players: list[str], costs: CoalitionCosts, control: Control, seed: int
+) -> tuple[dict[str, Fraction], list[int]] | None:
+    """Exact Shapley shares and the cost of every coalition, by bit mask over ``players``.
+
+    ``None`` when, judged from the rate so far, the coalitions left would not be
+    priced in the time left: coalitions are priced in a shuffled order so the
+    first ones are a fair sample of all sizes.
+    """
+    n = len(players)
+    members = _masks(players)
+    value = [0] * (1 << n)
+    order = list(range(1, 1 << n))
+    random.Random(seed).shuffle(order)
+    started = time.monotonic()
+
+    def keep_going(done: int) -> bool:
+        control.report(done / len(order), f"Pricing coalitions: {done:,} of {len(order):,}")
+        rest = (time.monotonic() - started) / done * (len(order) - done) if done >= _PROBE else 0.0
+        return not control.expired() and rest <= control.remaining()
+
+    if control.expired() or not costs.prefetch((members(mask) for mask in order), keep_going):
+        return None
+    for mask in order:
+        value[mask] = costs.cost(members(mask))
+    weight = [math.factorial(s) * math.factorial(n - s - 1) for s in range(n)]
+    shares = {}
+    for i, p in enumerate(players):
+        bit = 1 << i
+        total = sum(
+            weight[mask.bit_count()] * (value[mask | bit] - value[mask]) for mask in range(1 << n) if not mask & bit
+        )
+        shares[p] = Fraction(total, math.factorial(n))
+    return shares, value
+
+
+def _shapley_sampled(
+    players: list[str], costs: CoalitionCosts, control: Control, permutations: int, seed: int
+) -> tuple[dict[str, Fraction], int, int]:
+    """Shapley estimates from antithetic pairs of random join orders, the 95 % half-width, and the orders used."""
+    rng = random.Random(seed)
+    pairs = max(1, permutations // 2)
+    sums = dict.fromkeys(players, 0)
+    squares = dict.fromkeys(players, 0)
+    done = 0
+    for k in range(pairs):
+        if k >= 2 and control.expired():
+            break
+        control.report(k / pairs, f"Sampling join orders: {2 * k} of {2 * pairs}")
+        order = players[:]
+        rng.shuffle(order)
+        costs.prefetch(frozenset(sequence[:i]) for sequence in (order, order[::-1]) for i in range(1, len(order)))
+        pair_total = dict.fromkeys(players, 0)
+        for sequence in (order, order[::-1]):
+            joined: frozenset[str] = frozenset()
+            before = 0
+            for p in sequence:
+                joined |= {p}
+                after = costs.cost(joined)
+                pair_total[p] += after - before
+                before = after
+        for p in players:
+            sums[p] += pair_total[p]
+            squares[p] += pair_total[p] ** 2
+        done += 1
+    shares = {p: Fraction(sums[p], 2 * done) for p in players}
+    worst = 0.0
+    if done > 1:
+        for p in players:  # the pair means x/2 are independent draws
+            variance = (squares[p] - sums[p] ** 2 / done) / 4 / (done - 1)
+            worst = max(worst, 1.96 * math.sqrt(max(0.0, variance) / done))
+    return shares, math.ceil(worst), 2 * done
+
+
+def _core_excess(players: list[str], value: list[int], shares: dict[str, int]) -> int:
+    """The most any coalition pays above its cost alone under ``shares`` (at most 0 in the core)."""
+    n = len(players)
+    paid = [0] * (1 << n)
+    worst = -math.inf
+    for mask in range(1, (1 << n) - 1):
+        low = mask & -mask
+        paid[mask] = paid[mask ^ low] + shares[players[low.bit_length() - 1]]
+        worst = max(worst, paid[mask] - value[mask])
+    return int(worst) if n > 1 else 0
+
+
+def _least_core(players: list[str], value: list[int]) -> int:
+    """The smallest ``t`` such that some split pays every coalition at most ``v(S) + t`` (LP, pence, rounded up)."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    n = len(players)
+    if n < 2:
+        return 0
+    masks = range(1, (1 << n) - 1)
+    a_ub = np.array([[(mask >> i) & 1 for i in range(n)] + [-1] for mask in masks], dtype=float)
+    b_ub = np.array([value[mask] for mask in masks], dtype=float)
+    a_eq = np.array([[1.0] * n + [0.0]])
+    result = linprog(
+        c=[0.0] * n + [1.0],
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=a_eq,
+        b_eq=[float(value[-1])],
+        bounds=[(None, None)] * (n + 1),
+        method="highs",
+    )
+    if result.status != 0:
+        raise RuntimeError(f"least-core linear programme failed: {result.message}")
+    return math.ceil(result.fun - 0.5)  # within half a penny of 0 counts as 0
+
+
+def share_costs(
+    project: Project,
+    design: Design,
+    control: Control | None = None,
+    *,
+    exact_up_to: int = EXACT_UP_TO,
+    permutations: int = 400,
+    seed: int = 2012,
+    cache: dict[str, Standalone] | None = None,
+    workers: int = 1,
+) -> CostSharing:
+    """Each partner's cost alone, the saving, and the shared cost of ``design`` split three ways.
+
+    Parameters
+    ----------
+    project : Project
+        The partnership ``design`` was made for.
+    design : Design
+        The shared design; its ``total_cost`` is the cost that is split.
+    control : Control, optional
+        Progress, cancel and the time limit for the whole computation (default 600 s).
+    exact_up_to : int
+        Largest number of partners for the exact Shapley value; more are sampled,
+        and so are fewer when the exact value would not finish within the time limit.
+    permutations : int
+        Join orders to sample (in antithetic pairs) when sampling; fewer if time runs out.
+    seed : int
+        Seed of the sampler, so a sampled split is reproducible.
+    cache : dict, optional
+        Coalition networks kept from earlier runs (see :class:`CoalitionCosts`).
+    workers : int
+        Processes pricing coalitions in parallel (see :class:`CoalitionCosts`).
+
+    Returns
+    -------
+    CostSharing
+
+    Raises
+    ------
+    PlannerError
+        When ``design`` is not for the project's current sites.
+    DesignCancelled
+        When cancelled through ``control``.
+
+    Examples
+    --------
+    >>> from planner.core.model import Partner, Project, Site
+    >>> p = Project(partners=[Partner("A", "A"), Partner("B", "B")], sites=[
+    ...     Site("a1", "a1", "A", -1.5, 53.8), Site("a2", "a2", "A", -1.4, 53.4),
+    ...     Site("b1", "b1", "B", -1.1, 53.9), Site("b2", "b2", "B", -1.0, 53.5)])
+    >>> d = design_project(p)
+    >>> s = share_costs(p, d)
+    >>> sum(x.shares["shapley"] for x in s.partners) == d.total_cost, s.saving > 0
+    (True, True)
+    """
+    started = time.monotonic()
+    control = control or Control(600.0)
+    required = {s.id for s in project.sites if s.role != "optional"}
+    if set(design.sites) != required:
+        raise PlannerError("the design is for a different set of sites than the project has now; design it again")
+    players = [p.id for p in project.partners]
+    if not players:
+        raise PlannerError("the project has no partners to share the cost between")
+    settings = replace(project.settings, redundancy=design.redundancy)
+    grand = Standalone(
+        frozenset(players),
+        design.sites,
+        design.total_cost,
+        design.lower_bound,
+        tuple(k.pair for k in design.links),
+        design.method,
+    )
+    with CoalitionCosts(project, settings, control.cancel_event, cache, workers) as costs:
+        costs.fix(grand)
+        found = _shapley_exact(players, costs, control, seed) if len(players) <= exact_up_to else None
+        if found is not None:
+            shapley, value = found
+            sampling_error, used = 0, 0
+        else:
+            shapley, sampling_error, used = _shapley_sampled(players, costs, control, permutations, seed)
+        costs.prefetch({p} for p in players)
+    exact = found is not None
+    networks = {p: costs.network({p}) for p in players}
+    sites = {p: len(networks[p].sites) for p in players}
+    total = design.total_cost
+    exact_shares = {
+        "shapley": shapley,
+        "standalone": _pro_rata({p: networks[p].cost for p in players}, total),
+        "sites": _pro_rata(sites, total),
+    }
+    shares = {method: round_shares(exact_shares[method], total) for method in METHODS}
+    partners = tuple(PartnerShare(p, sites[p], networks[p].cost, {m: shares[m][p] for m in METHODS}) for p in players)
+    control.report(1.0, "Cost sharing done")
+    return CostSharing(
+        shared_cost=total,
+        partners=partners,
+        networks=networks,
+        names={p.id: p.name for p in project.partners},
+        exact=exact,
+        coalitions=len(costs),
+        sampling_error=sampling_error,
+        value_error=max(n.cost - n.lower_bound for n in costs),
+        core_excess={m: _core_excess(players, value, shares[m]) for m in METHODS} if exact else None,
+        least_core=_least_core(players, value) if exact else None,
+        seconds=time.monotonic() - started,
+        permutations=used,
+        exact_skipped=not exact and len(players) <= exact_up_to,
+    )

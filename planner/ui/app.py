@@ -1,0 +1,43 @@
+"""Start the desktop app: ``planner [PROJECT]`` opens the project, the last one, or the welcome."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from planner import __version__
+
+__all__ = ["run_app", "make_application"]
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The ``QApplication`` with the app's names (for QSettings) and look."""
+    app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
+    app.setOrganizationName("Regional Network Planner")
+    app.setOrganizationDomain("regional-network-planner.invalid")
+    app.setApplicationName("Regional Network Planner")
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    return app
+
+
+def run_app(argv: list[str]) -> int:
+    """Open the main window; ``argv`` may name one project file. Returns the exit status."""
+    app = make_application(argv)
+    from planner.ui.main_window import MainWindow
+    from planner.ui.settings import AppSettings
+
+    settings = AppSettings()
+    window = MainWindow(settings)
+    window.show()
+    paths = [a for a in argv if not a.startswith("-")]
+    if paths:
+        QTimer.singleShot(0, lambda: window.load(paths[0]))
+    elif settings.recent_files and Path(settings.recent_files[0]).is_file():
+        QTimer.singleShot(0, lambda: window.load(settings.recent_files[0]))
+    else:
+        QTimer.singleShot(0, window.welcome)
+    return app.exec()

@@ -1,0 +1,208 @@
+"""Runs the design engine off the GUI thread so the window never freezes.
+
+Two kinds of run share one worker thread, newest request first:
+
+* **live** — after every edit (debounced), the fast heuristic, so the figures follow a
+  site while it is dragged;
+* **full** — the Design button: the project's own method (``auto``/``exact``), with
+  progress and Cancel.
+
+A run made for inputs that have changed since it started is dropped. Accepted designs
+are kept by their inputs, so Undo shows the earlier design again at once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import traceback
+from collections import OrderedDict
+from typing import Literal
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+
+from planner.core.design_result import Design
+from planner.core.errors import DesignCancelled, PlannerError
+from planner.core.model import DesignSettings, Project
+from planner.ui.document import ProjectDocument
+
+__all__ = ["DesignRunner", "LIVE_TIME_LIMIT"]
+
+RunKind = Literal["live", "full"]
+#: Seconds a live (heuristic) run may take before it returns its best so far.
+LIVE_TIME_LIMIT = 10.0
+_CACHE_SIZE = 64
+
+
+def _snapshot(project: Project) -> Project:
+    """A copy the worker can read while the GUI goes on editing (the values are immutable)."""
+    return dataclasses.replace(
+        project,
+        partners=list(project.partners),
+        sites=list(project.sites),
+        quotes=list(project.quotes),
+        existing_links=list(project.existing_links),
+        forbidden_links=list(project.forbidden_links),
+        exclusion_zones=list(project.exclusion_zones),
+        designs=[],
+        circuit_ids=dict(project.circuit_ids),
+    )
+
+
+def _inputs_key(project: Project) -> tuple:
+    """Everything a design depends on except the method and time limit, as a hashable key."""
+    t, s = project.tariff, project.settings
+    return (
+        tuple(project.sites),
+        (t.connection_per_end, t.rental_per_end, t.rental_per_km, t.route_factor, t.term_years, t.bandwidth),
+        tuple(sorted(t.tiers.items())),
+        tuple(project.quotes),
+        tuple(project.existing_links),
+        tuple(project.forbidden_links),
+        json.dumps([(z.name, z.geometry) for z in project.exclusion_zones], sort_keys=True),
+        dataclasses.replace(s, method="auto", time_limit=DesignSettings.time_limit),
+    )
+
+
+class _JobSignals(QObject):
+    progress = Signal(float, str)
+    done = Signal(object, str)  # (Design or None, problem or "")
+
+
+class _Job:
+    """One engine run on a snapshot of the project (a plain object: Qt never owns it)."""
+
+    def __init__(self, project: Project, settings: DesignSettings, revision: int, kind: RunKind):
+        from planner.design import Control  # the engine is imported on first use, not at start-up
+
+        self.project, self.settings, self.revision, self.kind = project, settings, revision, kind
+        self.key = _inputs_key(project)
+        self.signals = _JobSignals()
+        self.control = Control(settings.time_limit, progress=self.signals.progress.emit)
+
+    def run(self) -> None:
+        from planner.design import design_project
+
+        try:
+            design = design_project(self.project, self.settings, self.control)
+        except DesignCancelled:
+            self.signals.done.emit(None, "")
+        except PlannerError as err:
+            self.signals.done.emit(None, str(err))
+        except Exception as err:  # an engine bug: report it, never crash the window
+            traceback.print_exc()
+            self.signals.done.emit(None, f"the design engine failed ({type(err).__name__}: {err})")
+        else:
+            self.signals.done.emit(design, "")
+
+
+class DesignRunner(QObject):
+    """Keeps the document's design current: debounced live runs and on-demand full runs."""
+
+    busy_changed = Signal(bool)
+    progress = Signal(float, str)
+    #: A run ended: ``""`` when it produced a design, else why there is none.
+    finished = Signal(str)
+
+    def __init__(self, document: ProjectDocument, debounce_ms: int = 30, parent: QObject | None = None):
+        super().__init__(parent)
+        self.document = document
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._job: _Job | None = None
+        self._pending: RunKind | None = None
+        self._cache: OrderedDict[tuple, Design] = OrderedDict()
+        self._was_busy = False
+        self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
+        self._timer.timeout.connect(lambda: self._request("live"))
+        document.inputs_changed.connect(self.schedule)
+        document.project_replaced.connect(self._cache.clear)
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    @property
+    def running_kind(self) -> RunKind | None:
+        return self._job.kind if self._job else None
+
+    def schedule(self) -> None:
+        """Redesign with the fast heuristic shortly (restarts the wait while edits keep coming)."""
+        if self._job is not None:
+            self._job.control.cancel()  # its inputs are already out of date
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Start a waiting live redesign now rather than after the debounce (e.g. a drag ended)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._request("live")
+
+    def design_now(self) -> None:
+        """Design with the project's own method (the Design button), cancelling any live run."""
+        self._timer.stop()
+        self._request("full")
+
+    def cancel(self) -> None:
+        """Stop the running design; the last design stays on show."""
+        self._timer.stop()
+        self._pending = None
+        if self._job is not None:
+            self._job.control.cancel()
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the worker is idle (for shutdown and tests)."""
+        return self._pool.waitForDone(msecs)
+
+    # -- internals ------------------------------------------------------------------------
+    def _request(self, kind: RunKind) -> None:
+        if self._job is not None:
+            if kind == "full" or self._job.kind == "live":
+                self._job.control.cancel()
+            self._pending = "full" if "full" in (kind, self._pending) else kind
+            return
+        project = self.document.project
+        key = _inputs_key(project)
+        cached = self._cache.get(key)
+        if cached is not None and (kind == "live" or cached.proven_optimal):
+            self._cache.move_to_end(key)
+            self.document.accept_design(cached, self.document.revision)
+            self.finished.emit("")
+        else:
+            settings = project.settings
+            if kind == "live":
+                limit = min(settings.time_limit, LIVE_TIME_LIMIT)
+                settings = dataclasses.replace(settings, method="heuristic", time_limit=limit)
+            job = _Job(_snapshot(project), settings, self.document.revision, kind)
+            job.signals.progress.connect(self.progress)
+            job.signals.done.connect(lambda design, problem: self._on_done(job, design, problem))
+            self._job = job
+            self._pool.start(job.run)
+        self._report_busy()
+
+    def _on_done(self, job: _Job, design: Design | None, problem: str) -> None:
+        self._job = None
+        if design is not None and self.document.accept_design(design, job.revision):
+            self._remember(job.key, design)
+            self.finished.emit("")
+        elif problem and job.revision == self.document.revision:
+            self.finished.emit(problem)
+        pending, self._pending = self._pending, None
+        if pending is None and job.revision != self.document.revision and not self._timer.isActive():
+            pending = "live"  # the inputs moved on while this ran, and nothing else will catch up
+        if pending is not None:
+            self._request(pending)
+        self._report_busy()
+
+    def _remember(self, key: tuple, design: Design) -> None:
+        best = self._cache.get(key)
+        if best is None or design.total_cost <= best.total_cost:
+            self._cache[key] = design
+        self._cache.move_to_end(key)
+        while len(self._cache) > _CACHE_SIZE:
+            self._cache.popitem(last=False)
+
+    def _report_busy(self) -> None:
+        if self.busy != self._was_busy:
+            self._was_busy = self.busy
+            self.busy_changed.emit(self.busy)

@@ -1,0 +1,112 @@
+"""Small dialogs: add a site, and the welcome choice of samples shown when no project is open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.core.model import SITE_ROLES
+from planner.ui.document import ProjectDocument
+from planner.ui.map.scene import describe_place
+from planner.ui.properties import partner_combo
+
+__all__ = ["AddSiteDialog", "WelcomeDialog", "sample_projects"]
+
+
+class AddSiteDialog(QDialog):
+    """Asks the name, partner and role of a site about to be added at a known place."""
+
+    def __init__(self, document: ProjectDocument, lon: float, lat: float, name: str = "", parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Add site")
+        self.lon, self.lat = lon, lat
+        self.name = QLineEdit(name)
+        self.name.setPlaceholderText("e.g. Leeds Civic Hall")
+        self.partner = QComboBox()
+        partner_combo(document, self.partner)
+        self.new_partner = QLineEdit()
+        self.new_partner.setPlaceholderText("or type a new partner's name")
+        self.role = QComboBox()
+        for role in SITE_ROLES:
+            self.role.addItem(role.capitalize(), role)
+        form = QFormLayout(self)
+        form.addRow("Name", self.name)
+        form.addRow("Partner", self.partner)
+        form.addRow("", self.new_partner)
+        form.addRow("Role", self.role)
+        form.addRow("Where", QLabel(describe_place(lon, lat)))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.name.textChanged.connect(self._validate)
+        self.new_partner.textChanged.connect(self._validate)
+        self._validate()
+
+    def _validate(self) -> None:
+        ok = bool(self.name.text().strip()) and (self.partner.count() > 0 or bool(self.new_partner.text().strip()))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def values(self) -> tuple[str, str | None, str, str]:
+        """(site name, chosen partner id or ``None``, new partner name, role)."""
+        new = self.new_partner.text().strip()
+        return self.name.text().strip(), None if new else self.partner.currentData(), new, self.role.currentData()
+
+
+def sample_projects() -> list[Path]:
+    """The sample regions shipped beside the package (none in an installed copy without them)."""
+    folder = Path(__file__).resolve().parents[2] / "sample_regions"
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+class WelcomeDialog(QDialog):
+    """Open a sample or a recent project, open another file, or start a new one."""
+
+    def __init__(self, recent: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to Regional Network Planner")
+        self.choice: str | None = None  # a path, "open" or "new"
+        title = QLabel("<h2>Regional Network Planner</h2>Design one shared, resilient backbone for a partnership.")
+        title.setWordWrap(True)
+        self.list = QListWidget()
+        for path in [Path(p) for p in recent] + [p for p in sample_projects() if str(p) not in recent]:
+            kind = "Recent" if str(path) in recent else "Sample"
+            item = QListWidgetItem(f"{path.stem.replace('_', ' ').title()}   —   {kind}: {path}")
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        self.list.itemActivated.connect(lambda item: self._finish(item.data(Qt.ItemDataRole.UserRole)))
+        buttons = QDialogButtonBox()
+        open_chosen = buttons.addButton("Open", QDialogButtonBox.ButtonRole.AcceptRole)
+        open_chosen.setEnabled(self.list.count() > 0)
+        browse = QPushButton("Open file…")
+        new = QPushButton("New project")
+        buttons.addButton(browse, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(new, QDialogButtonBox.ButtonRole.ActionRole)
+        open_chosen.clicked.connect(lambda: self._finish(self.list.currentItem().data(Qt.ItemDataRole.UserRole)))
+        browse.clicked.connect(lambda: self._finish("open"))
+        new.clicked.connect(lambda: self._finish("new"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(QLabel("Samples and recent projects:"))
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+        self.resize(640, 360)
+
+    def _finish(self, choice: str) -> None:
+        self.choice = choice
+        self.accept()

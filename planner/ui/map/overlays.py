@@ -1,0 +1,182 @@
+"""Widgets that float over the map: the legend, the scale bar and the data attribution."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from planner.core.design_result import LINK_ROLES
+from planner.io.basemap import ATTRIBUTION_SHORT
+from planner.ui import style
+from planner.ui.document import ProjectDocument
+
+__all__ = ["Legend", "ScaleBar", "AttributionLabel", "nice_distance"]
+
+_PANEL = QColor(255, 255, 255, 228)
+_EDGE = QColor(0, 0, 0, 40)
+
+
+def _panel(painter: QPainter, rect: QRectF) -> None:
+    painter.setPen(QPen(_EDGE, 1))
+    painter.setBrush(_PANEL)
+    painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+
+
+def nice_distance(metres: float) -> float:
+    """The largest 1, 2 or 5 × 10^n metres not above ``metres`` (for a scale bar).
+
+    >>> nice_distance(7300), nice_distance(180), nice_distance(0.9)
+    (5000.0, 100.0, 0.5)
+    """
+    if metres <= 0:
+        return 0.0
+    power = 10 ** math.floor(math.log10(metres))
+    return float(max(step * power for step in (1, 2, 5) if step * power <= metres))
+
+
+class ScaleBar(QWidget):
+    """A bar of a round ground distance, kept current by ``set_metres_per_pixel``."""
+
+    WIDTH = 150
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.metres_per_pixel = 0.0
+        self.setFixedSize(self.WIDTH + 24, 40)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def set_metres_per_pixel(self, value: float) -> None:
+        if not math.isclose(value, self.metres_per_pixel, rel_tol=1e-6):
+            self.metres_per_pixel = value
+            self.update()
+
+    def paintEvent(self, event) -> None:
+        if self.metres_per_pixel <= 0:
+            return
+        distance = nice_distance(self.metres_per_pixel * self.WIDTH)
+        length = distance / self.metres_per_pixel
+        text = f"{distance / 1000:g} km" if distance >= 1000 else f"{distance:g} m"
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        _panel(painter, QRectF(0, 0, length + 24, self.height()))
+        x0, y = 12.0, 28.0
+        painter.setPen(QPen(style.INK, 1.2))
+        painter.setBrush(style.INK)
+        painter.drawRect(QRectF(x0, y, length / 2, 4))
+        painter.setBrush(QColor("white"))
+        painter.drawRect(QRectF(x0 + length / 2, y, length / 2, 4))
+        painter.setPen(style.INK)
+        painter.drawText(QRectF(x0, 4, length, 20), Qt.AlignmentFlag.AlignCenter, text)
+
+
+class AttributionLabel(QLabel):
+    """The basemap's licence attribution, small in the map's corner (required by the OGL)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(ATTRIBUTION_SHORT, parent)
+        font = self.font()
+        font.setPointSizeF(max(6.5, font.pointSizeF() - 2))
+        self.setFont(font)
+        self.setStyleSheet("QLabel { background: rgba(255,255,255,200); color: #555; padding: 1px 5px; }")
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+
+class Legend(QWidget):
+    """Partners by colour (with their site counts), site roles by shape, circuits by role."""
+
+    ROW = 18
+
+    def __init__(self, document: ProjectDocument, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        for signal in (document.project_replaced, document.partners_changed, document.sites_changed):
+            signal.connect(self._refresh)
+        document.design_changed.connect(self._refresh)
+        self._rows: list[tuple[str, str, str]] = []
+        self._refresh()
+
+    def _refresh(self) -> None:
+        project = self.document.project
+        counts: dict[str, int] = {}
+        for site in project.sites:
+            counts[site.partner] = counts.get(site.partner, 0) + 1
+        rows = [("title", "", "Partners")]
+        rows += [("partner", p.colour, f"{p.name} ({counts.get(p.id, 0)})") for p in project.partners]
+        roles = {s.role for s in project.sites}
+        if "hub" in roles or "optional" in roles:
+            rows.append(("title", "", "Sites"))
+            rows += [("hub", "", "Hub")] if "hub" in roles else []
+            rows.append(("site", "", "Site"))
+            rows += [("optional", "", "Optional relay")] if "optional" in roles else []
+        design = self.document.design
+        used = [r for r in LINK_ROLES if design and any(k.role == r for k in design.links)]
+        if used:
+            rows.append(("title", "", "Circuits"))
+            rows += [("link", r, LINK_ROLES[r]) for r in used]
+        self._rows = rows
+        width = max(self.fontMetrics().horizontalAdvance(t) for *_, t in rows) + 46
+        self.setFixedSize(QSize(min(width, 320), self.ROW * len(rows) + 14))
+        # Drawn once into a pixmap: the legend floats over the map, which repaints every frame.
+        ratio = self.devicePixelRatioF()
+        self._pixmap = QPixmap(self.size() * ratio)
+        self._pixmap.setDevicePixelRatio(ratio)
+        self._pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(self._pixmap)
+        self._draw(painter)
+        painter.end()
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        QPainter(self).drawPixmap(0, 0, self._pixmap)
+
+    def _draw(self, painter: QPainter) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        _panel(painter, QRectF(self.rect()))
+        bold = QFont(self.font())
+        bold.setBold(True)
+        y = 7.0
+        for kind, value, text in self._rows:
+            centre = QPointF(18, y + self.ROW / 2)
+            if kind == "title":
+                painter.setFont(bold)
+                painter.setPen(style.INK)
+                painter.drawText(QRectF(10, y, self.width() - 16, self.ROW), Qt.AlignmentFlag.AlignVCenter, text)
+                y += self.ROW
+                continue
+            painter.setFont(self.font())
+            self._swatch(painter, kind, value, centre)
+            painter.setPen(style.INK)
+            elided = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, self.width() - 42)
+            painter.drawText(QRectF(32, y, self.width() - 38, self.ROW), Qt.AlignmentFlag.AlignVCenter, elided)
+            y += self.ROW
+
+    @staticmethod
+    def _swatch(painter: QPainter, kind: str, value: str, c: QPointF) -> None:
+        grey = QColor("#7D8B99")
+        if kind == "link":
+            pen = QPen(style.link_pen(value, "1G"))
+            pen.setCosmetic(False)
+            painter.setPen(pen)
+            painter.drawLine(QPointF(c.x() - 9, c.y()), QPointF(c.x() + 9, c.y()))
+            return
+        if kind == "hub":
+            path = QPainterPath()
+            path.addPolygon(QPolygonF([c + QPointF(0, -7), c + QPointF(7, 0), c + QPointF(0, 7), c + QPointF(-7, 0)]))
+            path.closeSubpath()
+            painter.setPen(QPen(QColor("white"), 1.4))
+            painter.setBrush(grey)
+            painter.drawPath(path)
+            return
+        colour = QColor(value) if kind == "partner" else grey
+        if kind == "optional":
+            painter.setPen(QPen(grey, 2.2))
+            painter.setBrush(QColor("white"))
+        else:
+            painter.setPen(QPen(QColor("white"), 1.4))
+            painter.setBrush(colour)
+        painter.drawEllipse(c, 5.5, 5.5)

@@ -1,0 +1,309 @@
+"""The map view: zoom about the cursor, drag to pan, click to select, drag a site to move it.
+
+Tools: ``select`` (the default: click selects, dragging a site moves it, dragging the map
+pans) and ``add`` (a click asks for a new site there). Per frame the view does O(1)
+Python work: the level of detail is chosen from the zoom alone, and labels are laid out
+once the view has stopped moving.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QToolTip, QWidget
+
+from planner.ui import style
+from planner.ui.map import items
+from planner.ui.map.basemap import Basemap
+from planner.ui.map.overlays import AttributionLabel, Legend, ScaleBar
+from planner.ui.map.scene import GB_EXTENT, LOD_SITES, MapScene, to_lonlat
+
+__all__ = ["MapView", "MIN_SCALE", "MAX_SCALE"]
+
+#: Zoom limits in screen pixels per scene metre: all of the British Isles .. a street.
+MIN_SCALE, MAX_SCALE = 1 / 4000, 1 / 0.5
+_WHEEL_STEP = 1.0018  # zoom factor per 1/8 degree of wheel turn: one notch (120) is about x1.24
+_HIT = 5  # pixels of tolerance when clicking a site or a circuit
+
+
+@dataclass
+class _Drag:
+    site_id: str
+    start: QPoint
+    offset: QPointF
+    serial: int = 0
+
+
+class MapView(QGraphicsView):
+    """The interactive map of one :class:`MapScene`."""
+
+    cursor_moved = Signal(float, float)  # lon, lat under the mouse
+    scale_changed = Signal(float)  # the scale denominator, e.g. 250000 for 1:250,000
+    add_site_requested = Signal(float, float)  # lon, lat clicked with the add tool
+    drag_finished = Signal()  # a site drag ended: the final position is in
+    tool_changed = Signal(str)
+
+    def __init__(self, scene: MapScene, parent: QWidget | None = None):
+        super().__init__(scene, parent)
+        self.map_scene = scene
+        self.document = scene.document
+        self.tool = "select"
+        self._drag: _Drag | None = None
+        self._pan: QPoint | None = None
+        self._panned = False
+        self._drag_serial = 0
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Map")
+
+        self.legend = Legend(self.document, self)
+        self.scale_bar = ScaleBar(self)
+        self.attribution = AttributionLabel(self)
+        self.basemap = Basemap()
+        self._cache: QImage | None = None
+        self._cache_rect = QRectF()
+        self._settle = QTimer(self, singleShot=True, interval=120)
+        self._settle.timeout.connect(self.settle)
+        scene.contents_changed.connect(self._view_changed)
+        self.document.selection.changed.connect(self.relayout_labels)
+
+    # -- zoom and pan ------------------------------------------------------------------------
+    @property
+    def scale_factor(self) -> float:
+        """Screen pixels per scene metre."""
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float, anchor: QPoint | None = None) -> None:
+        """Zoom by ``factor`` about ``anchor`` (viewport pixels; the centre if ``None``)."""
+        target = min(MAX_SCALE, max(MIN_SCALE, self.scale_factor * factor))
+        factor = target / self.scale_factor
+        if math.isclose(factor, 1.0):
+            return
+        if anchor is None:
+            anchor = self.viewport().rect().center()
+        before = self.mapToScene(anchor)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.scale(factor, factor)
+        after = self.mapToScene(anchor)
+        self.translate(after.x() - before.x(), after.y() - before.y())
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self._view_changed()
+
+    def fit_region(self) -> None:
+        """Show every site (or Great Britain when there are none) with a margin."""
+        rect = self.map_scene.sites_rect()
+        if rect.isNull() or rect.width() + rect.height() == 0:
+            centre = rect.center() if not rect.isNull() else GB_EXTENT.center()
+            rect = QRectF(centre - QPointF(20_000, 20_000), centre + QPointF(20_000, 20_000))
+            if self.map_scene.sites_rect().isNull():
+                rect = GB_EXTENT
+        margin = max(rect.width(), rect.height()) * 0.08 + 2_000
+        rect = rect.adjusted(-margin, -margin, margin, margin)
+        # leave room for the legend, which covers the top-left corner
+        left = self.legend.width() + 24 if self.legend.isVisible() else 0
+        view = self.viewport().rect().adjusted(left, 0, 0, -self.attribution.height())
+        if view.width() < 50 or view.height() < 50:
+            view = self.viewport().rect()
+        scale = min(view.width() / rect.width(), view.height() / rect.height())
+        scale = min(MAX_SCALE, max(MIN_SCALE, scale))
+        self.resetTransform()
+        self.scale(scale, scale)
+        offset = QPointF(view.center() - self.viewport().rect().center()) / scale
+        self.centerOn(rect.center() - offset)
+        self._view_changed()
+
+    def centre_on(self, rect: QRectF) -> None:
+        """Bring ``rect`` into view, zooming out only if it does not fit."""
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if rect.width() > visible.width() * 0.9 or rect.height() > visible.height() * 0.9:
+            factor = 0.9 * min(visible.width() / max(rect.width(), 1), visible.height() / max(rect.height(), 1))
+            self.zoom_by(factor)
+        if not visible.contains(rect):
+            self.centerOn(rect.center())
+        self._view_changed()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self._view_changed()
+
+    def _view_changed(self) -> None:
+        """After any zoom or pan: pick the level of detail and the scale (O(1)), then settle."""
+        scene = self.map_scene
+        sites = scene.sites_rect()
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        count = len(self.document.project.sites)
+        if count > LOD_SITES and sites.width() * sites.height() > 0:
+            overlap = visible.intersected(sites)
+            count *= overlap.width() * overlap.height() / (sites.width() * sites.height())
+        scene.set_lod(count > LOD_SITES)
+        _, lat = to_lonlat(visible.center())
+        metres_per_pixel = math.cos(math.radians(lat)) / self.scale_factor
+        self.scale_bar.set_metres_per_pixel(metres_per_pixel)
+        dpi = self.logicalDpiX() or 96
+        self.scale_changed.emit(metres_per_pixel * dpi / 0.0254)
+        self._settle.start()
+
+    def relayout_labels(self) -> None:
+        """Lay the labels out again shortly (after a setting that affects them changed)."""
+        self._settle.start()
+
+    def settle(self) -> None:
+        """Lay the labels out and repaint the basemap sharp for the current view (once it stops moving)."""
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if self._cache is None or not self._cache_rect.contains(visible) or not self._cache_sharp():
+            self._render_basemap(visible)
+            self.viewport().update()
+        self.map_scene.layout_labels(visible, self.scale_factor)
+
+    # -- basemap ------------------------------------------------------------------------------
+    def _cache_sharp(self) -> bool:
+        width = self._cache.width() / self._cache.devicePixelRatio()
+        return math.isclose(width / self._cache_rect.width(), self.scale_factor, rel_tol=1e-3)
+
+    def _render_basemap(self, visible: QRectF) -> None:
+        """Paint the basemap for the visible area plus half a view on every side."""
+        w, h = visible.width() / 2, visible.height() / 2
+        self._cache_rect = visible.adjusted(-w, -h, w, h)
+        size = self.viewport().size() * 2
+        self._cache = self.basemap.render(self._cache_rect, size, self.devicePixelRatioF())
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """Blit the cached basemap (stretched while a zoom is under way; redrawn once it settles)."""
+        if self._cache is None:
+            self._render_basemap(self.mapToScene(self.viewport().rect()).boundingRect())
+        painter.fillRect(rect, style.SEA)
+        painter.drawImage(self._cache_rect, self._cache)
+
+    # -- tools ------------------------------------------------------------------------------
+    def set_tool(self, tool: str) -> None:
+        """``select`` or ``add``."""
+        if tool != self.tool:
+            self.tool = tool
+            self.viewport().setCursor(Qt.CursorShape.CrossCursor if tool == "add" else Qt.CursorShape.ArrowCursor)
+            self.tool_changed.emit(tool)
+
+    def item_at(self, pos: QPoint) -> QGraphicsItem | None:
+        """The site (preferred) or circuit under viewport position ``pos``, if any."""
+        found = [
+            item
+            for item in self.items(QRect(pos.x() - _HIT, pos.y() - _HIT, 2 * _HIT, 2 * _HIT))
+            if item.data(items.KIND) in ("site", "link")
+        ]
+        sites = [i for i in found if i.data(items.KIND) == "site"]
+        if sites:
+            return min(sites, key=lambda i: (self.mapFromScene(i.scenePos()) - pos).manhattanLength())
+        return found[0] if found else None
+
+    # -- mouse and keys ------------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mousePressEvent(event)
+            return
+        pos = event.position().toPoint()
+        if self.tool == "add":
+            self.add_site_requested.emit(*to_lonlat(self.mapToScene(pos)))
+            return
+        item = self.item_at(pos)
+        selection = self.document.selection
+        toggle = bool(event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
+        kind, key = (item.data(items.KIND), item.data(items.KEY)) if item else (None, None)
+        if kind == "site":
+            sites = selection.sites ^ {key} if toggle else {key}
+            selection.set(sites, selection.circuits if toggle else ())
+            offset = item.scenePos() - self.mapToScene(pos)
+            self._drag = _Drag(key, pos, offset)
+        elif kind == "link":
+            circuits = selection.circuits ^ {key} if toggle else {key}
+            selection.set(selection.sites if toggle else (), circuits)
+        else:
+            self._pan, self._panned = pos, False
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position().toPoint()
+        self.cursor_moved.emit(*to_lonlat(self.mapToScene(pos)))
+        if self._drag is not None:
+            drag = self._drag
+            if not drag.serial:
+                if (pos - drag.start).manhattanLength() < QApplication.startDragDistance():
+                    return
+                self._drag_serial += 1
+                drag.serial = self._drag_serial
+            lon, lat = to_lonlat(self.mapToScene(pos) + drag.offset)
+            self.document.move_site(drag.site_id, lon, lat, drag.serial)
+        elif self._pan is not None:
+            delta = pos - self._pan
+            self._pan = pos
+            self._panned = self._panned or delta.manhattanLength() > 0
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
+        elif self.tool == "select":
+            over = self.item_at(pos)
+            cursor = Qt.CursorShape.OpenHandCursor if over is not None and over.data(items.KIND) == "site" else None
+            self.viewport().setCursor(cursor or Qt.CursorShape.ArrowCursor)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mouseReleaseEvent(event)
+            return
+        if self._pan is not None and not self._panned:
+            self.document.selection.clear()
+        if self._drag is not None and self._drag.serial:
+            self.drag_finished.emit()
+        self._drag, self._pan = None, None
+        self.viewport().setCursor(Qt.CursorShape.CrossCursor if self.tool == "add" else Qt.CursorShape.ArrowCursor)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        delta = event.angleDelta().y() or event.pixelDelta().y()
+        if delta:
+            self.zoom_by(_WHEEL_STEP**delta, event.position().toPoint())
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        step = 80
+        moves = {Qt.Key.Key_Left: (-step, 0), Qt.Key.Key_Right: (step, 0), Qt.Key.Key_Up: (0, -step)}
+        moves[Qt.Key.Key_Down] = (0, step)
+        if event.key() in moves:
+            dx, dy = moves[event.key()]
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
+        elif event.key() == Qt.Key.Key_Escape and self.tool != "select":
+            self.set_tool("select")
+        else:
+            super().keyPressEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            item = self.item_at(event.pos())
+            text = self.map_scene.tooltip(item) if item is not None else ""
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.legend.move(12, 12)
+        self.scale_bar.move(12, self.height() - self.scale_bar.height() - 12)
+        self.attribution.adjustSize()
+        self.attribution.setMaximumWidth(max(200, self.width() - self.scale_bar.width() - 40))
+        self.attribution.move(self.width() - self.attribution.width(), self.height() - self.attribution.height())
+        self._view_changed()
+
+    def leaveEvent(self, event: QEvent) -> None:
+        QToolTip.hideText()
+        super().leaveEvent(event)

@@ -1,0 +1,90 @@
+"""What the app remembers between runs, declared in one typed place over ``QSettings``.
+
+Tests pass their own ``QSettings`` (an INI file under ``tmp_path``) so they never read
+or write the user's real settings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from planner.core.model import Project
+from planner.core.project_file import FORMAT, VERSION, project_from_dict, project_to_dict
+from planner.core.tariff import Tariff
+
+__all__ = ["AppSettings", "MAX_RECENT"]
+
+MAX_RECENT = 8
+
+
+class AppSettings:
+    """Typed access to the persistent settings: window layout, recent files, last tariff."""
+
+    def __init__(self, store: QSettings | None = None):
+        self._store = store if store is not None else QSettings()
+
+    def sync(self) -> None:
+        self._store.sync()
+
+    # -- window layout -------------------------------------------------------------
+    @property
+    def geometry(self) -> QByteArray | None:
+        value = self._store.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._store.setValue("window/geometry", value)
+
+    @property
+    def window_state(self) -> QByteArray | None:
+        value = self._store.value("window/state")
+        return value if isinstance(value, QByteArray) else None
+
+    @window_state.setter
+    def window_state(self, value: QByteArray) -> None:
+        self._store.setValue("window/state", value)
+
+    # -- files ----------------------------------------------------------------------
+    @property
+    def recent_files(self) -> list[str]:
+        """Recently opened or saved projects, newest first (only those that still exist)."""
+        value = self._store.value("files/recent", [])
+        names = [value] if isinstance(value, str) else list(value or [])
+        return [n for n in names if isinstance(n, str) and Path(n).is_file()][:MAX_RECENT]
+
+    def add_recent_file(self, path: str | Path) -> None:
+        path = str(Path(path).resolve())
+        names = [path] + [n for n in self.recent_files if n != path]
+        self._store.setValue("files/recent", names[:MAX_RECENT])
+
+    def clear_recent_files(self) -> None:
+        self._store.setValue("files/recent", [])
+
+    @property
+    def last_directory(self) -> str:
+        return str(self._store.value("files/last_directory", "") or "")
+
+    @last_directory.setter
+    def last_directory(self, value: str) -> None:
+        self._store.setValue("files/last_directory", value)
+
+    # -- design ---------------------------------------------------------------------
+    @property
+    def last_tariff(self) -> Tariff:
+        """The tariff last used, for new projects (the default price list if none or unreadable)."""
+        text = self._store.value("design/last_tariff", "")
+        if not text:
+            return Tariff()
+        try:
+            doc = {"format": FORMAT, "version": VERSION, "tariff": json.loads(str(text))}
+            return project_from_dict(doc, "settings").tariff
+        except ValueError:  # InputError is a ValueError too
+            return Tariff()
+
+    @last_tariff.setter
+    def last_tariff(self, tariff: Tariff) -> None:
+        self._store.setValue("design/last_tariff", json.dumps(project_to_dict(Project(tariff=tariff))["tariff"]))

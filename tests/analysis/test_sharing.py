@@ -1,0 +1,228 @@
+"""Cost sharing checked against brute force and hand-priced standalone networks."""
+
+import itertools
+import math
+import threading
+from dataclasses import replace
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planner.analysis.sharing import METHODS, CoalitionCosts, _least_core, round_shares, share_costs
+from planner.core.errors import DesignCancelled, PlannerError
+from planner.core.geo import geodesic_km
+from planner.core.model import DesignSettings, ExistingLink, Partner, Project, Quote, Site
+from planner.design import Control, design_project
+
+# Three partners: A has three sites, B two, C one (the awkward sizes).
+POINTS = {
+    "a1": ("A", -1.55, 53.80),
+    "a2": ("A", -1.47, 53.38),
+    "a3": ("A", -1.08, 53.96),
+    "b1": ("B", -0.34, 53.75),
+    "b2": ("B", -0.60, 53.55),
+    "c1": ("C", -1.13, 53.52),
+}
+
+
+def three_partners(redundancy="2edge", **changes) -> Project:
+    project = Project(
+        name="Three",
+        partners=[Partner("A", "Alpha Council"), Partner("B", "Beta Police"), Partner("C", "Gamma Fire")],
+        sites=[Site(i, i.upper(), p, lon, lat) for i, (p, lon, lat) in POINTS.items()],
+        settings=DesignSettings(redundancy),
+    )
+    for key, value in changes.items():
+        setattr(project, key, value)
+    return project
+
+
+def circuit_total(project, a, b) -> int:
+    (_, alon, alat), (_, blon, blat) = POINTS[a], POINTS[b]
+    return project.tariff.circuit_cost(geodesic_km(alon, alat, blon, blat)).total(project.tariff.term_years)
+
+
+def brute_force_shapley(players, value) -> dict[str, Fraction]:
+    """Average marginal cost over every join order: the textbook definition."""
+    orders = list(itertools.permutations(players))
+    totals = dict.fromkeys(players, Fraction(0))
+    for order in orders:
+        joined = frozenset()
+        for p in order:
+            totals[p] += value(joined | {p}) - value(joined)
+            joined |= {p}
+    return {p: t / len(orders) for p, t in totals.items()}
+
+
+@pytest.fixture(scope="module")
+def shared():
+    project = three_partners()
+    design = design_project(project)
+    return project, design, share_costs(project, design)
+
+
+def test_standalone_networks_follow_the_small_coalition_rules(shared):
+    project, _, sharing = shared
+    assert sharing.networks["C"].cost == 0 and sharing.networks["C"].links == ()
+    # two sites at 2edge: two diverse circuits between them
+    assert sharing.networks["B"].cost == 2 * circuit_total(project, "b1", "b2")
+    assert sharing.networks["B"].links == (("b1", "b2"), ("b1", "b2"))
+    # three sites at 2edge: the only survivable network is the triangle
+    triangle = sum(circuit_total(project, a, b) for a, b in [("a1", "a2"), ("a2", "a3"), ("a1", "a3")])
+    assert sharing.networks["A"].cost == triangle
+
+
+def test_shapley_matches_brute_force_and_adds_up_to_the_shared_cost(shared):
+    project, design, sharing = shared
+    costs = CoalitionCosts(project)
+
+    def value(members):
+        if members == frozenset("ABC"):
+            return design.total_cost  # the grand coalition is the actual design
+        return costs.cost(members) if members else 0
+
+    exact = brute_force_shapley(["A", "B", "C"], value)
+    assert sum(exact.values()) == design.total_cost
+    for p in sharing.partners:
+        assert abs(p.shares["shapley"] - exact[p.partner]) < 1  # whole pence from the exact value
+    for method in METHODS:
+        assert sum(p.shares[method] for p in sharing.partners) == design.total_cost
+
+
+def test_pro_rata_and_per_site_shares(shared):
+    _, design, sharing = shared
+    alone = {p.partner: p.standalone for p in sharing.partners}
+    for p in sharing.partners:
+        pro_rata = design.total_cost * alone[p.partner] / sum(alone.values())
+        assert p.shares["standalone"] == pytest.approx(pro_rata, abs=1)
+        assert p.shares["sites"] == pytest.approx(design.total_cost * p.sites / 6, abs=1)
+    assert [p.sites for p in sharing.partners] == [3, 2, 1]
+
+
+def test_paying_more_than_alone_is_said_plainly(shared):
+    _, _, sharing = shared
+    gamma = sharing.share("C")
+    assert gamma.standalone == 0 and gamma.pays_more("sites")
+    text = " ".join(sharing.warnings())
+    assert "Per site: " in text and "would pay more than alone: " in text and "Gamma Fire by £" in text
+    assert sharing.exact and sharing.sampling_error == 0 and sharing.coalitions == 7
+    alpha = sharing.networks["A"]
+    assert sharing.value_error >= alpha.cost - alpha.lower_bound >= 0
+
+
+def test_core_checks_against_every_coalition(shared):
+    project, _, sharing = shared
+    costs = CoalitionCosts(project)
+    for method in METHODS:
+        shares = {p.partner: p.shares[method] for p in sharing.partners}
+        worst = max(
+            sum(shares[m] for m in s) - costs.cost(s)
+            for r in (1, 2)
+            for s in map(frozenset, itertools.combinations("ABC", r))
+        )
+        assert sharing.core_excess[method] == worst
+
+
+def test_least_core_of_a_game_with_an_empty_core():
+    # Pairs are cheap, the whole is dear: 2 (x_i + x_j) sums to 24 but must stay within 21 + 3t, so t = 1.
+    value = [0, 6, 6, 7, 6, 7, 7, 12]
+    assert _least_core(["a", "b", "c"], value) == 1
+    assert _least_core(["a", "b", "c"], [0, 6, 6, 12, 6, 12, 12, 12]) < 0
+
+
+def test_sampled_shapley_is_close_and_still_adds_up(shared):
+    project, design, sharing = shared
+    sampled = share_costs(project, design, exact_up_to=2, permutations=40)
+    assert not sampled.exact and sampled.core_excess is None and sampled.permutations == 40
+    assert sum(p.shares["shapley"] for p in sampled.partners) == design.total_cost
+    for p in sampled.partners:
+        exact = sharing.share(p.partner).shares["shapley"]
+        assert abs(p.shares["shapley"] - exact) <= max(sampled.sampling_error, 1)
+    again = share_costs(project, design, exact_up_to=2, permutations=40)
+    assert again.partners == sampled.partners  # seeded: reproducible
+
+
+def test_a_second_circuit_beside_an_existing_one_is_new():
+    project = three_partners(existing_links=[ExistingLink("b1", "b2", "B")])
+    network = CoalitionCosts(project).network({"B"})
+    new = circuit_total(project, "b1", "b2")
+    existing = project.tariff.circuit_cost(geodesic_km(-0.34, 53.75, -0.60, 53.55), existing=True)
+    assert network.cost == new + existing.total(project.tariff.term_years)
+
+
+def test_a_partner_the_quotes_cannot_connect_alone_is_priced_on_the_tariff():
+    ids = list(POINTS)
+    quotes = [Quote(a, b, 100_000, 50_000) for a, b in itertools.combinations(ids, 2) if a[0] != b[0]]
+    quotes += [Quote("a1", "a2", 100_000, 50_000)]
+    project = three_partners(quotes=quotes)
+    network = CoalitionCosts(project).network({"B"})
+    assert network.cost == 2 * circuit_total(project, "b1", "b2") and "priced on the tariff" in network.note
+    assert CoalitionCosts(project).network({"A", "B"}).note == ""
+
+
+def test_tree_pairs_need_one_circuit():
+    project = three_partners("tree")
+    assert CoalitionCosts(project).network({"B"}).cost == circuit_total(project, "b1", "b2")
+
+
+def test_progress_and_cancel():
+    project = three_partners()
+    design = design_project(project)
+    seen = []
+    share_costs(project, design, Control(60, progress=lambda f, m: seen.append(f)))
+    assert seen and seen[-1] == 1.0 and seen == sorted(seen)
+    event = threading.Event()
+    event.set()
+    with pytest.raises(DesignCancelled):
+        share_costs(project, design, Control(60, cancel_event=event))
+
+
+def test_a_stale_design_is_refused():
+    project = three_partners()
+    design = design_project(project)
+    project.sites = project.sites[:-1]
+    with pytest.raises(PlannerError, match="design it again"):
+        share_costs(project, design)
+
+
+@given(
+    st.lists(st.integers(-(10**9), 10**9), min_size=1, max_size=15),
+    st.lists(st.integers(1, 10**6), min_size=15, max_size=15),
+)
+def test_rounding_keeps_the_total_and_stays_within_a_penny(numerators, denominators):
+    exact = {f"p{i}": Fraction(n, d) for i, (n, d) in enumerate(zip(numerators, denominators, strict=False))}
+    total = math.floor(sum(exact.values()))
+    exact["p0"] += total - sum(exact.values())  # make the exact shares add up to whole pence
+    shares = round_shares(exact, total)
+    assert sum(shares.values()) == total
+    assert all(abs(shares[k] - exact[k]) < 1 for k in exact)
+
+
+def test_a_kept_cache_designs_again_only_the_coalitions_an_edit_touches():
+    project = three_partners()
+    cache = {}
+    first = share_costs(project, design_project(project), cache=cache)
+    assert len(cache) == 6  # every coalition but the whole partnership, which is the actual design
+    project.sites = [replace(s, lat=s.lat + 0.02) if s.id == "c1" else s for s in project.sites]
+    second = share_costs(project, design_project(project), cache=cache)
+    assert len(cache) == 6 + 3  # {C}, {A, C}, {B, C} again
+    assert second.networks["A"] == first.networks["A"] and second.networks["B"] == first.networks["B"]
+
+
+def test_without_time_for_the_exact_value_the_shares_are_sampled_and_said_to_be():
+    project = three_partners()
+    design = design_project(project)
+    sharing = share_costs(project, design, Control(1e-9), permutations=20)
+    assert not sharing.exact and sharing.exact_skipped and sharing.permutations >= 4
+    assert sum(p.shares["shapley"] for p in sharing.partners) == design.total_cost
+    assert "would not finish in the time allowed" in sharing.warnings()[0]
+
+
+def test_worker_processes_give_the_same_split():
+    project = three_partners()
+    design = design_project(project)
+    alone = share_costs(project, design)
+    parallel = share_costs(project, design, workers=2)
+    assert parallel.partners == alone.partners and parallel.networks == alone.networks

@@ -1,0 +1,267 @@
+"""Drive the real main window as a user would: open, add, drag, undo, redesign, select, save."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from planner.core.money import format_gbp
+from planner.core.project_file import load_project, project_to_dict
+from planner.ui.dialogs import AddSiteDialog
+from tests.ui.conftest import SAMPLE, site_point, wait_design
+
+
+def test_open_shows_sites_design_and_figures(opened, region_file):
+    doc = opened.document
+    design = doc.design
+    assert design is not None and design.verified
+    assert len(opened.map_scene._markers) == len(doc.project.sites) == 12
+    assert opened.schedule.proxy.rowCount() == len(design.links)
+    assert opened.design_panel.figures.text("total") == format_gbp(design.total_cost)
+    assert opened.design_panel.figures.text("circuits") == str(len(design.links))
+    assert region_file.name in opened.windowTitle()
+    assert not opened.isWindowModified()
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="the Yorkshire & the Humber sample has not landed yet")
+def test_opens_the_yorkshire_sample(qtbot, window):
+    assert window.load(SAMPLE)
+    assert len(window.map_scene._markers) == len(window.document.project.sites) > 10
+
+
+def test_add_site_with_the_mouse(qtbot, opened, monkeypatch):
+    def fill_in(dialog):
+        dialog.name.setText("Otley depot")
+        dialog.partner.setCurrentIndex(dialog.partner.findData("UNI"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AddSiteDialog, "exec", fill_in)
+    view = opened.map_view
+    qtbot.keyClick(view, Qt.Key.Key_A)  # the Add site tool
+    assert view.tool == "add"
+    click = QPoint(view.viewport().width() // 3, view.viewport().height() // 3)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=click)
+    site = opened.document.project.sites[-1]
+    assert (site.name, site.partner) == ("Otley depot", "UNI")
+    assert (site_point(opened, site.id) - click).manhattanLength() <= 2
+    assert opened.isWindowModified()
+    assert opened.document.selection.sites == {site.id}
+    wait_design(qtbot, opened)
+    assert site.id in opened.document.design.sites
+    qtbot.keyClick(opened, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert site.id not in opened.document.sites_by_id
+
+
+def drag(qtbot, view, start: QPoint, end: QPoint, steps: int = 6) -> None:
+    viewport = view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for i in range(1, steps + 1):
+        qtbot.mouseMove(viewport, start + (end - start) * (i / steps))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+
+
+def test_drag_a_site_changes_the_cost_and_undo_restores_it(qtbot, opened):
+    doc = opened.document
+    site = doc.project.sites[5]
+    before_total = doc.design.total_cost
+    start = site_point(opened, site.id)
+    drag(qtbot, opened.map_view, start, start + QPoint(160, 90))
+    moved = doc.project.site(site.id)
+    assert (moved.lon, moved.lat) != (site.lon, site.lat)
+    assert doc.undo_stack.count() == 1  # the whole drag is one step
+    assert doc.undo_stack.undoText() == f"Move site ‘{site.name}’"
+    wait_design(qtbot, opened)
+    assert doc.design.total_cost != before_total
+    assert opened.design_panel.figures.text("total") == format_gbp(doc.design.total_cost)
+
+    qtbot.keyClick(opened, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.project.site(site.id) == site
+    wait_design(qtbot, opened)
+    assert doc.design.total_cost == before_total
+    qtbot.keyClick(opened, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert doc.project.site(site.id) == moved
+
+
+def test_changing_redundancy_changes_the_circuit_count(qtbot, opened):
+    doc = opened.document
+    assert doc.project.settings.redundancy == "2edge"
+    survivable = len(doc.design.links)
+    qtbot.keyClick(opened, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)  # tree
+    assert opened.design_panel.redundancy.currentData() == "tree"
+    wait_design(qtbot, opened)
+    assert len(doc.design.links) == len(doc.project.sites) - 1 < survivable
+    assert opened.design_panel.figures.text("circuits") == str(len(doc.design.links))
+    assert doc.undo_stack.undoText() == "Change settings redundancy"
+
+
+def test_schedule_row_selects_the_link_on_the_map_and_back(qtbot, opened):
+    doc, table = opened.document, opened.schedule.table
+    index = table.model().index(2, 0)
+    circuit = index.data()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+    assert doc.selection.circuits == {circuit}
+    line = opened.map_scene.link_item(circuit).line()
+    assert opened.map_view.mapToScene(opened.map_view.viewport().rect()).boundingRect().contains(line.center())
+
+    other = max((link for link in doc.design.links if link.circuit_id != circuit), key=lambda k: k.distance_km)
+    a, b = opened.map_scene.position(other.a), opened.map_scene.position(other.b)
+    view = opened.map_view
+    view.centerOn((a + b) / 2)
+    qtbot.wait(50)
+    middle = view.mapFromScene((a + b) / 2)
+    assert view.item_at(middle).data(1) == other.circuit_id
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    assert doc.selection.circuits == {other.circuit_id}
+    rows = table.selectionModel().selectedRows()
+    assert [r.data() for r in rows] == [other.circuit_id]
+
+
+def test_save_reopen_and_compare(qtbot, opened, tmp_path, monkeypatch):
+    doc = opened.document
+    doc.move_site(doc.project.sites[0].id, -1.5, 53.8)
+    doc.rename_project("Renamed partnership")
+    wait_design(qtbot, opened)
+    target = tmp_path / "saved"
+    monkeypatch.setattr("planner.ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    assert opened.isWindowModified()
+    qtbot.keyClick(opened, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    saved = target.with_suffix(".json")
+    assert saved.is_file() and not opened.isWindowModified()
+    assert "saved.json" in opened.windowTitle()
+    assert project_to_dict(load_project(saved)) == project_to_dict(doc.project)
+    assert opened.settings.recent_files[0] == str(saved)
+
+    snapshot = project_to_dict(doc.project)
+    assert opened.load(saved)
+    assert project_to_dict(opened.document.project) == snapshot
+    assert opened.document.design is not None  # the saved design is shown at once
+
+
+def test_a_broken_file_is_explained_and_nothing_is_lost(qtbot, opened, tmp_path, monkeypatch):
+    broken = tmp_path / "broken.json"
+    doc = json.loads(opened.document.path.read_text())
+    doc["sites"][3]["lat"] = "north"
+    broken.write_text(json.dumps(doc))
+    shown = {}
+
+    def capture(box):
+        shown["text"], shown["info"] = box.text(), box.informativeText()
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "exec", capture)
+    before = project_to_dict(opened.document.project)
+    assert not opened.load(broken)
+    assert shown["text"] == "broken.json: sites[3].lat: 'north' must be a number"
+    assert "still open" in shown["info"]
+    assert project_to_dict(opened.document.project) == before
+
+
+def test_closing_with_unsaved_changes_asks_first(qtbot, opened, monkeypatch):
+    opened.document.rename_project("Changed")
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Discard]
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or answers.pop(0))
+    assert not opened.close()
+    assert opened.isVisible()
+    assert opened.close()
+    assert len(asked) == 2 and "Save the changes" in asked[0]
+
+
+def test_delete_a_site_and_undo_in_history(qtbot, opened):
+    doc = opened.document
+    site = doc.project.sites[4]
+    qtbot.mouseClick(opened.map_view.viewport(), Qt.MouseButton.LeftButton, pos=site_point(opened, site.id))
+    assert doc.selection.sites == {site.id}
+    assert opened.properties.site_editor.name.text() == site.name
+    qtbot.keyClick(opened.map_view, Qt.Key.Key_Delete)
+    assert site.id not in doc.sites_by_id
+    assert opened.history.model().rowCount() == 2  # "Opened project" and the deletion
+    assert doc.undo_stack.undoText() == f"Delete site ‘{site.name}’"
+    doc.undo_stack.undo()
+    assert doc.project.site(site.id) == site
+
+
+def test_edit_site_and_partner_properties(qtbot, opened, monkeypatch):
+    doc, panel = opened.document, opened.properties
+    site = doc.project.sites[1]
+    doc.selection.set([site.id])
+    panel.site_editor.name.setFocus()
+    panel.site_editor.name.selectAll()
+    qtbot.keyClicks(panel.site_editor.name, "Civic Hall")
+    qtbot.keyClick(panel.site_editor.name, Qt.Key.Key_Return)
+    assert doc.project.site(site.id).name == "Civic Hall"
+
+    monkeypatch.setattr("planner.ui.properties.QInputDialog.getText", lambda *a, **k: ("Fire & Rescue", True))
+    panel.partner_buttons["add"].click()
+    fire = doc.project.partners[-1]
+    assert fire.name == "Fire & Rescue" and fire.colour not in {p.colour for p in doc.project.partners[:-1]}
+    from PySide6.QtGui import QColor
+
+    monkeypatch.setattr("planner.ui.properties.QColorDialog.getColor", lambda *a, **k: QColor("#882255"))
+    panel.partner_buttons["colour"].click()
+    assert doc.project.partner(fire.id).colour == "#882255"
+    panel.partner_buttons["delete"].click()
+    assert fire.id not in doc.project.partners_by_id
+    assert doc.undo_stack.undoText() == "Delete partner ‘Fire & Rescue’"
+
+
+def test_town_search_adds_a_site_there(qtbot, opened, monkeypatch):
+    seen = {}
+
+    def accept(dialog):
+        seen["name"] = dialog.name.text()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AddSiteDialog, "exec", accept)
+    search = opened.town_search
+    search.setFocus()
+    qtbot.keyClicks(search, "Harrogate")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    site = opened.document.project.sites[-1]
+    assert seen["name"] == site.name == "Harrogate"
+    assert abs(site.lon + 1.54) < 0.05 and abs(site.lat - 54.0) < 0.05
+
+
+def test_tariff_edit_is_undoable_and_remembered(qtbot, opened):
+    panel = opened.design_panel
+    box = panel.money["rental_per_km"]
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "60")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert opened.document.project.tariff.rental_per_km == 6000
+    assert opened.document.undo_stack.undoText() == "Change tariff rental per km"
+    assert opened.settings.last_tariff.rental_per_km == 6000
+    wait_design(qtbot, opened)
+    opened.document.undo_stack.undo()
+    assert panel.money["rental_per_km"].value() == 45.0
+
+
+def test_tooltips_about_and_welcome(qtbot, opened, region_file, monkeypatch):
+    scene, design = opened.map_scene, opened.document.design
+    link = design.links[0]
+    assert link.circuit_id in scene.tooltip(scene.link_item(link.circuit_id))
+    assert format_gbp(link.total(design.term_years)) in scene.tooltip(scene.link_item(link.circuit_id))
+    site = opened.document.project.sites[0]
+    assert "circuits here" in scene.tooltip(scene.marker(site.id))
+
+    from planner.io.basemap import ATTRIBUTION
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
+    opened.actions_["about"].trigger()
+    assert ATTRIBUTION in shown[0]
+
+    from planner.ui.dialogs import WelcomeDialog
+
+    def choose_recent(dialog):
+        dialog.choice = str(region_file)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(WelcomeDialog, "exec", choose_recent)
+    opened.document.replace_project(opened.document.project.__class__())
+    opened.welcome()
+    assert opened.document.path == region_file.resolve()

@@ -1,0 +1,66 @@
+"""The design worker: runs off the GUI thread, follows edits, can be cancelled."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+from planner.ui.design_runner import DesignRunner
+from planner.ui.document import ProjectDocument
+from tests.ui.conftest import small_region
+
+
+def test_an_edit_triggers_a_live_redesign_and_undo_reuses_the_earlier_one(qtbot):
+    doc = ProjectDocument(small_region(8))
+    runner = DesignRunner(doc)
+    with qtbot.waitSignal(runner.finished, timeout=20_000):
+        runner.design_now()
+    first = doc.design
+    site = doc.project.sites[2]
+    with qtbot.waitSignal(runner.finished, timeout=20_000):
+        doc.move_site(site.id, site.lon + 0.2, site.lat + 0.1)
+    assert doc.design_current and doc.design.total_cost != first.total_cost
+    doc.undo_stack.undo()
+    qtbot.waitUntil(lambda: doc.design_current, timeout=5_000)
+    assert doc.design is first  # from the cache: no new run
+    runner.wait()
+
+
+def test_cancel_stops_a_run_and_keeps_the_last_design(qtbot, monkeypatch):
+    doc = ProjectDocument(small_region(8))
+    runner = DesignRunner(doc)
+    started, release = threading.Event(), threading.Event()
+
+    import planner.design
+
+    real = planner.design.design_project
+
+    def slow(project, settings, control):
+        started.set()
+        while not release.wait(0.01):
+            control.check()
+        return real(project, settings, control)
+
+    monkeypatch.setattr(planner.design, "design_project", slow)
+    with qtbot.waitSignal(runner.busy_changed):
+        runner.design_now()
+    assert started.wait(5)
+    assert runner.busy
+    with qtbot.waitSignal(runner.busy_changed, timeout=5_000) as blocker:
+        runner.cancel()
+    assert blocker.args == [False]
+    assert doc.design is None and not runner.busy
+    release.set()
+    runner.wait()
+
+
+def test_an_impossible_design_is_reported_not_raised(qtbot):
+    project = small_region(4)
+    project.sites = project.sites[:2]
+    project.settings = dataclasses.replace(project.settings, redundancy="2edge")
+    doc = ProjectDocument(project)
+    runner = DesignRunner(doc)
+    with qtbot.waitSignal(runner.finished, timeout=10_000) as blocker:
+        runner.design_now()
+    assert "needs at least 3 sites" in blocker.args[0]
+    runner.wait()
