@@ -5,10 +5,8 @@ only candidate links are used, every required site is spanned, and the required
 sites stay connected after the loss of any single link (``2edge``) or any single
 site or link (``2node``). Optional sites may relay but need not be connected.
 
-The checks use networkx's biconnected components (a bridge is a component of a
-single link; this is several times faster than ``nx.bridges``) and articulation
-points, so they cost linear time: a failure that matters must remove a bridge or
-an articulation point.
+The checks use networkx's bridges and articulation points, so they cost linear
+time: a failure that matters must remove a bridge or an articulation point.
 """
 
 from __future__ import annotations
@@ -69,6 +67,7 @@ def verify_design(problem: DesignProblem, edges: Iterable[tuple[str, str]]) -> l
         return problems
     redundancy = problem.redundancy
     if redundancy in ("2edge", "2node"):
+        # A bridge is a biconnected component of one link (several times faster than nx.bridges).
         bridges = [block[0] for block in nx.biconnected_component_edges(graph) if len(block) == 1]
         for u, v in sorted(bridges, key=lambda link: sorted(map(str, link))):
             graph.remove_edge(u, v)
