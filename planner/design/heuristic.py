@@ -56,10 +56,12 @@ SEED = 20240601
 KICKS_PER_SITE = 2
 #: Most kicks on any problem: beyond this a large region is already close and time is better saved.
 MAX_KICKS = 3000
-#: Drop-and-repair trials per required site, where costs are not distance-like.
+#: Drop-and-repair trials per required site.
 DROP_TRIALS_PER_SITE = 4
-#: Most drop-and-repair trials on any problem (each costs a Dijkstra and a few O(n) scans).
-MAX_DROP_TRIALS = 300
+#: Trials per required site that drop two nearby links at once, where costs are not distance-like.
+PAIR_TRIALS_PER_SITE = 1
+#: A trial costs a Dijkstra and a few O(n) scans: at most this many divided by the number of sites.
+DROP_WORK = 25_000
 
 
 def _tree(problem: DesignProblem, control: Control) -> tuple[list[tuple[str, str]], str]:
@@ -109,10 +111,10 @@ class _Closure:
                 if v in position:
                     self.direct[i, position[v]] = cost + 1
 
-    def is_distance_like(self) -> bool:
-        """Whether every link between required sites is their cheapest path (as with a tariff's fixed charge)."""
-        linked = self.direct > 0
-        return bool((self.direct[linked] - 1 <= self.matrix[linked]).all())
+    def irregular_sites(self) -> set[int]:
+        """The ends of links dearer than a detour between them (none with a tariff's fixed charge)."""
+        beaten = self.direct - 1 > self.matrix
+        return {self.sites[i] for i in np.flatnonzero(beaten.any(axis=1))}
 
     def direct_matrix(self) -> np.ndarray:
         """Tour costs that prefer links: a pair's link cost where it has one, else its cheapest path plus a penalty.
@@ -125,10 +127,12 @@ class _Closure:
         penalty = int(np.median(self.matrix[linked]))
         return np.where(self.direct > 0, self.direct - 1, self.matrix + penalty)
 
-    def expand(self, tour: list[int], links_first: bool) -> list[tuple[int, int]]:
-        """The candidate links along every step of ``tour``: the cheapest path, or the link if ``links_first``."""
+    def expand(self, tour: list[int], links_first: bool) -> tuple[list[tuple[int, int]], bool]:
+        """The candidate links along every step of ``tour`` (the cheapest path, or the link if ``links_first``),
+        and whether some step took a detour through another site."""
         sites, costs = self.sites, self.candidates.costs
         links = []
+        detour = False
         for a, b in zip(tour, [*tour[1:], tour[0]], strict=True):
             if links_first and sites[b] in costs[sites[a]]:
                 links.append((sites[a], sites[b]))
@@ -138,7 +142,8 @@ class _Closure:
                 back = int(row[here])
                 links.append((back, here))
                 here = back
-        return links
+            detour |= links[-1][0] != sites[a] or links[-1][1] != sites[b]
+        return links, detour
 
 
 def _survivable(problem: DesignProblem, control: Control) -> tuple[list[tuple[str, str]], str]:
@@ -149,31 +154,35 @@ def _survivable(problem: DesignProblem, control: Control) -> tuple[list[tuple[st
     control.report(0.05, "Finding the cheapest paths between sites")
     graph = _csgraph(candidates)
     required = _Closure(candidates, graph, [i for i, needed in enumerate(candidates.required) if needed])
+    optional = [i for i, needed in enumerate(candidates.required) if not needed]
     r = len(required.sites)
-    # A tariff makes costs distance-like: one ring on the cheapest paths. Otherwise also try a ring
-    # that prefers links, and one through the optional sites too (relays that do not pay leave it),
-    # and let the dear drop-and-repair move restructure every one.
-    starts = [(required, required.matrix, False)]
-    irregular = bool(problem.optional) or not required.is_distance_like()
-    if irregular:
-        starts.append((required, required.direct_matrix(), True))
-    if problem.optional:
-        optional = [i for i, needed in enumerate(candidates.required) if not needed]
-        everyone = _Closure(candidates, graph, [*required.sites, *optional])
-        starts.append((everyone, everyone.direct_matrix(), True))
+    hot = required.irregular_sites() | set(optional)  # where a ring of cheapest paths may mislead
     kicks = min(MAX_KICKS, KICKS_PER_SITE * r)
-    drop_trials = min(MAX_DROP_TRIALS, DROP_TRIALS_PER_SITE * r)
-    best = None
-    for i, (closure, matrix, links_first) in enumerate(starts):
-        control.report(0.1 + 0.8 * i / len(starts), "Building a ring through every site")
+    drop_trials = min(DROP_TRIALS_PER_SITE * r, DROP_WORK // r)
+    pair_trials = min(PAIR_TRIALS_PER_SITE * r, DROP_WORK // r) if hot else 0
+
+    def design_from(closure: _Closure, matrix: np.ndarray, links_first: bool) -> tuple[SurvivableDesign, bool]:
         rng = random.Random(SEED)
         tour = optimise_tour(Metric(matrix), rng, kicks, should_stop=should_stop, check=control.check)
-        control.report(0.1 + 0.8 * (i + 0.5) / len(starts), "Making the design survive any single failure")
-        design = SurvivableDesign.from_edges(candidates, closure.expand(tour, links_first))
+        links, detour = closure.expand(tour, links_first)
+        design = SurvivableDesign.from_edges(candidates, links)
         repair(design)
         prune(design)
-        design = improve_design(design, drop_trials, should_stop, everywhere=irregular)
-        if best is None or design.cost < best.cost:
+        design = improve_design(design, drop_trials, should_stop, pair_trials=pair_trials, hot=hot, rng=rng)
+        return design, detour
+
+    control.report(0.1, "Building a ring through every site")
+    best, detour = design_from(required, required.matrix, False)
+    # A ring of cheapest paths that took detours may miss a ring of links, and optional sites
+    # may pay as relays on the ring itself (those that do not are moved out again).
+    starts = [(required, required.direct_matrix(), True)] if detour else []
+    if optional:
+        everyone = _Closure(candidates, graph, [*required.sites, *optional])
+        starts.append((everyone, everyone.direct_matrix(), True))
+    for i, (closure, matrix, links_first) in enumerate(starts):
+        control.report(0.5 + 0.4 * i / len(starts), "Trying rings of direct links and relays")
+        design, _ = design_from(closure, matrix, links_first)
+        if design.cost < best.cost:
             best = design
     control.check()
     return candidates.edge_ids(best.edges()), "heuristic"

@@ -37,6 +37,7 @@ optimal for these moves only.
 
 from __future__ import annotations
 
+import random
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
@@ -218,15 +219,16 @@ def _descend(design: SurvivableDesign, sites: Iterable[int], should_stop: Callab
                 break
 
 
-def drop_and_repair(design: SurvivableDesign, u: int, v: int) -> SurvivableDesign | None:
-    """A copy of ``design`` without link ``u-v`` (which may not return), repaired and pruned around the change.
+def drop_and_repair(design: SurvivableDesign, links: list[Link]) -> SurvivableDesign | None:
+    """A copy of ``design`` without ``links`` (which may not return), repaired and pruned around the change.
 
-    None when every valid design needs that link.
+    None when every valid design needs one of those links.
     """
     trial = design.copy()
-    trial.remove(u, v)
+    for u, v in links:
+        trial.remove(u, v)
     try:
-        repair(trial, banned=frozenset({(u, v)}))
+        repair(trial, banned=frozenset(links))
     except ValueError:
         return None
     prune(trial, around=_changed(design, trial))
@@ -243,37 +245,69 @@ def _near_branches(design: SurvivableDesign) -> set[int]:
     return set(branches).union(*(design.adj[u] for u in branches))
 
 
+def _second_link(design: SurvivableDesign, u: int, v: int, rng: random.Random) -> Link | None:
+    """A link other than ``u-v`` within two links of ``u``, at random."""
+    near = {u, *design.adj[u]}
+    near |= {x for y in list(near) for x in design.adj[y]}
+    links = sorted({(min(a, b), max(a, b)) for a in near for b in design.adj[a]} - {(min(u, v), max(u, v))})
+    return rng.choice(links) if links else None
+
+
 def improve_design(
     design: SurvivableDesign,
     drop_trials: int,
     should_stop: Callable[[], bool] = lambda: False,
     *,
-    everywhere: bool = True,
+    pair_trials: int = 0,
+    hot: set[int] = frozenset(),
+    rng: random.Random | None = None,
 ) -> SurvivableDesign:
     """The valid ``design`` improved by the moves until none is left, the trials are spent or time is up.
 
-    ``drop_trials`` caps the drop-and-repair trials (the dear move); links are
+    ``drop_trials`` caps the drop-and-repair trials (the dear move): links are
     tried dearest first, round after round while a round improves the design.
-    Unless ``everywhere``, only links near sites of degree three or more are
-    tried: with distance-like costs a ring is rarely improved by dropping a link.
+    Then ``pair_trials`` drop two nearby links at once, chosen with ``rng`` (a
+    perturbation that escapes what single drops cannot). Only links at a ``hot``
+    site (where costs are irregular) or near a site of degree three or more are
+    dropped: with distance-like costs a ring is rarely improved by dropping a link.
     """
     _descend(design, range(len(design.adj)), should_stop)
+
+    def attempt(links: list[Link]) -> bool:
+        nonlocal design
+        trial = drop_and_repair(design, links)
+        if trial is None:
+            return False
+        _descend(trial, _changed(design, trial), should_stop)
+        if trial.cost < design.cost:
+            design = trial
+            return True
+        return False
+
+    def focus_links() -> list[Link]:
+        focus = hot | _near_branches(design)
+        return [(u, v) for u, v in design.edges() if u in focus or v in focus]
+
     improved = True
     while improved and drop_trials > 0:
         improved = False
         costs = design.candidates.costs
-        focus = None if everywhere else _near_branches(design)
-        links = [(u, v) for u, v in design.edges() if focus is None or u in focus or v in focus]
-        for _, u, v in sorted(((costs[u][v], u, v) for u, v in links), reverse=True):
+        for _, u, v in sorted(((costs[u][v], u, v) for u, v in focus_links()), reverse=True):
             if drop_trials <= 0 or should_stop():
                 return design
-            if v not in design.adj[u]:
-                continue
-            drop_trials -= 1
-            trial = drop_and_repair(design, u, v)
-            if trial is None:
-                continue
-            _descend(trial, _changed(design, trial), should_stop)
-            if trial.cost < design.cost:
-                design, improved = trial, True
+            if v in design.adj[u]:
+                drop_trials -= 1
+                improved |= attempt([(u, v)])
+    rng = rng or random.Random(0)
+    for _ in range(pair_trials):
+        links = focus_links()
+        if should_stop():
+            break
+        if not links:
+            break
+        u, v = rng.choice(links)
+        second = _second_link(design, u, v, rng)
+        if second is None:
+            break
+        attempt([(u, v), second])
     return design
