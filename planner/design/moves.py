@@ -18,8 +18,9 @@ reach such designs from the repaired tour:
   ``c``, ``d`` (on one site, as its own ring, at level ``2edge``);
 * **relay**: route a link ``u-d`` through an optional site ``o`` not yet used
   when ``u-o-d`` is cheaper;
-* **drop and repair**: remove a link for good, add the cheapest repair paths,
-  and prune the links that became redundant nearby.
+* **drop and repair**: remove a link (or, as a perturbation, two nearby links)
+  for good, add the cheapest repair paths, prune the links that became
+  redundant nearby, and descend again.
 
 Every move's cost change is computed exactly from the links it swaps; only a
 move that saves money is checked for validity (one O(n + m) scan) and undone if
@@ -30,9 +31,10 @@ Notes
 Candidate moves come from each site's :data:`~planner.design.survivable.NEAREST`
 cheapest neighbours: O(k^2) evaluations per site examined. Sites are examined
 from a queue that starts with every site and receives the ends of each applied
-move (first improvement). Drop and repair costs one Dijkstra and a few scans a
-trial and is capped by a number of trials. A heuristic: the result is locally
-optimal for these moves only.
+move (first improvement). Drop and repair costs a Dijkstra and a few scans a
+trial; it is capped by a number of trials and tried only on links at sites where
+costs are irregular or near sites of degree three or more. A heuristic: the
+result is locally optimal for these moves only.
 """
 
 from __future__ import annotations

@@ -83,9 +83,10 @@ class SurvivableDesign:
             self.cost += self.candidates.costs[u][v]
 
     def remove(self, u: int, v: int) -> None:
-        self.adj[u].discard(v)
-        self.adj[v].discard(u)
-        self.cost -= self.candidates.costs[u][v]
+        if v in self.adj[u]:
+            self.adj[u].remove(v)
+            self.adj[v].remove(u)
+            self.cost -= self.candidates.costs[u][v]
 
     def edges(self) -> list[tuple[int, int]]:
         return [(u, v) for u, near in enumerate(self.adj) for v in near if u < v]
