@@ -73,19 +73,10 @@ def _tree(problem: DesignProblem, control: Control) -> tuple[list[tuple[str, str
     return [(u, v) for u, v in nx.minimum_spanning_edges(problem.graph, weight="cost", data=False)], "mst"
 
 
-def _csgraph(candidates: Candidates):
-    """The candidate graph as a scipy sparse matrix of costs (explicit zeros are free links, and count)."""
-    from scipy.sparse import csr_array
-
-    rows, cols, data = [], [], []
-    for u, near in enumerate(candidates.costs):
-        for v, cost in near.items():
-            if u < v:
-                rows.append(u)
-                cols.append(v)
-                data.append(cost)
-    n = len(candidates.ids)
-    return csr_array((np.array(data, dtype=float), (rows, cols)), shape=(n, n))
+def _links(candidates: Candidates) -> np.ndarray:
+    """Every candidate link as a row ``(u, v, cost)`` with ``u < v``."""
+    rows = [(u, v, cost) for u, near in enumerate(candidates.costs) for v, cost in near.items() if u < v]
+    return np.array(rows, dtype=np.int64).reshape(-1, 3)
 
 
 class _Closure:
@@ -96,25 +87,28 @@ class _Closure:
     one cannot reach are left out.
     """
 
-    def __init__(self, candidates: Candidates, graph, sites: list[int]):
+    def __init__(self, candidates: Candidates, links: np.ndarray, sites: list[int]):
+        from scipy.sparse import csr_array
         from scipy.sparse.csgraph import dijkstra
 
         self.candidates = candidates
+        n = len(candidates.ids)
+        # Explicitly stored zeros (free existing links) count as links in csgraph.
+        graph = csr_array((links[:, 2].astype(float), (links[:, 0], links[:, 1])), shape=(n, n))
         reach = dijkstra(graph, directed=False, indices=sites[0])
         self.sites = [i for i in sites if np.isfinite(reach[i])]
         dist, self.predecessors = dijkstra(graph, directed=False, indices=self.sites, return_predecessors=True)
         self.matrix = np.rint(dist[:, self.sites]).astype(np.int64)
-        self.direct = np.zeros_like(self.matrix)  # a link's cost + 1 where two of the sites have a candidate link
-        position = {site: i for i, site in enumerate(self.sites)}
-        for i, site in enumerate(self.sites):
-            for v, cost in candidates.costs[site].items():
-                if v in position:
-                    self.direct[i, position[v]] = cost + 1
+        position = np.full(n, -1)
+        position[self.sites] = np.arange(len(self.sites))
+        among = links[(position[links[:, 0]] >= 0) & (position[links[:, 1]] >= 0)]
+        #: The links between two of the sites: positions ``i``, ``j`` and cost.
+        self.i, self.j, self.cost = position[among[:, 0]], position[among[:, 1]], among[:, 2]
 
     def irregular_sites(self) -> set[int]:
         """The ends of links dearer than a detour between them (none with a tariff's fixed charge)."""
-        beaten = self.direct - 1 > self.matrix
-        return {self.sites[i] for i in np.flatnonzero(beaten.any(axis=1))}
+        beaten = self.cost > self.matrix[self.i, self.j]
+        return {self.sites[k] for k in np.concatenate([self.i[beaten], self.j[beaten]])}
 
     def direct_matrix(self) -> np.ndarray:
         """Tour costs that prefer links: a pair's link cost where it has one, else its cheapest path plus a penalty.
@@ -122,10 +116,11 @@ class _Closure:
         On sparse or irregular candidate graphs the cheapest design is often a
         ring of links even where a detour is cheaper than some link.
         """
-        linked = self.direct > 0
-        np.fill_diagonal(linked, True)
-        penalty = int(np.median(self.matrix[linked]))
-        return np.where(self.direct > 0, self.direct - 1, self.matrix + penalty)
+        penalty = int(np.median(self.cost)) if len(self.cost) else 0
+        matrix = self.matrix + penalty
+        np.fill_diagonal(matrix, 0)
+        matrix[self.i, self.j] = matrix[self.j, self.i] = self.cost
+        return matrix
 
     def expand(self, tour: list[int], links_first: bool) -> tuple[list[tuple[int, int]], bool]:
         """The candidate links along every step of ``tour`` (the cheapest path, or the link if ``links_first``),
@@ -152,8 +147,8 @@ def _survivable(problem: DesignProblem, control: Control) -> tuple[list[tuple[st
 
     candidates = Candidates(problem)
     control.report(0.05, "Finding the cheapest paths between sites")
-    graph = _csgraph(candidates)
-    required = _Closure(candidates, graph, [i for i, needed in enumerate(candidates.required) if needed])
+    links = _links(candidates)
+    required = _Closure(candidates, links, [i for i, needed in enumerate(candidates.required) if needed])
     optional = [i for i, needed in enumerate(candidates.required) if not needed]
     r = len(required.sites)
     hot = required.irregular_sites() | set(optional)  # where a ring of cheapest paths may mislead
@@ -177,7 +172,7 @@ def _survivable(problem: DesignProblem, control: Control) -> tuple[list[tuple[st
     # may pay as relays on the ring itself (those that do not are moved out again).
     starts = [(required, required.direct_matrix(), True)] if detour else []
     if optional:
-        everyone = _Closure(candidates, graph, [*required.sites, *optional])
+        everyone = _Closure(candidates, links, [*required.sites, *optional])
         starts.append((everyone, everyone.direct_matrix(), True))
     for i, (closure, matrix, links_first) in enumerate(starts):
         control.report(0.5 + 0.4 * i / len(starts), "Trying rings of direct links and relays")
