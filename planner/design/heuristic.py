@@ -53,7 +53,7 @@ __all__ = ["solve_heuristic", "LEVELS"]
 #: Seed of the random double-bridge kicks: the same problem always gets the same design.
 SEED = 20240601
 #: Double-bridge kicks per required site (more kicks, shorter rings, more time).
-KICKS_PER_SITE = 2
+KICKS_PER_SITE = 4
 #: Most kicks on any problem: beyond this a large region is already close and time is better saved.
 MAX_KICKS = 3000
 #: Drop-and-repair trials per required site.
