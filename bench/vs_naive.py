@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     print(header)
     print("-" * len(header))
     savings: dict[str, list[float]] = {"2edge": [], "2node": []}
+    solve_heuristic(build_problem(town_region(12), DesignSettings("2edge")), Control(60))  # imports, not timed
     for n in sizes:
         for seed in seeds:
             project = town_region(n, seed)
