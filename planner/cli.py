@@ -32,7 +32,13 @@ def _add_design_arguments(parser: argparse.ArgumentParser) -> None:
         choices=list(REDUNDANCY_LEVELS),
         help="tree: cheapest; 2edge: survive any link cut; 2node: survive any site loss",
     )
-    parser.add_argument("--method", choices=list(METHODS), help="exact, heuristic or auto (default)")
+    parser.add_argument(
+        "--method",
+        choices=list(METHODS),
+        help="exact: prove optimality; heuristic: fast, with a proven lower bound; auto (default): exact when provable",
+    )
+    parser.add_argument("--max-hops", type=int, metavar="N", help="every site within N links of a hub site")
+    parser.add_argument("--max-ring", type=int, metavar="N", help="every link on a ring of at most N links")
     parser.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop and report the best found")
 
 
@@ -55,11 +61,8 @@ def load_input(args: argparse.Namespace) -> Project:
 def _settings(project: Project, args: argparse.Namespace):
     from dataclasses import replace
 
-    changes = {
-        k: v
-        for k, v in (("redundancy", args.redundancy), ("method", args.method), ("time_limit", args.time_limit))
-        if v is not None
-    }
+    given = ("redundancy", "method", "time_limit", "max_hops", "max_ring")
+    changes = {k: getattr(args, k) for k in given if getattr(args, k) is not None}
     settings = replace(project.settings, **changes)
     problems = settings.problems()
     if problems:

@@ -9,6 +9,10 @@ Notes
 * In a ``2edge``/``2node`` design every required site has at least two links, so
   half the sum, over required sites, of each site's two cheapest candidate links
   is a bound (the degree bound).
+* The cut LP relaxation (:func:`lp_bound`, :mod:`planner.design.relaxation`) is
+  far stronger: for distance-like costs its ``2edge`` value is the Held–Karp
+  bound, within a fraction of a percent of the optimum on regional instances. It
+  is proven by LP duality, not taken on trust from the solver.
 """
 
 from __future__ import annotations
@@ -17,9 +21,12 @@ import math
 
 import networkx as nx
 
+from planner.design.control import Control
+from planner.design.cuts import Arrays
 from planner.design.problem import DesignProblem
+from planner.design.relaxation import CutLP, solve_relaxation
 
-__all__ = ["mst_cost", "degree_bound", "simple_lower_bound"]
+__all__ = ["mst_cost", "degree_bound", "simple_lower_bound", "lp_bound"]
 
 
 def mst_cost(graph: nx.Graph) -> int:
@@ -44,3 +51,17 @@ def simple_lower_bound(problem: DesignProblem) -> int:
     if problem.redundancy in ("2edge", "2node"):
         bounds.append(degree_bound(problem))
     return max(bounds)
+
+
+def lp_bound(problem: DesignProblem, control: Control | None = None) -> int:
+    """The cut LP relaxation's proven bound (the best reached within ``control``'s time limit).
+
+    Notes
+    -----
+    Every round of cut separation and link pricing proves a bound by LP duality,
+    so stopping early still gives a valid (weaker) one. Polynomial per round;
+    see :func:`planner.design.relaxation.solve_relaxation`.
+    """
+    if len(problem.required) < 2 or problem.graph.number_of_edges() == 0:
+        return 0
+    return solve_relaxation(CutLP(Arrays.from_problem(problem)), control or Control(30.0)).bound

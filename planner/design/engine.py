@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 
 import networkx as nx
 
@@ -20,17 +21,20 @@ from planner.core.design_result import Design, DesignLink, assign_circuit_ids
 from planner.core.errors import InfeasibleError, InputError
 from planner.core.model import DesignSettings, Project, pair_key
 from planner.design.control import Control
+from planner.design.exact import solve_auto, solve_exact
 from planner.design.heuristic import solve_heuristic
+from planner.design.hierarchy import ring_candidates, solve_constrained
 from planner.design.problem import DesignProblem, build_problem
 from planner.design.solution import Solution
 from planner.design.verify import verify_design
 
 __all__ = ["design_project", "ALGORITHMS", "check_feasible"]
 
-#: Design methods by name; ``auto`` picks the best that fits the time limit.
+#: Design methods by name; ``auto`` proves optimality when it expects to within the time limit.
 ALGORITHMS: dict[str, Callable[[DesignProblem, Control], Solution]] = {
-    "auto": solve_heuristic,
-    "heuristic": solve_heuristic,
+    "auto": solve_auto,
+    "exact": solve_exact,
+    "heuristic": partial(solve_constrained, solve_heuristic),
 }
 
 _LEVEL_WORDS = {
@@ -41,15 +45,23 @@ _LEVEL_WORDS = {
 
 
 def check_feasible(problem: DesignProblem) -> None:
-    """Raise ``InfeasibleError`` when even every permitted link together falls short."""
+    """Raise ``InfeasibleError`` when even every permitted link together falls short.
+
+    Every requirement but the ring limit only gets easier with more links; for the
+    ring limit, the links on no short ring are dropped first.
+    """
     level = problem.redundancy
     if level != "tree" and len(problem.required) < 3:
         raise InfeasibleError(f"a {level} design needs at least 3 sites to connect (there are {len(problem.required)})")
-    failures = verify_design(problem, list(problem.graph.edges))
+    if problem.settings.max_hops is not None and not problem.hubs:
+        raise InfeasibleError("a hop limit needs at least one site marked hub")
+    if problem.settings.max_ring is not None and level == "tree":
+        raise InfeasibleError("a ring limit needs a 2edge or 2node design (a tree has no rings)")
+    ring = problem.settings.max_ring
+    failures = verify_design(problem, list(ring_candidates(problem).graph.edges))
     if failures:
-        raise InfeasibleError(
-            f"no design that is {_LEVEL_WORDS[level]} is possible with the permitted links: {failures[0]}"
-        )
+        where = f"permitted links on rings of at most {ring} links" if ring is not None else "permitted links"
+        raise InfeasibleError(f"no design that is {_LEVEL_WORDS[level]} is possible with the {where}: {failures[0]}")
 
 
 def _roles(problem: DesignProblem, solution: Solution) -> dict[frozenset[str], str]:
@@ -118,7 +130,11 @@ def design_project(project: Project, settings: DesignSettings | None = None, con
     started = time.monotonic()
     problem = build_problem(project, settings)
     check_feasible(problem)
-    solution = ALGORITHMS[settings.method if settings.method in ALGORITHMS else "auto"](problem, control)
+    try:
+        algorithm = ALGORITHMS[settings.method]
+    except KeyError as err:
+        raise ValueError(f"{settings.method} is not a valid choice for a design method.") from err
+    solution = algorithm(problem, control)
     failures = verify_design(problem, solution.edges)
     if failures:  # a bug in an algorithm, never the user's fault: refuse to return it
         raise RuntimeError(f"{solution.method} design failed verification: {'; '.join(failures)}")

@@ -4,9 +4,15 @@ Whatever algorithm produced a design, it is accepted only if this module agrees:
 only candidate links are used, every required site is spanned, and the required
 sites stay connected after the loss of any single link (``2edge``) or any single
 site or link (``2node``). Optional sites may relay but need not be connected.
+The architect's constraints (see :mod:`planner.design.hierarchy`) are checked too:
+with two or more hubs, losing one hub leaves every site connected to another hub;
+every required site is within ``max_hops`` links of a hub; every link lies on a
+ring of at most ``max_ring`` links.
 
-The checks use networkx's bridges and articulation points, so they cost linear
-time: a failure that matters must remove a bridge or an articulation point.
+The connectivity checks use networkx's bridges and articulation points, so they
+cost linear time: a failure that matters must remove a bridge or an articulation
+point. The hub check costs O(h (n + m)) for ``h`` hubs, the hop check O(n + m) and
+the ring check O(m (n + m)).
 """
 
 from __future__ import annotations
@@ -79,4 +85,51 @@ def verify_design(problem: DesignProblem, edges: Iterable[tuple[str, str]]) -> l
             rest = graph.subgraph(n for n in graph if n != site)
             if not _required_connected(rest, required - {site}):
                 problems.append(f"losing site {site} disconnects the other required sites")
+    for check in _CONSTRAINT_CHECKS:
+        problems += check(problem, graph)
     return problems
+
+
+def _dual_homing(problem: DesignProblem, graph: nx.Graph) -> list[str]:
+    if problem.redundancy != "2edge" or len(problem.hubs) < 2:
+        return []
+    problems = []
+    for hub in sorted(problem.hubs, key=str):
+        rest = graph.subgraph(n for n in graph if n != hub)
+        homed = set().union(*(nx.node_connected_component(rest, h) for h in problem.hubs if h != hub and h in rest))
+        for site in sorted(problem.required - problem.hubs - homed, key=str):
+            problems.append(f"losing hub {hub} cuts site {site} off from every other hub")
+    return problems
+
+
+def _hops(problem: DesignProblem, graph: nx.Graph) -> list[str]:
+    limit = problem.settings.max_hops
+    if limit is None:
+        return []
+    hubs = [h for h in problem.hubs if h in graph]
+    hops = nx.multi_source_dijkstra_path_length(graph, hubs, weight=lambda u, v, d: 1) if hubs else {}
+    problems = []
+    for site in sorted(problem.required, key=str):
+        if site not in hops:
+            problems.append(f"site {site} reaches no hub")
+        elif hops[site] > limit:
+            problems.append(f"site {site} is {hops[site]} links from the nearest hub (at most {limit} allowed)")
+    return problems
+
+
+def _rings(problem: DesignProblem, graph: nx.Graph) -> list[str]:
+    limit = problem.settings.max_ring
+    if limit is None:
+        return []
+    problems = []
+    for u, v in list(graph.edges):
+        graph.remove_edge(u, v)
+        detour = nx.single_source_shortest_path_length(graph, u, cutoff=limit - 1)
+        graph.add_edge(u, v)
+        if v not in detour:
+            problems.append(f"link {min(u, v)}-{max(u, v)} lies on no ring of at most {limit} links")
+    return problems
+
+
+#: The architect's constraints, each checked on the design graph.
+_CONSTRAINT_CHECKS = (_dual_homing, _hops, _rings)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from planner.core.errors import InputError
@@ -22,7 +22,24 @@ from planner.core.geo import bng_to_lonlat, check_lonlat, parse_grid_reference
 from planner.core.model import PALETTE, SITE_ROLES, Partner, Project, Quote, Site
 from planner.core.money import parse_pounds
 
-__all__ = ["read_sites_csv", "read_quotes_csv", "project_from_csv"]
+__all__ = [
+    "read_sites_csv",
+    "read_quotes_csv",
+    "project_from_csv",
+    "check_header",
+    "sites_from_records",
+    "SITE_COLUMNS",
+]
+
+#: The column sets a site list may use to say where each site is.
+SITE_COLUMNS = [{"id", "name", "lat", "lon"}, {"id", "name", "easting", "northing"}, {"id", "name", "grid_ref"}]
+
+
+def check_header(name: str, columns: list[str], required_any: list[set[str]]) -> None:
+    """Raise ``InputError`` unless ``columns`` (lower case) include one of the ``required_any`` sets."""
+    if not any(group <= set(columns) for group in required_any):
+        wanted = " or ".join(",".join(sorted(g)) for g in required_any)
+        raise InputError(f"{name}: row 1: the header needs the columns {wanted} (found {','.join(columns)})")
 
 
 def _rows(path: Path, required_any: list[set[str]]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -43,9 +60,7 @@ def _rows(path: Path, required_any: list[set[str]]) -> Iterator[tuple[int, dict[
             if header is None:
                 raise InputError(f"{name}: the file is empty")
             columns = [h.strip().lower() for h in header]
-            if not any(group <= set(columns) for group in required_any):
-                wanted = " or ".join(",".join(sorted(g)) for g in required_any)
-                raise InputError(f"{name}: row 1: the header needs the columns {wanted} (found {','.join(columns)})")
+            check_header(name, columns, required_any)
             for row in reader:
                 if not any(cell.strip() for cell in row):
                     continue
@@ -103,31 +118,41 @@ def _location(row: dict[str, str], where: str) -> tuple[float, float]:
         raise InputError(f"{where}: {err}") from None
 
 
-def read_sites_csv(path: str | os.PathLike) -> tuple[list[Partner], list[Site]]:
-    """Partners (named by the ``partner`` column) and sites from a CSV file."""
-    path = Path(path)
+def sites_from_records(name: str, records: Iterable[tuple[str, dict[str, str]]]) -> tuple[list[Partner], list[Site]]:
+    """Partners (named by the ``partner`` field) and sites from ``(place, {column: text})`` records.
+
+    ``place`` names the record in messages (``row 7``, ``feature 3``); the columns are
+    those of a site list (``id``, ``name``, a location, optional ``partner`` and ``role``).
+    """
     sites: list[Site] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     partner_names: dict[str, str] = {}
-    groups = [{"id", "name", "lat", "lon"}, {"id", "name", "easting", "northing"}, {"id", "name", "grid_ref"}]
-    for line, row in _rows(path, groups):
-        where = f"{path.name}: row {line}"
+    for place, row in records:
+        where = f"{name}: {place}"
         site_id = row["id"]
         if not site_id:
             raise InputError(f"{where}: id: is empty")
         if site_id in seen:
-            raise InputError(f"{where}: id: {site_id!r} is used twice (also row {seen[site_id]})")
-        seen[site_id] = line
+            raise InputError(f"{where}: id: {site_id!r} is used twice (also {seen[site_id]})")
+        seen[site_id] = place
         role = (row.get("role") or "site").lower()
         if role not in SITE_ROLES:
             raise InputError(f"{where}: role: {row['role']!r} is not one of {', '.join(SITE_ROLES)}")
         partner = row.get("partner") or "Partnership"
         partner_id = partner_names.setdefault(partner, partner)
         lon, lat = _location(row, where)
-        sites.append(Site(site_id, row["name"] or site_id, partner_id, lon, lat, role))
+        sites.append(Site(site_id, row.get("name") or site_id, partner_id, lon, lat, role))
+    partners = [Partner(pid, text, PALETTE[i % len(PALETTE)]) for i, (text, pid) in enumerate(partner_names.items())]
+    return partners, sites
+
+
+def read_sites_csv(path: str | os.PathLike) -> tuple[list[Partner], list[Site]]:
+    """Partners (named by the ``partner`` column) and sites from a CSV file."""
+    path = Path(path)
+    records = ((f"row {line}", row) for line, row in _rows(path, SITE_COLUMNS))
+    partners, sites = sites_from_records(path.name, records)
     if not sites:
         raise InputError(f"{path.name}: has a header but no sites")
-    partners = [Partner(pid, name, PALETTE[i % len(PALETTE)]) for i, (name, pid) in enumerate(partner_names.items())]
     return partners, sites
 
 

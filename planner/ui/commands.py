@@ -1,9 +1,9 @@
 """Undo commands: one small ``QUndoCommand`` per change to the project, with a readable label.
 
 Values in the project are immutable, so each command keeps the old and the new value
-and swaps them. Deleting sites is a compound command whose steps also drop the
-quotes, existing and forbidden links that name those sites. Moves made during one drag
-merge into a single step.
+and swaps them. Compound commands (:class:`Steps`) run several swaps as one: deleting
+sites also drops the quotes, existing and forbidden links that name them; marking an
+existing link also lifts a ban on it. Moves made during one drag merge into a single step.
 """
 
 from __future__ import annotations
@@ -25,6 +25,10 @@ __all__ = [
     "MoveSite",
     "EditSite",
     "DeleteSites",
+    "Steps",
+    "SetLists",
+    "EditSites",
+    "ImportSites",
     "AddPartner",
     "EditPartner",
     "DeletePartner",
@@ -101,26 +105,15 @@ class _RemoveSite(QUndoCommand):
         self.doc.insert_site(self.index, self.site)
 
 
-class DeleteSites(QUndoCommand):
-    """Delete sites and every quote, existing or forbidden link that names them."""
+class Steps(QUndoCommand):
+    """Several steps as one undo command: redone in order, undone in reverse.
 
-    def __init__(self, doc: ProjectDocument, site_ids: list[str]):
-        names = [doc.project.site(i).name for i in site_ids]
-        super().__init__(f"Delete site ‘{names[0]}’" if len(names) == 1 else f"Delete {len(names)} sites")
-        gone = set(site_ids)
-        project = doc.project
-        # The steps are held here rather than as Qt children: Qt would delete them a second time.
-        self.steps: list[QUndoCommand] = []
-        lists = {
-            "quotes": [k for k in project.quotes if k.a not in gone and k.b not in gone],
-            "existing_links": [k for k in project.existing_links if k.a not in gone and k.b not in gone],
-            "forbidden_links": [(a, b) for a, b in project.forbidden_links if a not in gone and b not in gone],
-        }
-        for attribute, kept in lists.items():
-            old = getattr(project, attribute)
-            if len(kept) != len(old):
-                self.steps.append(_Swap("", partial(doc.set_list, attribute), kept, list(old)))
-        self.steps += [_RemoveSite(doc, site_id) for site_id in site_ids]
+    The steps are held in a Python list rather than as Qt children: Qt would delete them a second time.
+    """
+
+    def __init__(self, text: str, steps: list[QUndoCommand]):
+        super().__init__(text)
+        self.steps = steps
 
     def redo(self) -> None:
         for step in self.steps:
@@ -129,6 +122,62 @@ class DeleteSites(QUndoCommand):
     def undo(self) -> None:
         for step in reversed(self.steps):
             step.undo()
+
+
+def _list_swaps(doc: ProjectDocument, changes: dict[str, list]) -> list[QUndoCommand]:
+    return [
+        _Swap("", partial(doc.set_list, attribute), new, list(getattr(doc.project, attribute)))
+        for attribute, new in changes.items()
+    ]
+
+
+class SetLists(Steps):
+    """Replace some of the project's link lists or its no-go areas (``quotes``, ``existing_links``,
+    ``forbidden_links``, ``exclusion_zones``) in one step."""
+
+    def __init__(self, doc: ProjectDocument, changes: dict[str, list], text: str):
+        super().__init__(text, _list_swaps(doc, changes))
+
+
+class DeleteSites(Steps):
+    """Delete sites and every quote, existing or forbidden link that names them."""
+
+    def __init__(self, doc: ProjectDocument, site_ids: list[str]):
+        names = [doc.project.site(i).name for i in site_ids]
+        gone = set(site_ids)
+        project = doc.project
+        lists = {
+            "quotes": [k for k in project.quotes if k.a not in gone and k.b not in gone],
+            "existing_links": [k for k in project.existing_links if k.a not in gone and k.b not in gone],
+            "forbidden_links": [(a, b) for a, b in project.forbidden_links if a not in gone and b not in gone],
+        }
+        changed = {name: kept for name, kept in lists.items() if len(kept) != len(getattr(project, name))}
+        super().__init__(
+            f"Delete site ‘{names[0]}’" if len(names) == 1 else f"Delete {len(names)} sites",
+            _list_swaps(doc, changed) + [_RemoveSite(doc, site_id) for site_id in site_ids],
+        )
+
+
+class EditSites(Steps):
+    """Replace several sites' values in one step (e.g. make them all hubs)."""
+
+    def __init__(self, doc: ProjectDocument, sites: list[Site], text: str):
+        super().__init__(text, [EditSite(doc, site, "") for site in sites])
+
+
+class ImportSites(Steps):
+    """Add imported sites and their new partners, or replace every site (and the links naming them)."""
+
+    def __init__(self, doc: ProjectDocument, sites: list[Site], partners: list[Partner], replace: bool, text: str):
+        project = doc.project
+        steps: list[QUndoCommand] = []
+        if partners:
+            steps.append(_Swap("", doc.set_partners, [*project.partners, *partners], list(project.partners)))
+        if replace:
+            steps += _list_swaps(doc, {k: [] for k in ("quotes", "existing_links", "forbidden_links")})
+        new_sites = list(sites) if replace else [*project.sites, *sites]
+        steps.append(_Swap("", doc.set_sites, new_sites, list(project.sites)))
+        super().__init__(text, steps)
 
 
 class AddPartner(QUndoCommand):

@@ -1,4 +1,5 @@
-"""The design panel: redundancy, the tariff, and the Design button with progress and Cancel.
+"""The design panel: the Design button with progress and Cancel, redundancy, method and time
+limit, hubs and the hop and ring limits, what limits the candidate links, and the tariff.
 
 Every field pushes an undo command through the document when the user finishes editing
 it, and follows the document when something else (Undo, Open) changes the value.
@@ -8,8 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -23,14 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.model import REDUNDANCY_LEVELS
+from planner.core.model import REDUNDANCY_LEVELS, Project
 from planner.core.money import parse_pounds, pounds
 from planner.ui import style
 from planner.ui.design_runner import DesignRunner
 from planner.ui.document import ProjectDocument
 from planner.ui.figures import FiguresPanel
+from planner.ui.widgets import money_box, plural
 
-__all__ = ["DesignPanel"]
+__all__ = ["DesignPanel", "METHOD_WORDS", "hubs_note", "candidates_note", "sites_in_zones"]
 
 #: Tariff money fields: (field, label, suffix).
 _MONEY_FIELDS = (
@@ -39,18 +42,17 @@ _MONEY_FIELDS = (
     ("rental_per_km", "Rental per route km", " a year"),
 )
 _SHOW_PROGRESS_AFTER_MS = 250
-
-
-def _money_box(suffix: str) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(0, 10_000_000)
-    box.setDecimals(2)
-    box.setPrefix("£")
-    box.setSuffix(suffix)
-    box.setGroupSeparatorShown(True)
-    box.setKeyboardTracking(False)
-    box.setAlignment(Qt.AlignmentFlag.AlignRight)
-    return box
+#: Design methods as the architect chooses them.
+METHOD_WORDS = {
+    "auto": "Auto — exact when provable",
+    "exact": "Exact — prove optimal",
+    "heuristic": "Heuristic — fast",
+}
+#: The optional limits: setting, check box text, smallest value, value offered first, tooltip.
+_LIMITS = (
+    ("max_hops", "Max hops to a hub", 1, 4, "Every site reaches its nearest hub within this many links"),
+    ("max_ring", "Max ring size", 3, 6, "Every link lies on a ring of at most this many links"),
+)
 
 
 class DesignPanel(QWidget):
@@ -66,10 +68,36 @@ class DesignPanel(QWidget):
         self.redundancy.setToolTip("What the backbone must survive. Ctrl+1, Ctrl+2, Ctrl+3 choose from the keyboard.")
         self.redundancy.activated.connect(self._on_redundancy_edit)
 
+        self.method = QComboBox()
+        for method, words in METHOD_WORDS.items():
+            self.method.addItem(words, method)
+        self.method.setToolTip(
+            "How the Design button (F5) designs. While you edit, the fast heuristic keeps the figures live."
+        )
+        self.method.activated.connect(self._on_method_edit)
+        self.time_limit = QSpinBox(minimum=1, maximum=86_400, suffix=" s", keyboardTracking=False)
+        self.time_limit.setToolTip("The Design button stops here and shows the best design found, with its gap")
+        self.time_limit.valueChanged.connect(self._on_time_limit_edit)
+
+        limits_form = QFormLayout()
+        self.limit_checks: dict[str, QCheckBox] = {}
+        self.limit_boxes: dict[str, QSpinBox] = {}
+        for name, text, smallest, first, tip in _LIMITS:
+            check = self.limit_checks[name] = QCheckBox(text, toolTip=f"{tip}. Unticked: no limit.")
+            box = self.limit_boxes[name] = QSpinBox(minimum=smallest, maximum=99, value=first, keyboardTracking=False)
+            box.setToolTip(tip)
+            check.toggled.connect(lambda _=False, name=name: self._on_limit_edit(name))
+            box.valueChanged.connect(lambda _=0, name=name: self._on_limit_edit(name))
+            limits_form.addRow(check, box)
+        self.hubs = QLabel(wordWrap=True)
+        self.hubs.setObjectName("hubsNote")
+        self.candidates = QLabel(wordWrap=True)
+        self.candidates.setObjectName("candidatesNote")
+
         self.money: dict[str, QDoubleSpinBox] = {}
         tariff_form = QFormLayout()
         for name, label, suffix in _MONEY_FIELDS:
-            box = self.money[name] = _money_box(suffix)
+            box = self.money[name] = money_box(suffix)
             box.editingFinished.connect(lambda name=name: self._on_money_edit(name))
             tariff_form.addRow(label, box)
         self.route_factor = QDoubleSpinBox(
@@ -99,10 +127,20 @@ class DesignPanel(QWidget):
         self.progress.setRange(0, 1000)
         self.status = QLabel(wordWrap=True)
         self.status.setObjectName("designStatus")
-        self.figures = FiguresPanel(document)
+        self.figures = FiguresPanel(document, runner)
 
         level_box = QGroupBox("Redundancy")
         QVBoxLayout(level_box).addWidget(self.redundancy)
+        method_box = QGroupBox("Method")
+        method_form = QFormLayout(method_box)
+        method_form.addRow(self.method)
+        method_form.addRow("Time limit", self.time_limit)
+        structure_box = QGroupBox("Hubs, hops and rings")
+        structure = QVBoxLayout(structure_box)
+        structure.addWidget(self.hubs)
+        structure.addLayout(limits_form)
+        links_box = QGroupBox("Candidate links")
+        QVBoxLayout(links_box).addWidget(self.candidates)
         tariff_box = QGroupBox("Tariff")
         tariff_box.setLayout(tariff_form)
         buttons = QHBoxLayout()
@@ -114,6 +152,9 @@ class DesignPanel(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(level_box)
+        layout.addWidget(method_box)
+        layout.addWidget(structure_box)
+        layout.addWidget(links_box)
         layout.addWidget(tariff_box)
         layout.addStretch(1)
 
@@ -125,16 +166,29 @@ class DesignPanel(QWidget):
         document.project_replaced.connect(self._refresh)
         document.tariff_changed.connect(self._refresh)
         document.settings_changed.connect(self._refresh)
+        document.sites_changed.connect(self._refresh_notes)
+        document.site_changed.connect(self._on_site_change)
+        document.constraints_changed.connect(self._refresh_notes)
+        self._roles = {s.id: s.role for s in document.project.sites}
         self._refresh()
 
     # -- document -> widgets -------------------------------------------------------------------
     def _refresh(self) -> None:
         project = self.document.project
-        tariff = project.tariff
+        tariff, settings = project.tariff, project.settings
         widgets = [self.redundancy, self.route_factor, self.term, self.bandwidth, *self.money.values()]
+        widgets += [self.method, self.time_limit, *self.limit_checks.values(), *self.limit_boxes.values()]
         for widget in widgets:
             widget.blockSignals(True)
-        self.redundancy.setCurrentIndex(max(0, self.redundancy.findData(project.settings.redundancy)))
+        self.redundancy.setCurrentIndex(max(0, self.redundancy.findData(settings.redundancy)))
+        self.method.setCurrentIndex(max(0, self.method.findData(settings.method)))
+        self.time_limit.setValue(max(1, round(settings.time_limit)))
+        for name, check in self.limit_checks.items():
+            value = getattr(settings, name)
+            check.setChecked(value is not None)
+            self.limit_boxes[name].setEnabled(value is not None)
+            if value is not None:
+                self.limit_boxes[name].setValue(value)
         for name, box in self.money.items():
             box.setValue(float(pounds(getattr(tariff, name))))
         self.route_factor.setValue(float(tariff.route_factor))
@@ -146,6 +200,19 @@ class DesignPanel(QWidget):
         for widget in widgets:
             widget.blockSignals(False)
         self.tariff_problem.hide()
+        self._refresh_notes()
+
+    def _on_site_change(self, site_id: str) -> None:
+        """Only a change of role, or a move with no-go areas about, alters the notes (drags move sites often)."""
+        site = self.document.sites_by_id.get(site_id)
+        if site is not None and (self._roles.get(site_id) != site.role or self.document.project.exclusion_zones):
+            self._refresh_notes()
+
+    def _refresh_notes(self) -> None:
+        project = self.document.project
+        self._roles = {s.id: s.role for s in project.sites}
+        self.hubs.setText(hubs_note(project))
+        self.candidates.setText(candidates_note(project))
 
     # -- widgets -> document (each an undo command) ---------------------------------------------
     def _change_tariff(self, **changes) -> None:
@@ -172,6 +239,17 @@ class DesignPanel(QWidget):
     def _on_redundancy_edit(self) -> None:
         self.document.change_settings(redundancy=self.redundancy.currentData())
 
+    def _on_method_edit(self) -> None:
+        self.document.change_settings(method=self.method.currentData())
+
+    def _on_time_limit_edit(self) -> None:
+        self.document.change_settings(time_limit=float(self.time_limit.value()))
+
+    def _on_limit_edit(self, name: str) -> None:
+        on = self.limit_checks[name].isChecked()
+        self.limit_boxes[name].setEnabled(on)
+        self.document.change_settings(**{name: self.limit_boxes[name].value() if on else None})
+
     # -- runs --------------------------------------------------------------------------------------
     def _on_busy_change(self, busy: bool) -> None:
         self.cancel_button.setEnabled(busy)
@@ -194,3 +272,59 @@ class DesignPanel(QWidget):
     def _on_cancel(self) -> None:
         self.runner.cancel()
         self.status.setText("Cancelled: the last design is still shown.")
+
+
+def hubs_note(project: Project) -> str:
+    """What the sites' roles mean for the design, in a sentence or two."""
+    roles = [s.role for s in project.sites]
+    hubs, optional = roles.count("hub"), roles.count("optional")
+    if hubs == 0:
+        text = "No hubs: every site is alike. Right-click a site to make it a hub for a hub-and-spoke design."
+    elif project.settings.redundancy == "tree":
+        text = f"{plural(hubs, 'hub')}. A tree does not dual-home: choose a survivable redundancy for that."
+    elif hubs == 1:
+        text = "1 hub. Make a second site a hub to dual-home the others to two hubs."
+    else:
+        text = f"{hubs} hubs: every other site is dual-homed, so losing one hub or one link never cuts it off."
+    if optional:
+        text += f" {plural(optional, 'optional relay')} may carry links but need not be connected."
+    return text
+
+
+def candidates_note(project: Project) -> str:
+    """Which links a design may use: quotes, existing and forbidden links, no-go areas."""
+    quotes, existing = len(project.quotes), len(project.existing_links)
+    if quotes:
+        text = f"Carrier quotes limit the candidates to {plural(quotes, 'quoted pair')}"
+        text += f" and {plural(existing, 'existing link')}." if existing else "."
+    else:
+        text = "Any pair of sites may be linked at the tariff's price."
+        if existing:
+            text += f" {plural(existing, 'existing link')} can be reused with no connection charge."
+    limits = []
+    if project.forbidden_links:
+        limits.append(plural(len(project.forbidden_links), "forbidden link"))
+    if project.exclusion_zones:
+        limits.append(plural(len(project.exclusion_zones), "no-go area"))
+    if limits:
+        text += f" Excluded: {' and '.join(limits)}."
+    for zone, site in sites_in_zones(project):
+        text += f" ‘{zone}’ encloses {site}: only an existing link can reach it."
+    return text
+
+
+def sites_in_zones(project: Project) -> list[tuple[str, str]]:
+    """(no-go area, site) names for every site inside a no-go area, which no new circuit can reach."""
+    if not project.exclusion_zones or not project.sites:
+        return []
+    import numpy as np
+    import shapely
+    from shapely.geometry import shape
+
+    lon = np.array([s.lon for s in project.sites])
+    lat = np.array([s.lat for s in project.sites])
+    found = []
+    for zone in project.exclusion_zones:
+        inside = shapely.contains_xy(shape(zone.geometry), lon, lat)
+        found += [(zone.name, project.sites[i].name) for i in np.flatnonzero(inside)]
+    return found

@@ -111,7 +111,7 @@ class DesignRunner(QObject):
         self._pool.setMaxThreadCount(1)
         self._job: _Job | None = None
         self._pending: RunKind | None = None
-        self._cache: OrderedDict[tuple, Design] = OrderedDict()
+        self._cache: OrderedDict[tuple, tuple[Design, RunKind]] = OrderedDict()
         self._was_busy = False
         self._timer = QTimer(self, singleShot=True, interval=debounce_ms)
         self._timer.timeout.connect(lambda: self._request("live"))
@@ -150,6 +150,10 @@ class DesignRunner(QObject):
         if self._job is not None:
             self._job.control.cancel()
 
+    def kind_of(self, design: Design | None) -> RunKind | None:
+        """Whether ``design`` came from a ``live`` or a ``full`` run (``None``: not from this runner)."""
+        return next((kind for shown, kind in self._cache.values() if shown is design), None)
+
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until the worker is idle (for shutdown and tests)."""
         return self._pool.waitForDone(msecs)
@@ -163,7 +167,7 @@ class DesignRunner(QObject):
             return
         project = self.document.project
         key = _inputs_key(project)
-        cached = self._cache.get(key)
+        cached, _ = self._cache.get(key, (None, None))
         if cached is not None and (kind == "live" or cached.proven_optimal):
             self._cache.move_to_end(key)
             self.document.accept_design(cached, self.document.revision)
@@ -182,8 +186,9 @@ class DesignRunner(QObject):
 
     def _on_done(self, job: _Job, design: Design | None, problem: str) -> None:
         self._job = None
+        if design is not None:
+            self._remember(job.key, design, job.kind)  # first: the figures ask ``kind_of`` when it is shown
         if design is not None and self.document.accept_design(design, job.revision):
-            self._remember(job.key, design)
             self.finished.emit("")
         elif problem and job.revision == self.document.revision:
             self.finished.emit(problem)
@@ -194,10 +199,10 @@ class DesignRunner(QObject):
             self._request(pending)
         self._report_busy()
 
-    def _remember(self, key: tuple, design: Design) -> None:
-        best = self._cache.get(key)
+    def _remember(self, key: tuple, design: Design, kind: RunKind) -> None:
+        best, _ = self._cache.get(key, (None, None))
         if best is None or design.total_cost <= best.total_cost:
-            self._cache[key] = design
+            self._cache[key] = (design, kind)
         self._cache.move_to_end(key)
         while len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)

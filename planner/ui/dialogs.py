@@ -1,11 +1,14 @@
-"""Small dialogs: add a site, and the welcome choice of samples shown when no project is open."""
+"""Small dialogs: add a site, mark an existing link, and the welcome choice of samples shown
+when no project is open."""
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -19,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.model import SITE_ROLES
+from planner.core.model import SITE_ROLES, ExistingLink
+from planner.core.money import parse_pounds, pounds
 from planner.ui.document import ProjectDocument
-from planner.ui.map.scene import describe_place
+from planner.ui.map.scene import describe_place, short_name
 from planner.ui.properties import partner_combo
+from planner.ui.widgets import money_box
 
-__all__ = ["AddSiteDialog", "WelcomeDialog", "sample_projects"]
+__all__ = ["AddSiteDialog", "ExistingLinkDialog", "WelcomeDialog", "sample_projects"]
 
 
 class AddSiteDialog(QDialog):
@@ -65,6 +70,44 @@ class AddSiteDialog(QDialog):
         """(site name, chosen partner id or ``None``, new partner name, role)."""
         new = self.new_partner.text().strip()
         return self.name.text().strip(), None if new else self.partner.currentData(), new, self.role.currentData()
+
+
+class ExistingLinkDialog(QDialog):
+    """Asks which partner owns an existing circuit between two sites, and what it costs a year if known."""
+
+    def __init__(self, document: ProjectDocument, a: str, b: str, current: ExistingLink | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Existing link")
+        sites = document.sites_by_id
+        self.owner = QComboBox()
+        partner_combo(document, self.owner, current.owner if current else sites[a].partner)
+        self.known_rental = QCheckBox("Known annual rental")
+        self.rental = money_box(" a year")
+        self.known_rental.toggled.connect(self.rental.setEnabled)
+        self.known_rental.setChecked(current is not None and current.annual is not None)
+        self.rental.setEnabled(self.known_rental.isChecked())
+        if current is not None and current.annual is not None:
+            self.rental.setValue(float(pounds(current.annual)))
+        note = QLabel("No connection charge; without a known rental the tariff's rental applies.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5B6B7B")
+        form = QFormLayout(self)
+        ends = QLabel(" – ".join(f"<b>{escape(short_name(sites[i].name))}</b>" for i in (a, b)))
+        ends.setToolTip(f"{sites[a].name} – {sites[b].name}")
+        form.addRow(ends)
+        form.addRow("Owned by", self.owner)
+        form.addRow(self.known_rental, self.rental)
+        form.addRow(note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.owner.count() > 0)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[str, int | None]:
+        """(owner partner id, annual rental in pence or ``None`` for the tariff's)."""
+        annual = parse_pounds(f"{self.rental.value():.2f}") if self.known_rental.isChecked() else None
+        return self.owner.currentData(), annual
 
 
 def sample_projects() -> list[Path]:

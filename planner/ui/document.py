@@ -12,20 +12,34 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from planner.core.design_result import Design, DesignLink
-from planner.core.model import DesignSettings, Partner, Project, Site
+from planner.core.model import (
+    DesignSettings,
+    ExclusionZone,
+    ExistingLink,
+    Partner,
+    Project,
+    Quote,
+    Site,
+    SiteRole,
+    pair_key,
+)
 from planner.core.tariff import Tariff
 from planner.ui import commands
+
+if TYPE_CHECKING:
+    from planner.io.site_import import SiteImport
 
 __all__ = ["ProjectDocument", "Selection"]
 
 
 class Selection(QObject):
-    """The selected sites and circuits, shared by the map and the schedule."""
+    """The selected sites, circuits and no-go areas (by index), shared by the map and the panels."""
 
     changed = Signal()
 
@@ -33,11 +47,12 @@ class Selection(QObject):
         super().__init__(parent)
         self.sites: frozenset[str] = frozenset()
         self.circuits: frozenset[str] = frozenset()
+        self.zones: frozenset[int] = frozenset()
 
-    def set(self, sites: Iterable[str] = (), circuits: Iterable[str] = ()) -> None:
-        sites, circuits = frozenset(sites), frozenset(circuits)
-        if (sites, circuits) != (self.sites, self.circuits):
-            self.sites, self.circuits = sites, circuits
+    def set(self, sites: Iterable[str] = (), circuits: Iterable[str] = (), zones: Iterable[int] = ()) -> None:
+        new = frozenset(sites), frozenset(circuits), frozenset(zones)
+        if new != (self.sites, self.circuits, self.zones):
+            self.sites, self.circuits, self.zones = new
             self.changed.emit()
 
     def clear(self) -> None:
@@ -55,6 +70,8 @@ class ProjectDocument(QObject):
     settings_changed = Signal()
     name_changed = Signal()
     path_changed = Signal()
+    #: One of the lists ``quotes``, ``existing_links``, ``forbidden_links``, ``exclusion_zones`` was replaced.
+    constraints_changed = Signal(str)
     inputs_changed = Signal()  # anything a design depends on: the design is now stale
     design_changed = Signal()  # the shown design, or whether it is current, changed
 
@@ -187,10 +204,28 @@ class ProjectDocument(QObject):
         self.name_changed.emit()
         return old
 
+    def set_sites(self, sites: list[Site]) -> list[Site]:
+        """Replace every site at once (an import); returns the old list."""
+        old, self.project.sites = self.project.sites, list(sites)
+        ids = self.sites_by_id
+        selection = self.selection
+        selection.set([s for s in selection.sites if s in ids], selection.circuits, selection.zones)
+        self.sites_changed.emit()
+        self._inputs_changed()
+        return old
+
+    def set_partners(self, partners: list[Partner]) -> list[Partner]:
+        old, self.project.partners = self.project.partners, list(partners)
+        self.partners_changed.emit()
+        return old
+
     def set_list(self, attribute: str, values: list) -> list:
-        """Replace one of the project's link lists (quotes, existing or forbidden links)."""
+        """Replace one of the project's link lists (quotes, existing or forbidden links) or its no-go areas."""
         old = getattr(self.project, attribute)
         setattr(self.project, attribute, list(values))
+        if attribute == "exclusion_zones" and self.selection.zones:  # indices may now name other areas
+            self.selection.set(self.selection.sites, self.selection.circuits)
+        self.constraints_changed.emit(attribute)
         self._inputs_changed()
         return old
 
@@ -257,7 +292,131 @@ class ProjectDocument(QObject):
         if name and name != self.project.name:
             self.undo_stack.push(commands.RenameProject(self, name))
 
+    # -- constraints: roles, existing and forbidden links, no-go areas, quotes, imports -------------
+    def set_roles(self, site_ids: Iterable[str], role: SiteRole) -> None:
+        """Make sites hubs, ordinary sites or optional relays, in one undo step."""
+        wanted = set(site_ids)
+        sites = [dataclasses.replace(s, role=role) for s in self.project.sites if s.id in wanted and s.role != role]
+        if not sites:
+            return
+        one, many = _ROLE_WORDS[role]
+        text = f"Make ‘{sites[0].name}’ {one}" if len(sites) == 1 else f"Make {len(sites)} sites {many}"
+        self.undo_stack.push(commands.EditSites(self, sites, text))
 
+    def mark_existing(self, a: str, b: str, owner: str, annual: int | None = None) -> None:
+        """Record that partner ``owner`` already has a circuit ``a``–``b`` (which lifts any ban on it)."""
+        key = pair_key(a, b)
+        link = ExistingLink(*key, owner, annual)
+        project = self.project
+        if link in project.existing_links:
+            return
+        changes = {
+            "existing_links": [e for e in project.existing_links if pair_key(e.a, e.b) != key] + [link],
+            "forbidden_links": [f for f in project.forbidden_links if pair_key(*f) != key],
+        }
+        if len(changes["forbidden_links"]) == len(project.forbidden_links):
+            del changes["forbidden_links"]
+        self.undo_stack.push(commands.SetLists(self, changes, f"Mark existing link {self._pair_words(a, b)}"))
+
+    def remove_existing(self, pairs: Iterable[tuple[str, str]]) -> None:
+        gone = {pair_key(a, b) for a, b in pairs}
+        kept = [e for e in self.project.existing_links if pair_key(e.a, e.b) not in gone]
+        removed = [(e.a, e.b) for e in self.project.existing_links if pair_key(e.a, e.b) in gone]
+        if removed:
+            text = self._count_words(removed, "Remove existing link", "Remove {n} existing links")
+            self.undo_stack.push(commands.SetLists(self, {"existing_links": kept}, text))
+
+    def forbid_link(self, a: str, b: str) -> None:
+        """Never use a circuit ``a``–``b`` (nor keep it as an existing link)."""
+        key = pair_key(a, b)
+        project = self.project
+        if key in {pair_key(*f) for f in project.forbidden_links}:
+            return
+        changes = {
+            "forbidden_links": [*project.forbidden_links, key],
+            "existing_links": [e for e in project.existing_links if pair_key(e.a, e.b) != key],
+        }
+        if len(changes["existing_links"]) == len(project.existing_links):
+            del changes["existing_links"]
+        self.undo_stack.push(commands.SetLists(self, changes, f"Forbid link {self._pair_words(a, b)}"))
+
+    def allow_links(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Lift the ban on forbidden links."""
+        gone = {pair_key(a, b) for a, b in pairs}
+        kept = [f for f in self.project.forbidden_links if pair_key(*f) not in gone]
+        removed = [f for f in self.project.forbidden_links if pair_key(*f) in gone]
+        if removed:
+            text = self._count_words(removed, "Allow link", "Allow {n} forbidden links")
+            self.undo_stack.push(commands.SetLists(self, {"forbidden_links": kept}, text))
+
+    def add_zone(self, ring: list[tuple[float, float]], name: str = "") -> str:
+        """Add a no-go area with corners ``ring`` (lon, lat); returns its name.
+
+        Raises ``ValueError`` when the corners do not make a simple polygon.
+        """
+        from shapely.geometry import Polygon
+
+        polygon = Polygon(ring) if len(ring) >= 3 else Polygon()
+        if polygon.convex_hull.area == 0:
+            raise ValueError("a no-go area needs at least three corners that are not in a line")
+        if not polygon.is_valid:
+            raise ValueError("a no-go area's edges must not cross each other")
+        names = {z.name for z in self.project.exclusion_zones}
+        name = name or next(f"No-go area {n}" for n in range(1, len(names) + 2) if f"No-go area {n}" not in names)
+        coordinates = [[round(lon, 6), round(lat, 6)] for lon, lat in [*ring, ring[0]]]
+        zone = ExclusionZone(name, {"type": "Polygon", "coordinates": [coordinates]})
+        zones = [*self.project.exclusion_zones, zone]
+        self.undo_stack.push(commands.SetLists(self, {"exclusion_zones": zones}, f"Add no-go area ‘{name}’"))
+        return name
+
+    def remove_zones(self, indices: Iterable[int]) -> None:
+        gone = set(indices)
+        zones = self.project.exclusion_zones
+        names = [z.name for i, z in enumerate(zones) if i in gone]
+        if names:
+            kept = [z for i, z in enumerate(zones) if i not in gone]
+            text = f"Delete no-go area ‘{names[0]}’" if len(names) == 1 else f"Delete {len(names)} no-go areas"
+            self.undo_stack.push(commands.SetLists(self, {"exclusion_zones": kept}, text))
+
+    def rename_zone(self, index: int, name: str) -> None:
+        zones = list(self.project.exclusion_zones)
+        old = zones[index]
+        if name and name != old.name:
+            zones[index] = dataclasses.replace(old, name=name)
+            text = f"Rename no-go area ‘{old.name}’ to ‘{name}’"
+            self.undo_stack.push(commands.SetLists(self, {"exclusion_zones": zones}, text))
+
+    def set_quotes(self, quotes: list[Quote], source: str = "") -> None:
+        """Use carrier quotes (they then limit which links a design may use); an empty list clears them."""
+        if quotes == self.project.quotes:
+            return
+        if quotes:
+            text = f"Import {len(quotes)} carrier quotes" + (f" from {source}" if source else "")
+        else:
+            text = f"Clear {len(self.project.quotes)} carrier quotes"
+        self.undo_stack.push(commands.SetLists(self, {"quotes": quotes}, text))
+
+    def import_sites(self, plan: SiteImport) -> None:
+        """Add (or with ``plan.replace``, put in place of every site) the sites of an import plan."""
+        n = len(plan.sites)
+        source = f" from {plan.source}" if plan.source else ""
+        text = f"Replace sites with {n}{source}" if plan.replace else f"Import {n} sites{source}"
+        self.undo_stack.push(commands.ImportSites(self, list(plan.sites), list(plan.new_partners), plan.replace, text))
+
+    def _count_words(self, pairs: list[tuple[str, str]], one: str, many: str) -> str:
+        """``one`` followed by the pair's site names, or ``many`` with ``{n}`` the number of pairs."""
+        return f"{one} {self._pair_words(*pairs[0])}" if len(pairs) == 1 else many.format(n=len(pairs))
+
+    def _pair_words(self, a: str, b: str) -> str:
+        sites = self.sites_by_id
+        return f"‘{sites[a].name if a in sites else a}’–‘{sites[b].name if b in sites else b}’"
+
+
+_ROLE_WORDS = {
+    "hub": ("a hub", "hubs"),
+    "site": ("an ordinary site", "ordinary sites"),
+    "optional": ("an optional relay", "optional relays"),
+}
 _FIELD_WORDS = {
     "connection_per_end": "connection charge",
     "rental_per_end": "rental per end",
@@ -268,6 +427,8 @@ _FIELD_WORDS = {
     "redundancy": "redundancy",
     "method": "method",
     "time_limit": "time limit",
+    "max_hops": "hop limit",
+    "max_ring": "ring limit",
     "colour": "colour",
     "name": "name",
     "partner": "partner",

@@ -1,35 +1,39 @@
-"""The summary figures of the shown design: total over the term, annual, circuits, route km,
-the proven lower bound and the gap to it. Read from the design; nothing is computed here."""
+"""The summary figures of the shown design: total over the term, how close to optimal it is
+(the proven lower bound and the gap to it, or "proven optimal"), annual, circuits, route km,
+the method and its notes. Read from the design; nothing is computed here."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
+from planner.core.design_result import Design
 from planner.core.model import REDUNDANCY_LEVELS
 from planner.core.money import format_gbp
+from planner.ui.design_runner import DesignRunner
 from planner.ui.document import ProjectDocument
 
 __all__ = ["FiguresPanel"]
 
-#: The figures in display order: key and caption.
+#: The figures in display order: key and caption. The first two say how close to optimal it is.
 _ROWS = (
+    ("lower_bound", "Lower bound"),
+    ("gap", "Gap to bound"),
     ("annual", "Annual rental"),
     ("install", "Installation"),
     ("circuits", "Circuits"),
     ("route_km", "Route km"),
-    ("lower_bound", "Lower bound"),
-    ("gap", "Gap to bound"),
     ("method", "Method"),
 )
+_PROVEN, _OPEN = "#1B7F3B", "#9A6200"  # badge colours: proven optimal, a gap remains
 
 
 class FiguresPanel(QFrame):
     """The headline total and the supporting figures; greyed while a new design is made."""
 
-    def __init__(self, document: ProjectDocument, parent: QWidget | None = None):
+    def __init__(self, document: ProjectDocument, runner: DesignRunner | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.document = document
+        self.document, self.runner = document, runner
         self.setObjectName("figures")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.caption = QLabel()
@@ -37,24 +41,41 @@ class FiguresPanel(QFrame):
         self.total = QLabel()
         self.total.setObjectName("figuresTotal")
         self.total.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.state = QLabel()
+        self.quality = QLabel()
+        self.quality.setObjectName("figuresQuality")
+        self.quality.setToolTip(
+            "The lower bound is proven: no design meeting the same requirements costs less. "
+            "The gap is how far above it this design may be."
+        )
+        self.notes = QLabel(wordWrap=True)
+        self.notes.setObjectName("figuresNotes")
+        self.state = QLabel(wordWrap=True)
         self.state.setObjectName("figuresState")
         self.values: dict[str, QLabel] = {}
         grid = QGridLayout(self)
         grid.addWidget(self.caption, 0, 0, 1, 2)
         grid.addWidget(self.total, 1, 0, 1, 2)
-        for row, (key, caption) in enumerate(_ROWS, start=2):
+        grid.addWidget(self.quality, 2, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
+        for row, (key, caption) in enumerate(_ROWS, start=3):
             value = self.values[key] = QLabel()
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            grid.addWidget(QLabel(caption), row, 0)
+            label = QLabel(caption)
+            if key in ("lower_bound", "gap"):
+                label.setObjectName("figuresKey")
+                value.setObjectName("figuresKey")
+            grid.addWidget(label, row, 0)
             grid.addWidget(value, row, 1)
-        grid.addWidget(self.state, len(_ROWS) + 2, 0, 1, 2)
+        grid.addWidget(self.notes, len(_ROWS) + 3, 0, 1, 2)
+        grid.addWidget(self.state, len(_ROWS) + 4, 0, 1, 2)
         grid.setColumnStretch(1, 1)
         self.setStyleSheet(
             "#figures { background: #FFFFFF; border: 1px solid #D5DBE1; border-radius: 6px; }"
             "#figuresCaption { color: #5B6B7B; }"
             "#figuresTotal { font-size: 20pt; font-weight: 600; color: #1F2A36; }"
+            "#figuresQuality { font-weight: 600; color: white; border-radius: 4px; padding: 2px 8px; }"
+            "#figuresKey { font-size: 11pt; font-weight: 600; color: #1F2A36; }"
+            "#figuresNotes { color: #5B6B7B; font-size: 8.5pt; }"
             "#figuresState { color: #5B6B7B; }"
         )
         for signal in (document.design_changed, document.project_replaced):
@@ -72,23 +93,40 @@ class FiguresPanel(QFrame):
             self.total.setText("–")
             for value in self.values.values():
                 value.setText("–")
+            self.quality.hide()
+            self.notes.hide()
             self.state.setText("Press Design (F5) to find the cheapest backbone.")
             return
         level = REDUNDANCY_LEVELS.get(design.redundancy, design.redundancy)
         self.caption.setText(f"Total over {design.term_years} years · {level.lower()}")
         self.total.setText(format_gbp(design.total_cost))
-        gap = "proven optimal" if design.proven_optimal else f"{design.gap:.1%}"
+        if design.proven_optimal:
+            badge, colour = "✓ Proven optimal", _PROVEN
+        else:
+            badge, colour = f"Within {design.gap:.1%} of optimal", _OPEN
+        self.quality.setText(badge)
+        self.quality.setStyleSheet(f"background: {colour};")
+        self.quality.show()
         figures = {
             "annual": format_gbp(design.annual_cost),
             "install": format_gbp(design.install_cost),
             "circuits": f"{len(design.links):,}",
             "route_km": f"{design.route_km:,}",
             "lower_bound": format_gbp(design.lower_bound),
-            "gap": gap,
+            "gap": "0 · proven optimal" if design.proven_optimal else f"{design.gap:.1%}",
             "method": f"{design.method}{', verified' if design.verified else ''} · {design.seconds:.2f} s",
         }
         for key, value in figures.items():
             self.values[key].setText(value)
-        current = self.document.design_current
-        self.state.setText("Up to date" if current else "Updating for your latest change…")
-        self.total.setStyleSheet("" if current else "color: #8A96A3;")
+        self.notes.setText("\n".join(design.notes))
+        self.notes.setVisible(bool(design.notes))
+        self.state.setText(self._state(design))
+        self.total.setStyleSheet("" if self.document.design_current else "color: #8A96A3;")
+
+    def _state(self, design: Design) -> str:
+        if not self.document.design_current:
+            return "Updating for your latest change…"
+        live = self.runner is not None and self.runner.kind_of(design) == "live"
+        if live and not design.proven_optimal and self.document.project.settings.method != "heuristic":
+            return "A fast design while you edit: press Design (F5) to prove how close to optimal it is."
+        return "Up to date"

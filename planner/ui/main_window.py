@@ -29,8 +29,11 @@ from planner.ui.design_panel import DesignPanel
 from planner.ui.design_runner import DesignRunner
 from planner.ui.dialogs import AddSiteDialog, WelcomeDialog
 from planner.ui.document import ProjectDocument
+from planner.ui.importing import describe_import, import_quotes, import_sites
+from planner.ui.links_panel import LinksPanel
 from planner.ui.map import MapScene, MapView
 from planner.ui.map.scene import describe_place, to_scene
+from planner.ui.map_actions import MapActions
 from planner.ui.properties import PropertiesPanel
 from planner.ui.schedule import SchedulePanel
 from planner.ui.settings import AppSettings
@@ -81,6 +84,11 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["schedule"]], [190], Qt.Orientation.Vertical)
 
         self._make_actions()
+        self.map_actions = MapActions(self.document, self.map_view, self)
+        self.links = LinksPanel(self.document, self.actions_)
+        self.docks["links"] = self._dock("Links", self.links, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.docks["history"], self.docks["links"])
+        self.docks["design"].raise_()
         self._make_menus_and_toolbars()
         self._make_status_bar()
         self._connect()
@@ -126,7 +134,11 @@ class MainWindow(QMainWindow):
             "save_as": self._action("Save &As…", self.save_as, k.SaveAs, tip="Save the project under a new name"),
             "quit": self._action("&Quit", self.close, k.Quit),
             "delete": self._action(
-                "&Delete", self._delete_selected, [k.Delete, "Backspace"], "delete", "Delete the selected sites"
+                "&Delete",
+                self._delete_selected,
+                [k.Delete, "Backspace"],
+                "delete",
+                "Delete the selected sites or areas",
             ),
             "select_all": self._action("Select &All Sites", self._select_all, k.SelectAll),
             "add_partner": self._action("Add &Partner…", self.properties.add_partner, tip="Add a public body"),
@@ -146,6 +158,31 @@ class MainWindow(QMainWindow):
                 "add-site",
                 "Click the map to add a site there",
                 True,
+            ),
+            "existing_tool": self._action(
+                "Mark &Existing Link",
+                lambda: self.map_view.set_tool("existing"),
+                "E",
+                "existing-link",
+                "Click two sites joined by a circuit a partner already has",
+                True,
+            ),
+            "zone_tool": self._action(
+                "Draw &No-Go Area",
+                lambda: self.map_view.set_tool("zone"),
+                "N",
+                "no-go",
+                "Click the corners of an area no new circuit may cross",
+                True,
+            ),
+            "import_sites": self._action("Import &Sites…", self._import_sites, icon="import"),
+            "import_quotes": self._action(
+                "Import Carrier &Quotes…",
+                lambda: import_quotes(self.document, self.settings, self),
+                tip="Use carrier quotes (CSV a,b,cost or a,b,install,annual): only quoted pairs may be linked",
+            ),
+            "clear_quotes": self._action(
+                "Clear Carrier Quotes", lambda: self.document.set_quotes([]), tip="Price every link by the tariff again"
             ),
             "zoom_in": self._action("Zoom &In", lambda: self.map_view.zoom_by(1.5), [k.ZoomIn, "+", "="], "zoom-in"),
             "zoom_out": self._action("Zoom &Out", lambda: self.map_view.zoom_by(1 / 1.5), [k.ZoomOut, "-"], "zoom-out"),
@@ -170,7 +207,7 @@ class MainWindow(QMainWindow):
         self.actions_["cancel"].setEnabled(False)
         self.actions_["delete"].setEnabled(False)
         tools = QActionGroup(self)
-        for key in ("select_tool", "add_tool"):
+        for key in ("select_tool", "add_tool", "existing_tool", "zone_tool"):
             tools.addAction(self.actions_[key])
         self.actions_["select_tool"].setChecked(True)
         self.redundancy_actions = QActionGroup(self)
@@ -190,6 +227,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([a["save"], a["save_as"]])
         file_menu.addSeparator()
+        file_menu.addActions([a["import_sites"], a["import_quotes"], a["clear_quotes"]])
+        file_menu.addSeparator()
         file_menu.addAction(a["quit"])
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addActions([a["undo"], a["redo"]])
@@ -198,7 +237,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addActions([a["add_partner"], a["find_town"]])
         view_menu = bar.addMenu("&View")
-        view_menu.addActions([a["select_tool"], a["add_tool"]])
+        view_menu.addActions([a["select_tool"], a["add_tool"], a["existing_tool"], a["zone_tool"]])
         view_menu.addSeparator()
         view_menu.addActions([a["zoom_in"], a["zoom_out"], a["fit"], a["labels"]])
         view_menu.addSeparator()
@@ -217,7 +256,7 @@ class MainWindow(QMainWindow):
         for group in (
             ("new", "open", "save"),
             ("undo", "redo"),
-            ("select_tool", "add_tool", "delete"),
+            ("select_tool", "add_tool", "existing_tool", "zone_tool", "delete"),
             ("zoom_in", "zoom_out", "fit"),
             ("design", "cancel"),
         ):
@@ -243,14 +282,21 @@ class MainWindow(QMainWindow):
         doc.tariff_changed.connect(lambda: setattr(self.settings, "last_tariff", doc.project.tariff))
         doc.settings_changed.connect(self._sync_redundancy_actions)
         doc.project_replaced.connect(self._sync_redundancy_actions)
-        doc.selection.changed.connect(lambda: self.actions_["delete"].setEnabled(bool(doc.selection.sites)))
+        doc.selection.changed.connect(
+            lambda: self.actions_["delete"].setEnabled(bool(doc.selection.sites or doc.selection.zones))
+        )
+        for signal in (doc.constraints_changed, doc.project_replaced):
+            signal.connect(lambda *_: self.actions_["clear_quotes"].setEnabled(bool(doc.project.quotes)))
+        self.map_actions.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.links.edit_existing_requested.connect(self.map_actions.mark_existing)
+        self.links.rename_zone_requested.connect(self.map_actions.rename_zone)
         self.runner.busy_changed.connect(self.actions_["cancel"].setEnabled)
         self.runner.finished.connect(self._on_design_finished)
         self.map_view.cursor_moved.connect(lambda lon, lat: self.where_label.setText(describe_place(lon, lat)))
         self.map_view.scale_changed.connect(self._show_scale)
         self.map_view.add_site_requested.connect(self.add_site_at)
         self.map_view.drag_finished.connect(self.runner.flush)
-        self.map_view.tool_changed.connect(lambda tool: self.actions_[f"{tool}_tool"].setChecked(True))
+        self.map_view.tool_changed.connect(self._on_tool_change)
         self.schedule.circuit_activated.connect(self._show_circuit)
         self.town_search.town_chosen.connect(self._on_town_chosen)
         self._sync_redundancy_actions()
@@ -417,7 +463,20 @@ class MainWindow(QMainWindow):
         return site_id
 
     def _delete_selected(self) -> None:
-        self.document.delete_sites(self.document.selection.sites)
+        selection = self.document.selection
+        self.document.delete_sites(selection.sites)
+        self.document.remove_zones(selection.zones)
+
+    def _import_sites(self) -> None:
+        plan = import_sites(self.document, self.settings, self)
+        if plan is not None:
+            self.map_view.fit_region()
+            self.statusBar().showMessage(describe_import(plan), 10_000)
+
+    def _on_tool_change(self, tool: str) -> None:
+        self.actions_[f"{tool}_tool"].setChecked(True)
+        sketch = self.map_view.sketch
+        self.statusBar().showMessage(sketch.hint if sketch else "", 0 if sketch else 1)
 
     def _select_all(self) -> None:
         self.document.selection.set([s.id for s in self.document.project.sites])

@@ -39,6 +39,15 @@ __all__ = ["PropertiesPanel", "swatch"]
 _ROLE_WORDS = {"site": "Site", "hub": "Hub (core)", "optional": "Optional relay"}
 
 
+def role_combo() -> QComboBox:
+    """A combo of the site roles (data is the role)."""
+    combo = QComboBox()
+    combo.setToolTip("Hubs form the core; other sites dual-home to two hubs; optional relays may carry links")
+    for role in SITE_ROLES:
+        combo.addItem(_ROLE_WORDS[role], role)
+    return combo
+
+
 def swatch(colour: str, size: int = 14) -> QIcon:
     """A square icon of ``colour`` for lists and menus."""
     pixmap = QPixmap(size, size)
@@ -65,9 +74,7 @@ class _SiteEditor(QWidget):
         self.site_id: str | None = None
         self.name = QLineEdit()
         self.partner = QComboBox()
-        self.role = QComboBox()
-        for role in SITE_ROLES:
-            self.role.addItem(_ROLE_WORDS[role], role)
+        self.role = role_combo()
         self.lon = QDoubleSpinBox(decimals=5, minimum=-180, maximum=180, singleStep=0.001, suffix="°")
         self.lat = QDoubleSpinBox(decimals=5, minimum=-90, maximum=90, singleStep=0.001, suffix="°")
         for box in (self.lon, self.lat):
@@ -90,7 +97,7 @@ class _SiteEditor(QWidget):
         self.name.editingFinished.connect(lambda: self._commit(name=self.name.text().strip() or None))
         self.note.editingFinished.connect(lambda: self._commit(note=self.note.text()))
         self.partner.activated.connect(lambda: self._commit(partner=self.partner.currentData()))
-        self.role.activated.connect(lambda: self._commit(role=self.role.currentData()))
+        self.role.activated.connect(lambda: document.set_roles([self.site_id], self.role.currentData()))
         self.lon.editingFinished.connect(lambda: self._commit(lon=round(self.lon.value(), 6)))
         self.lat.editingFinished.connect(lambda: self._commit(lat=round(self.lat.value(), 6)))
 
@@ -132,10 +139,20 @@ class PropertiesPanel(QWidget):
         self.site_hint.setStyleSheet("color: #5B6B7B")
         self.delete_sites = QPushButton("Delete selected sites")
         self.delete_sites.clicked.connect(lambda: document.delete_sites(document.selection.sites))
+        self.sites_role = role_combo()
+        self.sites_role.setPlaceholderText("(mixed)")
+        self.sites_role.activated.connect(
+            lambda: document.set_roles(document.selection.sites, self.sites_role.currentData())
+        )
+        self.sites_role_row = QWidget()
+        role_row = QFormLayout(self.sites_role_row)
+        role_row.setContentsMargins(0, 0, 0, 0)
+        role_row.addRow("Role of all", self.sites_role)
         hint_page = QWidget()
         hint_layout = QVBoxLayout(hint_page)
         hint_layout.setContentsMargins(0, 0, 0, 0)
         hint_layout.addWidget(self.site_hint)
+        hint_layout.addWidget(self.sites_role_row)
         hint_layout.addWidget(self.delete_sites)
         hint_layout.addStretch(1)
         self.site_pages = QStackedWidget()
@@ -176,6 +193,7 @@ class PropertiesPanel(QWidget):
         document.partners_changed.connect(self._refresh_partners)
         document.partners_changed.connect(self._refresh_site)
         document.sites_changed.connect(self._refresh_site)
+        document.sites_changed.connect(self._refresh_partners)  # the site counts
         document.site_changed.connect(self._refresh_site)
         document.selection.changed.connect(self._refresh_site)
         self._refresh_all()
@@ -201,6 +219,9 @@ class PropertiesPanel(QWidget):
             else "Select a site on the map to edit it, or use the Add site tool (A) or the town search to add one."
         )
         self.delete_sites.setVisible(bool(selected))
+        self.sites_role_row.setVisible(bool(selected))
+        roles = {self.document.sites_by_id[s].role for s in selected}
+        self.sites_role.setCurrentIndex(self.sites_role.findData(roles.pop()) if len(roles) == 1 else -1)
         self.site_pages.setCurrentIndex(0)
 
     def _refresh_partners(self) -> None:

@@ -11,7 +11,7 @@ from functools import cache
 from importlib.resources import files
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QIcon, QPen
+from PySide6.QtGui import QBrush, QColor, QIcon, QPen
 
 __all__ = [
     "SEA",
@@ -23,6 +23,10 @@ __all__ = [
     "LINK_STYLES",
     "BANDWIDTH_WIDTH",
     "link_pen",
+    "NO_GO",
+    "no_go_brushes",
+    "forbidden_pen",
+    "existing_casing_pen",
     "icon",
 ]
 
@@ -66,6 +70,36 @@ def link_pen(role: str, bandwidth: str, *, lod: bool = False) -> QPen:
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     if style.dashes and not lod:
         pen.setDashPattern(list(style.dashes))
+    return pen
+
+
+#: No-go areas and forbidden links: a muted red, hatched or dashed so it reads in greyscale too.
+NO_GO = QColor("#C0392B")
+#: Links a partner already owns: a pale casing drawn under the circuit (or alone, when unused).
+EXISTING_CASING = QColor(0, 158, 115, 90)
+
+
+@cache
+def no_go_brushes() -> tuple[QBrush, QBrush]:
+    """The translucent fill and the diagonal hatching of a no-go area."""
+    fill = QColor(NO_GO)
+    fill.setAlpha(38)
+    hatch = QColor(NO_GO)
+    hatch.setAlpha(150)
+    return QBrush(fill), QBrush(hatch, Qt.BrushStyle.BDiagPattern)
+
+
+@cache
+def forbidden_pen() -> QPen:
+    pen = QPen(NO_GO, 1.6, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap)
+    pen.setCosmetic(True)
+    return pen
+
+
+@cache
+def existing_casing_pen() -> QPen:
+    pen = QPen(EXISTING_CASING, 9.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    pen.setCosmetic(True)
     return pen
 
 

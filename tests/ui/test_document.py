@@ -83,3 +83,65 @@ def test_design_for_old_inputs_is_not_accepted(doc, qtbot):
     assert not doc.accept_design(design, revision)
     assert doc.accept_design(design_project(doc.project), doc.revision)
     assert doc.design_current
+
+
+def test_marking_a_link_existing_lifts_its_ban_and_forbidding_it_unmarks_it(doc, qtbot):
+    a, b = (s.id for s in doc.project.sites[:2])
+    doc.forbid_link(b, a)
+    with qtbot.waitSignal(doc.constraints_changed):
+        doc.mark_existing(a, b, "LCC", 50_000)
+    assert doc.project.forbidden_links == [] and doc.project.existing_links == [ExistingLink(a, b, "LCC", 50_000)]
+    doc.mark_existing(b, a, "LCC", 50_000)  # the same again: nothing to undo
+    assert doc.undo_stack.count() == 2
+    doc.forbid_link(a, b)
+    assert doc.project.existing_links == [] and doc.project.forbidden_links == [(a, b)]
+    assert doc.undo_stack.undoText() == "Forbid link ‘Town 0’–‘Town 1’"
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert doc.project.forbidden_links == [(a, b)] and doc.project.existing_links == []
+
+
+def test_no_go_areas_are_added_renamed_and_removed_in_undoable_steps(doc):
+    ring = [(-1.6, 53.7), (-1.5, 53.7), (-1.55, 53.8)]
+    assert doc.add_zone(ring) == "No-go area 1"
+    assert doc.add_zone(ring) == "No-go area 2"
+    doc.rename_zone(0, "Moor")
+    assert doc.undo_stack.undoText() == "Rename no-go area ‘No-go area 1’ to ‘Moor’"
+    doc.selection.set(zones=[1])
+    doc.remove_zones([0, 1])
+    assert doc.project.exclusion_zones == [] and doc.selection.zones == frozenset()
+    assert doc.undo_stack.undoText() == "Delete 2 no-go areas"
+    doc.undo_stack.undo()
+    assert [z.name for z in doc.project.exclusion_zones] == ["Moor", "No-go area 2"]
+
+
+@pytest.mark.parametrize(
+    ("ring", "message"),
+    [
+        ([(-1.6, 53.7), (-1.5, 53.7)], "at least three corners"),
+        ([(-1.6, 53.7), (-1.5, 53.7), (-1.4, 53.7)], "at least three corners"),
+        ([(-1.6, 53.7), (-1.5, 53.8), (-1.5, 53.7), (-1.6, 53.8)], "must not cross"),
+    ],
+)
+def test_an_area_that_is_not_a_simple_polygon_is_refused(doc, ring, message):
+    with pytest.raises(ValueError, match=message):
+        doc.add_zone(ring)
+    assert doc.undo_stack.count() == 0
+
+
+def test_replacing_sites_drops_their_links_and_undo_restores_everything(doc):
+    from planner.core.model import Partner, Site
+    from planner.io.site_import import plan_import
+
+    a, b, c = (s.id for s in doc.project.sites[:3])
+    doc.set_quotes([Quote(a, b, 100, 200)])
+    doc.mark_existing(a, c, "WYP")
+    before = (list(doc.project.sites), doc.project.quotes, doc.project.existing_links, list(doc.project.partners))
+    doc.selection.set([a, b])
+    plan = plan_import(doc.project, [Partner("Fire", "Fire")], [Site(a, "Station", "Fire", -1.5, 53.8)], replace=True)
+    doc.import_sites(plan)
+    assert [(s.id, s.name) for s in doc.project.sites] == [(a, "Station")]
+    assert doc.project.quotes == [] and doc.project.existing_links == []
+    assert doc.project.partners[-1].name == "Fire" and doc.selection.sites == {a}
+    doc.undo_stack.undo()
+    assert (doc.project.sites, doc.project.quotes, doc.project.existing_links, doc.project.partners) == before

@@ -86,7 +86,8 @@ class AttributionLabel(QLabel):
 
 
 class Legend(QWidget):
-    """Partners by colour (with their site counts), site roles by shape, circuits by role."""
+    """Partners by colour (with their site counts), site roles by shape, circuits by role, and the
+    constraints drawn on the map (owned and forbidden links, no-go areas)."""
 
     ROW = 18
 
@@ -97,11 +98,21 @@ class Legend(QWidget):
         for signal in (document.project_replaced, document.partners_changed, document.sites_changed):
             signal.connect(self._refresh)
         document.design_changed.connect(self._refresh)
+        document.constraints_changed.connect(self._refresh)
+        document.site_changed.connect(self._on_site_change)
         self._rows: list[tuple[str, str, str]] = []
+        self._roles: dict[str, str] = {}
         self._refresh()
+
+    def _on_site_change(self, site_id: str) -> None:
+        """Redraw only when a site's role changed (a drag moves a site many times a second)."""
+        site = self.document.sites_by_id.get(site_id)
+        if site is not None and self._roles.get(site_id) != site.role:
+            self._refresh()
 
     def _refresh(self) -> None:
         project = self.document.project
+        self._roles = {s.id: s.role for s in project.sites}
         counts: dict[str, int] = {}
         for site in project.sites:
             counts[site.partner] = counts.get(site.partner, 0) + 1
@@ -118,6 +129,14 @@ class Legend(QWidget):
         if used:
             rows.append(("title", "", "Circuits"))
             rows += [("link", r, LINK_ROLES[r]) for r in used]
+        marks = [
+            ("owned", "", "Owned by a partner", bool(project.existing_links)),
+            ("forbidden", "", "Forbidden link", bool(project.forbidden_links)),
+            ("zone", "", "No-go area", bool(project.exclusion_zones)),
+        ]
+        if any(shown for *_, shown in marks):
+            rows.append(("title", "", "Constraints"))
+            rows += [row for *row, shown in marks if shown]
         self._rows = rows
         width = max(self.fontMetrics().horizontalAdvance(t) for *_, t in rows) + 46
         self.setFixedSize(QSize(min(width, 320), self.ROW * len(rows) + 14))
@@ -158,11 +177,26 @@ class Legend(QWidget):
     @staticmethod
     def _swatch(painter: QPainter, kind: str, value: str, c: QPointF) -> None:
         grey = QColor("#7D8B99")
+        left, right = QPointF(c.x() - 9, c.y()), QPointF(c.x() + 9, c.y())
+        if kind in ("owned", "forbidden"):
+            pen = QPen(style.existing_casing_pen() if kind == "owned" else style.forbidden_pen())
+            pen.setCosmetic(False)
+            painter.setPen(pen)
+            painter.drawLine(left, right)
+            return
+        if kind == "zone":
+            box = QRectF(c.x() - 9, c.y() - 6, 18, 12)
+            for brush in style.no_go_brushes():
+                painter.fillRect(box, brush)
+            painter.setPen(QPen(style.NO_GO, 1.2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(box)
+            return
         if kind == "link":
             pen = QPen(style.link_pen(value, "1G"))
             pen.setCosmetic(False)
             painter.setPen(pen)
-            painter.drawLine(QPointF(c.x() - 9, c.y()), QPointF(c.x() + 9, c.y()))
+            painter.drawLine(left, right)
             return
         if kind == "hub":
             path = QPainterPath()

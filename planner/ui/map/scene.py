@@ -15,11 +15,12 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene
 
 from planner.core.design_result import LINK_ROLES, DesignLink
 from planner.core.geo import grid_reference, lonlat_to_bng, lonlat_to_mercator, mercator_to_lonlat
-from planner.core.model import Site
+from planner.core.model import Site, pair_key
 from planner.core.money import format_gbp
 from planner.ui import style
 from planner.ui.document import ProjectDocument
 from planner.ui.map import items
+from planner.ui.map.constraints import ConstraintLayer
 from planner.ui.map.labels import place_labels
 
 __all__ = ["MapScene", "to_scene", "to_lonlat", "short_name", "describe_place", "LOD_SITES", "GB_EXTENT"]
@@ -81,6 +82,7 @@ class MapScene(QGraphicsScene):
         self.lod = False
         self.labels_on = True
         self._markers: dict[str, QGraphicsItem] = {}
+        self._shown: dict[str, Site] = {}  # the site value each marker shows
         self._positions: dict[str, QPointF] = {}
         self._links: dict[str, QGraphicsLineItem] = {}
         self._links_at: dict[str, set[str]] = defaultdict(set)
@@ -97,6 +99,8 @@ class MapScene(QGraphicsScene):
         document.design_changed.connect(self._on_design_change)
         document.selection.changed.connect(self._on_selection_change)
         self._rebuild()
+        # After the scene's own connections, so site positions are current when the layer follows them.
+        self.constraints = ConstraintLayer(self, document)
 
     # -- look-ups --------------------------------------------------------------------------
     def position(self, site_id: str) -> QPointF:
@@ -131,6 +135,11 @@ class MapScene(QGraphicsScene):
             return self._site_tooltip(self.document.sites_by_id[key])
         if kind == "link":
             return self._link_tooltip(self._design_link(key))
+        if kind == "zone":
+            name = _html(self.document.project.exclusion_zones[key].name)
+            return f"<b>{name}</b><br>No-go area: no new circuit crosses it"
+        if kind in ("existing", "forbidden"):
+            return self._constraint_tooltip(kind, key)
         return ""
 
     # -- building ----------------------------------------------------------------------------
@@ -138,6 +147,7 @@ class MapScene(QGraphicsScene):
         for item in [*self._markers.values(), *self._links.values(), *self._labels.values()]:
             self.removeItem(item)
         self._markers.clear()
+        self._shown.clear()
         self._links.clear()
         self._links_at.clear()
         self._labels.clear()
@@ -147,10 +157,11 @@ class MapScene(QGraphicsScene):
 
     def _on_sites_change(self) -> None:
         sites = self.document.project.sites
-        ids = {s.id for s in sites}
-        for site_id in [k for k in self._markers if k not in ids]:
+        current = {s.id: s for s in sites}
+        for site_id in [k for k, shown in self._shown.items() if current.get(k) != shown]:
             self.removeItem(self._markers.pop(site_id))
             self._positions.pop(site_id, None)
+            del self._shown[site_id]
             label = self._labels.pop(site_id, None)
             if label is not None:
                 self.removeItem(label)
@@ -164,6 +175,7 @@ class MapScene(QGraphicsScene):
         self._on_selection_change()
 
     def _add_marker(self, site: Site) -> None:
+        self._shown[site.id] = site
         marker = items.make_marker(site.id, site.role)
         marker.setPos(self._positions[site.id])
         marker.setVisible(not self.lod)
@@ -352,6 +364,20 @@ class MapScene(QGraphicsScene):
                 f"Install {format_gbp(link.install)} · {format_gbp(link.annual)} a year",
                 f"<b>{format_gbp(link.total(term))}</b> over {term} years",
             ]
+        )
+
+    def _constraint_tooltip(self, kind: str, pair: tuple[str, str]) -> str:
+        project = self.document.project
+        sites = self.document.sites_by_id
+        ends = " – ".join(_html(sites[i].name) if i in sites else i for i in pair)
+        if kind == "forbidden":
+            return f"<b>{ends}</b><br>Forbidden: no design uses this link"
+        link = next(e for e in project.existing_links if pair_key(e.a, e.b) == pair)
+        owner = project.partners_by_id.get(link.owner)
+        rental = "the tariff's rental" if link.annual is None else f"{format_gbp(link.annual)} a year"
+        return (
+            f"<b>{ends}</b><br>Existing link owned by {_html(owner.name if owner else link.owner)}"
+            f"<br>No connection charge · {rental}"
         )
 
 

@@ -1,9 +1,11 @@
 """The map view: zoom about the cursor, drag to pan, click to select, drag a site to move it.
 
-Tools: ``select`` (the default: click selects, dragging a site moves it, dragging the map
-pans) and ``add`` (a click asks for a new site there). Per frame the view does O(1)
-Python work: the level of detail is chosen from the zoom alone, and labels are laid out
-once the view has stopped moving.
+Tools: ``select`` (the default: click selects sites, circuits and no-go areas, dragging a
+site moves it, dragging the map pans), ``add`` (a click asks for a new site there), and the
+sketching tools of :mod:`planner.ui.map.tools`: ``existing`` (click two sites) and ``zone``
+(click the corners of a no-go area). A right click asks for the context menu of what is
+under the cursor. Per frame the view does O(1) Python work: the level of detail is chosen
+from the zoom alone, and labels are laid out once the view has stopped moving.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtGui import QContextMenuEvent, QImage, QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QToolTip, QWidget
 
 from planner.ui import style
@@ -20,6 +22,7 @@ from planner.ui.map import items
 from planner.ui.map.basemap import Basemap
 from planner.ui.map.overlays import AttributionLabel, Legend, ScaleBar
 from planner.ui.map.scene import GB_EXTENT, LOD_SITES, MapScene, to_lonlat
+from planner.ui.map.tools import LinkTool, SketchTool, ZoneTool
 
 __all__ = ["MapView", "MIN_SCALE", "MAX_SCALE"]
 
@@ -27,6 +30,10 @@ __all__ = ["MapView", "MIN_SCALE", "MAX_SCALE"]
 MIN_SCALE, MAX_SCALE = 1 / 4000, 1 / 0.5
 _WHEEL_STEP = 1.0018  # zoom factor per 1/8 degree of wheel turn: one notch (120) is about x1.24
 _HIT = 5  # pixels of tolerance when clicking a site or a circuit
+#: What a click can pick, most wanted first.
+_PICKABLE = ("site", "link", "existing", "forbidden", "zone")
+_CROSS_TOOLS = ("add", "existing", "zone")
+_SKETCH_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Backspace)
 
 
 @dataclass
@@ -45,12 +52,17 @@ class MapView(QGraphicsView):
     add_site_requested = Signal(float, float)  # lon, lat clicked with the add tool
     drag_finished = Signal()  # a site drag ended: the final position is in
     tool_changed = Signal(str)
+    link_drawn = Signal(str, str)  # the existing-link tool joined two sites
+    zone_drawn = Signal(list)  # the no-go area tool closed a ring of (lon, lat) corners
+    #: A right click: the kind of item under the cursor ("" for the bare map), its key, the global position.
+    context_menu_requested = Signal(str, object, QPoint)
 
     def __init__(self, scene: MapScene, parent: QWidget | None = None):
         super().__init__(scene, parent)
         self.map_scene = scene
         self.document = scene.document
         self.tool = "select"
+        self.sketch_tools: dict[str, SketchTool] = {"existing": LinkTool(self), "zone": ZoneTool(self)}
         self._drag: _Drag | None = None
         self._pan: QPoint | None = None
         self._panned = False
@@ -76,6 +88,8 @@ class MapView(QGraphicsView):
         self._settle = QTimer(self, singleShot=True, interval=120)
         self._settle.timeout.connect(self.settle)
         scene.contents_changed.connect(self._view_changed)
+        for signal in (self.document.project_replaced, self.document.sites_changed):
+            signal.connect(self._drop_sketch)  # a sketch may name a site that is gone
         self.document.selection.changed.connect(self.relayout_labels)
 
     # -- zoom and pan ------------------------------------------------------------------------
@@ -187,23 +201,39 @@ class MapView(QGraphicsView):
 
     # -- tools ------------------------------------------------------------------------------
     def set_tool(self, tool: str) -> None:
-        """``select`` or ``add``."""
+        """``select``, ``add``, ``existing`` or ``zone``."""
         if tool != self.tool:
+            if self.tool in self.sketch_tools:
+                self.sketch_tools[self.tool].cancel()
             self.tool = tool
-            self.viewport().setCursor(Qt.CursorShape.CrossCursor if tool == "add" else Qt.CursorShape.ArrowCursor)
+            self._set_cursor()
             self.tool_changed.emit(tool)
 
-    def item_at(self, pos: QPoint) -> QGraphicsItem | None:
-        """The site (preferred) or circuit under viewport position ``pos``, if any."""
+    def _set_cursor(self) -> None:
+        cross = self.tool in _CROSS_TOOLS
+        self.viewport().setCursor(Qt.CursorShape.CrossCursor if cross else Qt.CursorShape.ArrowCursor)
+
+    def _drop_sketch(self) -> None:
+        if self.sketch is not None:
+            self.sketch.cancel()
+
+    @property
+    def sketch(self) -> SketchTool | None:
+        """The active sketching tool, if any."""
+        return self.sketch_tools.get(self.tool)
+
+    def item_at(self, pos: QPoint, kinds: tuple[str, ...] = _PICKABLE) -> QGraphicsItem | None:
+        """What is under viewport position ``pos``: the first of ``kinds`` found (sites nearest first)."""
         found = [
             item
             for item in self.items(QRect(pos.x() - _HIT, pos.y() - _HIT, 2 * _HIT, 2 * _HIT))
-            if item.data(items.KIND) in ("site", "link")
+            if item.data(items.KIND) in kinds
         ]
-        sites = [i for i in found if i.data(items.KIND) == "site"]
-        if sites:
-            return min(sites, key=lambda i: (self.mapFromScene(i.scenePos()) - pos).manhattanLength())
-        return found[0] if found else None
+        if not found:
+            return None
+        best = min(kinds.index(item.data(items.KIND)) for item in found)
+        found = [i for i in found if kinds.index(i.data(items.KIND)) == best]
+        return min(found, key=lambda i: (self.mapFromScene(i.scenePos()) - pos).manhattanLength())
 
     # -- mouse and keys ------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -214,7 +244,10 @@ class MapView(QGraphicsView):
         if self.tool == "add":
             self.add_site_requested.emit(*to_lonlat(self.mapToScene(pos)))
             return
-        item = self.item_at(pos)
+        if self.sketch is not None:
+            self.sketch.press(pos)
+            return
+        item = self.item_at(pos, ("site", "link"))
         selection = self.document.selection
         toggle = bool(event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
         kind, key = (item.data(items.KIND), item.data(items.KEY)) if item else (None, None)
@@ -233,7 +266,9 @@ class MapView(QGraphicsView):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
         self.cursor_moved.emit(*to_lonlat(self.mapToScene(pos)))
-        if self._drag is not None:
+        if self.sketch is not None:
+            self.sketch.move(pos)
+        elif self._drag is not None:
             drag = self._drag
             if not drag.serial:
                 if (pos - drag.start).manhattanLength() < QApplication.startDragDistance():
@@ -258,11 +293,25 @@ class MapView(QGraphicsView):
             super().mouseReleaseEvent(event)
             return
         if self._pan is not None and not self._panned:
-            self.document.selection.clear()
+            zone = self.item_at(event.position().toPoint(), ("zone",))
+            self.document.selection.set(zones=[zone.data(items.KEY)] if zone is not None else ())
         if self._drag is not None and self._drag.serial:
             self.drag_finished.emit()
         self._drag, self._pan = None, None
-        self.viewport().setCursor(Qt.CursorShape.CrossCursor if self.tool == "add" else Qt.CursorShape.ArrowCursor)
+        self._set_cursor()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if self.sketch is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.sketch.double_click(event.position().toPoint())
+        else:
+            super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if self.sketch is not None and self.sketch.active:
+            return
+        item = self.item_at(event.pos())
+        kind, key = (item.data(items.KIND), item.data(items.KEY)) if item is not None else ("", None)
+        self.context_menu_requested.emit(kind, key, event.globalPos())
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta().y() or event.pixelDelta().y()
@@ -278,10 +327,36 @@ class MapView(QGraphicsView):
             dx, dy = moves[event.key()]
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + dx)
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() + dy)
+        elif self._sketch_key(event):
+            pass
         elif event.key() == Qt.Key.Key_Escape and self.tool != "select":
             self.set_tool("select")
         else:
             super().keyPressEvent(event)
+
+    def _sketch_key(self, event: QKeyEvent) -> bool:
+        """Esc drops, Enter completes, Backspace shortens the sketch under way; True if the key was used."""
+        sketch = self.sketch
+        if sketch is None or not sketch.active:
+            return False
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            sketch.cancel()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            sketch.finish()
+        elif key == Qt.Key.Key_Backspace and isinstance(sketch, ZoneTool):
+            sketch.undo_corner()
+        else:
+            return False
+        return True
+
+    def event(self, event: QEvent) -> bool:
+        # While sketching, Esc, Enter and Backspace belong to the sketch, not to the window's shortcuts.
+        sketching = self.sketch is not None and self.sketch.active
+        if sketching and event.type() == QEvent.Type.ShortcutOverride and event.key() in _SKETCH_KEYS:
+            event.accept()
+            return True
+        return super().event(event)
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:

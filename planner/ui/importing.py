@@ -1,0 +1,169 @@
+"""File → Import: site lists (with a preview) and carrier quotes.
+
+Reading is done by :mod:`planner.io.site_import` and :mod:`planner.io.site_tables`; a file
+that cannot be read is explained in one line naming the row or feature and the field, and
+the project is left as it was. A successful import is one undo command.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.core.errors import InputError
+from planner.core.model import Partner, Site
+from planner.io.site_import import FILE_FILTER, SiteImport, plan_import, read_sites
+from planner.io.site_tables import read_quotes_csv
+from planner.ui.document import ProjectDocument
+from planner.ui.settings import AppSettings
+from planner.ui.widgets import plural
+
+__all__ = ["SiteImportDialog", "import_sites", "describe_import", "import_quotes", "PREVIEW_ROWS"]
+
+#: At most this many sites are listed in the preview.
+PREVIEW_ROWS = 200
+_QUOTES_FILTER = "Carrier quotes (*.csv);;All files (*)"
+
+
+class SiteImportDialog(QDialog):
+    """What a site list holds and what importing it would do; the user adds, replaces or cancels."""
+
+    def __init__(
+        self,
+        document: ProjectDocument,
+        path: Path,
+        read: tuple[list[Partner], list[Site]] | None,
+        problem: str = "",
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.setWindowTitle(f"Import sites from {path.name}")
+        self.choice: str | None = None  # "add" or "replace"
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(wordWrap=True)
+        layout.addWidget(self.summary)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Close if read is None else QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.rejected.connect(self.reject)
+        self.add_button = QPushButton("Add to Project")
+        self.replace_button = QPushButton("Replace Sites")
+        if read is None:
+            self.summary.setText(f"<b>This file cannot be imported.</b><br>{problem}")
+            self.summary.setStyleSheet("color: #B00020")
+        else:
+            partners, sites = read
+            plan = plan_import(document.project, partners, sites, source=path.name)
+            self.summary.setText(self._describe(document, plan, sites))
+            layout.addWidget(self._table(sites))
+            buttons.addButton(self.add_button, QDialogButtonBox.ButtonRole.AcceptRole)
+            self.add_button.setDefault(True)
+            self.add_button.clicked.connect(lambda: self._finish("add"))
+            current = len(document.project.sites)
+            if current:
+                buttons.addButton(self.replace_button, QDialogButtonBox.ButtonRole.DestructiveRole)
+                self.replace_button.setToolTip(
+                    f"Remove the {plural(current, 'current site')} (and the quotes, existing and forbidden links "
+                    "between them) and use these instead"
+                )
+                self.replace_button.clicked.connect(lambda: self._finish("replace"))
+        layout.addWidget(buttons)
+        self.resize(720, 460 if read else 160)
+
+    @staticmethod
+    def _describe(document: ProjectDocument, plan: SiteImport, sites: list[Site]) -> str:
+        roles = Counter(s.role for s in sites)
+        lines = [f"<b>{plural(len(sites), 'site')}</b>"]
+        extra = [plural(roles[r], w) for r, w in (("hub", "hub"), ("optional", "optional relay")) if roles[r]]
+        if extra:
+            lines[0] += f" ({', '.join(extra)})"
+        found = ", ".join(f"{name} ({n})" for name, n in plan.partners_found)
+        lines.append(f"Partners: {found}")
+        if plan.new_partners:
+            lines.append(f"New partners to add: {', '.join(p.name for p in plan.new_partners)}")
+        if plan.renamed:
+            shown = ", ".join(f"{old} → {new}" for old, new in plan.renamed[:5])
+            more = f" and {len(plan.renamed) - 5} more" if len(plan.renamed) > 5 else ""
+            lines.append(
+                f"<span style='color:#9A6200'>{plural(len(plan.renamed), 'id')} already used in the project "
+                f"would be renamed if added: {shown}{more}</span>"
+            )
+        return "<br>".join(lines)
+
+    @staticmethod
+    def _table(sites: list[Site]) -> QTableWidget:
+        columns = ("id", "name", "partner", "role", "lon", "lat")
+        table = QTableWidget(min(len(sites), PREVIEW_ROWS), len(columns))
+        table.setHorizontalHeaderLabels([c.capitalize() for c in columns])
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        for row, site in enumerate(sites[:PREVIEW_ROWS]):
+            values = (site.id, site.name, site.partner, site.role, f"{site.lon:.5f}", f"{site.lat:.5f}")
+            for column, value in enumerate(values):
+                table.setItem(row, column, QTableWidgetItem(value))
+        table.resizeColumnsToContents()
+        return table
+
+    def _finish(self, choice: str) -> None:
+        self.choice = choice
+        self.accept()
+
+
+def import_sites(document: ProjectDocument, settings: AppSettings, parent: QWidget) -> SiteImport | None:
+    """Ask for a site list, preview it, and add it to (or put it in place of) the project's sites.
+
+    Returns what was imported (``None`` if nothing was).
+    """
+    name, _ = QFileDialog.getOpenFileName(parent, "Import sites", settings.last_directory, FILE_FILTER)
+    if not name:
+        return None
+    path = Path(name)
+    try:
+        read, problem = read_sites(path), ""
+    except InputError as err:
+        read, problem = None, str(err)
+    dialog = SiteImportDialog(document, path, read, problem, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None or read is None:
+        return None
+    plan = plan_import(document.project, *read, replace=dialog.choice == "replace", source=path.name)
+    document.import_sites(plan)
+    document.selection.set([s.id for s in plan.sites])
+    settings.last_directory = str(path.parent)
+    return plan
+
+
+def describe_import(plan: SiteImport) -> str:
+    """A status-bar line: how many sites came in, and any ids renamed on the way."""
+    text = f"Imported {plural(len(plan.sites), 'site')} from {plan.source}"
+    if plan.renamed:
+        text += "; ids already in use were renamed: " + ", ".join(f"{old} → {new}" for old, new in plan.renamed)
+    return text
+
+
+def import_quotes(document: ProjectDocument, settings: AppSettings, parent: QWidget) -> bool:
+    """Ask for a CSV of carrier quotes (``a,b,cost`` or ``a,b,install,annual``) and use them."""
+    name, _ = QFileDialog.getOpenFileName(parent, "Import carrier quotes", settings.last_directory, _QUOTES_FILTER)
+    if not name:
+        return False
+    path = Path(name)
+    try:
+        quotes = read_quotes_csv(path, set(document.sites_by_id))
+    except InputError as err:
+        QMessageBox.warning(parent, "Cannot import quotes", str(err))
+        return False
+    document.set_quotes(quotes, path.name)
+    settings.last_directory = str(path.parent)
+    return True

@@ -1,0 +1,205 @@
+"""Site lists from XLSX and GIS layers written by the tests themselves, and fitting them into a project."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point, Polygon
+
+from planner.core.errors import InputError
+from planner.core.geo import lonlat_to_bng
+from planner.core.model import Partner, Project, Site
+from planner.io.site_import import plan_import, read_sites
+
+LEEDS, YORK, HULL = (-1.5491, 53.8008), (-1.0815, 53.9600), (-0.3367, 53.7457)
+
+
+def _xlsx(path, rows):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.create_sheet("Notes").append(["not read"])
+    book.save(path)
+    return path
+
+
+def _layer(path, columns: dict, points, crs="EPSG:4326", **kwargs):
+    gpd.GeoDataFrame(columns, geometry=list(points), crs=crs).to_file(path, **kwargs)
+    return path
+
+
+def test_xlsx_first_sheet_with_numbers_blank_rows_and_any_case_header(tmp_path):
+    path = _xlsx(
+        tmp_path / "sites.xlsx",
+        [
+            ["ID", "Name", "Lat", "Lon", "Partner", "Role"],
+            [101, "Leeds", LEEDS[1], LEEDS[0], "Council", "hub"],
+            [None, None, None, None, None, None],
+            ["YRK", "York", YORK[1], YORK[0], "Police", None],
+        ],
+    )
+    partners, sites = read_sites(path)
+    assert [p.name for p in partners] == ["Council", "Police"]
+    assert [(s.id, s.name, s.role) for s in sites] == [("101", "Leeds", "hub"), ("YRK", "York", "site")]
+    assert (sites[0].lon, sites[0].lat) == LEEDS
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([["id", "name", "x", "y"]], "sites.xlsx: row 1: the header needs the columns"),
+        ([["id", "name", "lat", "lon"]], "sites.xlsx: has a header but no sites"),
+        ([["id", "name", "lat", "lon"], ["a", "A", 53, -1], ["b", "B", 95.2, -1]], "sites.xlsx: row 3: lat: 95.2 is"),
+        ([["id", "name", "lat", "lon"], ["a", "A", "north", -1]], "sites.xlsx: row 2: lat: 'north' is not a number"),
+        ([["id", "name", "lat", "lon"], ["a", "A", 53, -1], ["a", "B", 54, -1]], "sites.xlsx: row 3: id: 'a' is used"),
+    ],
+)
+def test_bad_xlsx_names_file_row_and_field(tmp_path, rows, message):
+    with pytest.raises(InputError) as err:
+        read_sites(_xlsx(tmp_path / "sites.xlsx", rows))
+    assert str(err.value).startswith(message)
+
+
+def test_a_file_that_is_not_a_workbook_or_not_a_site_list(tmp_path):
+    path = tmp_path / "sites.xlsx"
+    path.write_bytes(b"id,name\n")
+    with pytest.raises(InputError, match=r"^sites.xlsx: is not an Excel workbook \(.xlsx\)$"):
+        read_sites(path)
+    with pytest.raises(InputError, match=r"^sites.txt: is not a kind of site list this app reads \(.csv, "):
+        read_sites(tmp_path / "sites.txt")
+    with pytest.raises(InputError, match="no such file"):
+        read_sites(tmp_path / "absent.gpkg")
+
+
+def test_geojson_without_ids_takes_names_from_a_name_like_column(tmp_path):
+    path = _layer(
+        tmp_path / "sites.geojson",
+        {"SITE_NAME": ["Leeds", "York"], "Partner": ["Council", "Police"], "ROLE": ["hub", ""]},
+        [Point(LEEDS), Point(YORK)],
+    )
+    partners, sites = read_sites(path)
+    assert [(s.id, s.name, s.partner, s.role) for s in sites] == [
+        ("S1", "Leeds", "Council", "hub"),
+        ("S2", "York", "Police", "site"),
+    ]
+    assert [p.name for p in partners] == ["Council", "Police"]
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_british_national_grid_layers_are_reprojected_to_wgs84(tmp_path, suffix):
+    points = [Point(*lonlat_to_bng(*place)) for place in (LEEDS, YORK, HULL)]
+    columns = {"id": ["L", "Y", "H"], "name": ["Leeds", "York", "Hull"]}
+    path = _layer(tmp_path / f"sites{suffix}", columns, points, 27700)
+    _, sites = read_sites(path)
+    assert [s.id for s in sites] == ["L", "Y", "H"]
+    for site, (lon, lat) in zip(sites, (LEEDS, YORK, HULL), strict=True):
+        assert (site.lon, site.lat) == pytest.approx((lon, lat), abs=1e-5)
+
+
+def test_kml_placemarks(tmp_path):
+    path = _layer(tmp_path / "sites.kml", {"Name": ["Leeds", "Hull"]}, [Point(LEEDS), Point(HULL)], driver="KML")
+    _, sites = read_sites(path)
+    assert [(s.id, s.name) for s in sites] == [("sites.1", "Leeds"), ("sites.2", "Hull")]  # the placemark ids
+    assert (sites[1].lon, sites[1].lat) == pytest.approx(HULL)
+
+
+def test_kml_placemarks_without_ids_as_google_earth_writes_them(tmp_path):
+    path = tmp_path / "sites.kml"
+    placemarks = "".join(
+        f"<Placemark><name>{name}</name><Point><coordinates>{lon},{lat},0</coordinates></Point></Placemark>"
+        for name, (lon, lat) in (("Leeds", LEEDS), ("York", YORK))
+    )
+    path.write_text(f'<kml xmlns="http://www.opengis.net/kml/2.2"><Document>{placemarks}</Document></kml>')
+    _, sites = read_sites(path)
+    assert [(s.id, s.name, s.lon, s.lat) for s in sites] == [("S1", "Leeds", *LEEDS), ("S2", "York", *YORK)]
+
+
+def test_a_geopackage_reads_its_point_layer(tmp_path):
+    path = tmp_path / "region.gpkg"
+    _layer(path, {"name": ["boundary"]}, [Polygon([(0, 50), (1, 50), (1, 51)])], layer="areas")
+    _layer(path, {"name": ["Leeds"]}, [Point(LEEDS)], layer="sites")
+    assert [s.name for s in read_sites(path)[1]] == ["Leeds"]
+
+
+@pytest.mark.parametrize(
+    ("columns", "geometry", "crs", "message"),
+    [
+        (
+            {"name": ["A", "B"]},
+            [Point(LEEDS), Polygon([(0, 50), (1, 50), (1, 51)])],
+            "EPSG:4326",
+            "sites.gpkg: feature 2: geometry: is a Polygon, not a point",
+        ),
+        (
+            {"name": ["A"], "role": ["core"]},
+            [Point(LEEDS)],
+            "EPSG:4326",
+            "sites.gpkg: feature 1: role: 'core' is not one of site, hub, optional",
+        ),
+        (
+            {"Id": ["A", "A"]},
+            [Point(LEEDS), Point(YORK)],
+            "EPSG:4326",
+            "sites.gpkg: feature 2: id: 'A' is used twice (also feature 1)",
+        ),
+        (
+            {"id": ["A", ""]},
+            [Point(LEEDS), Point(YORK)],
+            "EPSG:4326",
+            "sites.gpkg: feature 2: id: is empty",
+        ),
+        (
+            {"name": ["A", "B"]},
+            [Point(LEEDS), None],
+            "EPSG:4326",
+            "sites.gpkg: feature 2: geometry: is empty (a site needs a point)",
+        ),
+    ],
+)
+def test_bad_layers_name_file_feature_and_field(tmp_path, columns, geometry, crs, message):
+    path = _layer(tmp_path / "sites.gpkg", columns, geometry, crs)
+    with pytest.raises(InputError) as err:
+        read_sites(path)
+    assert str(err.value).startswith(message)
+
+
+def test_a_shapefile_without_its_prj_in_grid_metres_is_refused(tmp_path):
+    path = _layer(tmp_path / "sites.shp", {"name": ["Leeds"]}, [Point(*lonlat_to_bng(*LEEDS))], 27700)
+    path.with_suffix(".prj").unlink()
+    with pytest.raises(InputError, match=r"^sites.shp: the layer has no coordinate reference system and its coord"):
+        read_sites(path)
+
+
+def test_an_unreadable_layer_names_the_file(tmp_path):
+    path = tmp_path / "sites.gpkg"
+    path.write_text("not a database")
+    with pytest.raises(InputError, match=r"^sites.gpkg: cannot be read as a GeoPackage \("):
+        read_sites(path)
+
+
+@pytest.fixture
+def project():
+    return Project(
+        partners=[Partner("LCC", "Leeds City Council", "#E69F00")],
+        sites=[Site("L", "Leeds", "LCC", *LEEDS), Site("L-2", "Leeds 2", "LCC", *LEEDS)],
+    )
+
+
+def test_plan_matches_partners_by_name_and_renames_clashing_ids(project):
+    partners = [Partner("leeds city council", "leeds city council"), Partner("Hull Police", "Hull Police")]
+    sites = [Site("L", "Leeds hub", "leeds city council", *LEEDS), Site("H", "Hull", "Hull Police", *HULL)]
+    plan = plan_import(project, partners, sites, source="sites.csv")
+    assert [(s.id, s.partner) for s in plan.sites] == [("L-3", "LCC"), ("H", "HP")]
+    assert plan.renamed == (("L", "L-3"),)
+    assert [(p.id, p.name) for p in plan.new_partners] == [("HP", "Hull Police")]
+    assert plan.new_partners[0].colour != "#E69F00"
+    assert plan.partners_found == (("leeds city council", 1), ("Hull Police", 1))
+    assert len(project.sites) == 2 and len(project.partners) == 1  # the project itself is untouched
+
+
+def test_plan_to_replace_keeps_the_ids(project):
+    plan = plan_import(project, [Partner("X", "X")], [Site("L", "Leeds", "X", *LEEDS)], replace=True)
+    assert plan.renamed == () and plan.sites[0].id == "L" and plan.replace
