@@ -159,8 +159,8 @@ def _survivable(problem: DesignProblem, control: Control) -> tuple[list[tuple[st
     def design_from(closure: _Closure, matrix: np.ndarray, links_first: bool) -> tuple[SurvivableDesign, bool]:
         rng = random.Random(SEED)
         tour = optimise_tour(Metric(matrix), rng, kicks, should_stop=should_stop, check=control.check)
-        links, detour = closure.expand(tour, links_first)
-        design = SurvivableDesign.from_edges(candidates, links)
+        chosen, detour = closure.expand(tour, links_first)
+        design = SurvivableDesign.from_edges(candidates, chosen)
         repair(design)
         prune(design)
         design = improve_design(design, drop_trials, should_stop, pair_trials=pair_trials, hot=hot, rng=rng)
