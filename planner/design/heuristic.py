@@ -20,12 +20,12 @@ Notes
      chord, run relocation, relay through an optional site, and a capped
      number of drop-and-repair trials.
 
-  When costs are not distance-like (some link dearer than a detour: carrier
-  quotes, free existing links) or some sites are optional, two more starts are
-  tried and the cheapest result kept: a ring that prefers direct links over
-  detours, and a ring through the optional sites as well (relays that do not
-  pay are then moved out). Drop-and-repair is then tried on every link rather
-  than only near sites of degree three or more.
+  More starts run where the first ring is not the whole story, and the
+  cheapest result is kept: a ring that prefers direct links when the ring of
+  cheapest paths took a detour, and a ring through the optional sites as well
+  (relays that do not pay are then moved out). Drop-and-repair is tried near
+  sites of degree three or more and at "hot" sites (ends of links dearer than a
+  detour, optional sites), followed there by paired drops as a perturbation.
 
   The result is verified valid but carries no optimality guarantee; its lower
   bound is :func:`~planner.design.bounds.simple_lower_bound`. Deterministic: the
