@@ -19,8 +19,9 @@ from planner.design.problem import build_problem
 from planner.design.verify import verify_design
 from tests.factories import project_from_points, town_region
 
-#: How far above the optimum the heuristic may land on tiny instances (see test_tiny_*).
-TINY_TOLERANCE = 0.05
+#: How far above the optimum the heuristic may land on tiny instances (see test_tiny_*). It was exact on
+#: all of some 900 random ones tried while tuning; the slack is for hypothesis's adversarial search.
+TINY_TOLERANCE = 0.02
 
 
 def _cost(problem, edges) -> int:
