@@ -77,14 +77,14 @@ def _sparse_pairs(lon: np.ndarray, lat: np.ndarray, k: int) -> set[tuple[int, in
     return pairs
 
 
-def _crossing(ends: list[tuple[tuple[float, float], tuple[float, float]]], zones) -> np.ndarray:
-    """Which straight links (lon/lat ends) cross any no-go polygon."""
+def _crossing(ends: np.ndarray, zones) -> np.ndarray:
+    """Which straight links (an array of lon/lat ends, shape (k, 2, 2)) cross any no-go polygon."""
+    if not zones or not len(ends):
+        return np.zeros(len(ends), dtype=bool)
     import shapely
     from shapely.geometry import shape
 
-    if not zones or not ends:
-        return np.zeros(len(ends), dtype=bool)
-    lines = shapely.linestrings(np.array(ends, dtype=float))
+    lines = shapely.linestrings(ends)
     polygons = [shape(z.geometry) for z in zones]
     tree = shapely.STRtree(polygons)
     hits = tree.query(lines, predicate="intersects")
@@ -122,19 +122,20 @@ def build_problem(project: Project, settings: DesignSettings | None = None) -> D
     ib = np.array([index[b] for _, b in pairs], dtype=int)
     km = geodesic_km_many(lon[ia], lat[ia], lon[ib], lat[ib]) if pairs else np.zeros(0)
     new_links = [p not in existing for p in pairs]
-    crossing = _crossing(
-        [((lon[i], lat[i]), (lon[j], lat[j])) for i, j, new in zip(ia, ib, new_links, strict=True) if new],
-        project.exclusion_zones,
-    )
-    crossing_iter = iter(crossing)
+    new = np.array(new_links, dtype=bool)
+    ends = np.stack([np.column_stack([lon[ia], lat[ia]]), np.column_stack([lon[ib], lat[ib]])], axis=1)
+    crossing_iter = iter(_crossing(ends[new], project.exclusion_zones))
 
     graph = nx.Graph()
     for s in sites:
         graph.add_node(s.id, lon=s.lon, lat=s.lat, role=s.role, partner=s.partner)
+    priced: dict[int, CircuitCost] = {}  # a tariff circuit's cost depends only on its whole route km
+    links = []
     for (a, b), d, new in zip(pairs, km, new_links, strict=True):
         if new and next(crossing_iter):
             continue
         d = float(d)
+        chargeable = route_km(d, tariff.route_factor)
         if not new:
             base = tariff.circuit_cost(d, existing=True)
             annual = existing[(a, b)].annual
@@ -142,17 +143,24 @@ def build_problem(project: Project, settings: DesignSettings | None = None) -> D
         elif (a, b) in quotes:
             cost, source = quotes[(a, b)].cost, "quote"
         else:
-            cost, source = tariff.circuit_cost(d), "tariff"
-        graph.add_edge(
-            a,
-            b,
-            cost=cost.total(tariff.term_years),
-            install=cost.install,
-            annual=cost.annual,
-            km=d,
-            route_km=route_km(d, tariff.route_factor),
-            source=source,
+            if chargeable not in priced:
+                priced[chargeable] = tariff.circuit_cost(d)
+            cost, source = priced[chargeable], "tariff"
+        links.append(
+            (
+                a,
+                b,
+                {
+                    "cost": cost.total(tariff.term_years),
+                    "install": cost.install,
+                    "annual": cost.annual,
+                    "km": d,
+                    "route_km": chargeable,
+                    "source": source,
+                },
+            )
         )
+    graph.add_edges_from(links)
     return DesignProblem(
         graph=graph,
         required=frozenset(s.id for s in sites if s.role != "optional"),

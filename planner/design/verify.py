@@ -73,7 +73,9 @@ def verify_design(problem: DesignProblem, edges: Iterable[tuple[str, str]]) -> l
         return problems
     redundancy = problem.redundancy
     if redundancy in ("2edge", "2node"):
-        for u, v in nx.bridges(graph):
+        # A bridge is a biconnected component of one link (several times faster than nx.bridges).
+        bridges = [block[0] for block in nx.biconnected_component_edges(graph) if len(block) == 1]
+        for u, v in sorted(bridges, key=lambda link: sorted(map(str, link))):
             graph.remove_edge(u, v)
             if not _required_connected(graph, required):
                 problems.append(f"losing link {min(u, v)}-{max(u, v)} disconnects required sites")
