@@ -38,7 +38,6 @@ import time
 from dataclasses import dataclass, field, replace
 
 import highspy
-import networkx as nx
 import numpy as np
 
 from planner.design.bounds import simple_lower_bound
@@ -55,7 +54,7 @@ from planner.design.hierarchy import (
     ring_candidates,
     solve_constrained,
 )
-from planner.design.problem import DesignProblem
+from planner.design.problem import DesignProblem, reachable_part
 from planner.design.relaxation import CutLP, add_columns, add_cut_rows, add_rows, proven_bound, solve_relaxation
 from planner.design.solution import Solution
 
@@ -188,15 +187,6 @@ def _extensions(arrays: Arrays, links: np.ndarray) -> list[Extension]:
     return [hop_forest(arrays, links, layers)] if layers is not None else []
 
 
-def _reachable(problem: DesignProblem) -> DesignProblem:
-    """``problem`` without the optional sites that no required site can reach."""
-    graph = problem.graph
-    reach = set().union(*(nx.node_connected_component(graph, site) for site in problem.required))
-    if len(reach) == len(graph):
-        return problem
-    return replace(problem, graph=graph.subgraph(reach).copy())
-
-
 def _warm_start(problem: DesignProblem, arrays: Arrays, control: Control) -> _Incumbent:
     """The heuristic's design, made feasible for hubs, hops and rings; under a hop or ring
     limit, also designs made from the optimal design without it (see
@@ -276,7 +266,7 @@ def _neighbourhood_search(mip: _Mip, pool: list[Cut], best: _Incumbent, control:
 
 def _branch_and_cut(problem: DesignProblem, control: Control, integer: bool) -> tuple[Arrays, _Incumbent]:
     """The steps of the module notes (only the first two when not ``integer``)."""
-    problem = _reachable(ring_candidates(problem))
+    problem = reachable_part(ring_candidates(problem))
     arrays = Arrays.from_problem(problem)
     best = _warm_start(problem, arrays, control)
     if best.proven or arrays.m == 0:

@@ -15,7 +15,7 @@ partner owns are kept at no connection charge.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx as nx
 import numpy as np
@@ -24,7 +24,7 @@ from planner.core.geo import geodesic_km_many, lonlat_to_mercator
 from planner.core.model import DesignSettings, Project, pair_key
 from planner.core.tariff import CircuitCost, route_km
 
-__all__ = ["DesignProblem", "build_problem", "COMPLETE_UP_TO"]
+__all__ = ["reachable_part", "DesignProblem", "build_problem", "COMPLETE_UP_TO"]
 
 #: With ``candidates="auto"``, regions up to this many sites use every pair.
 COMPLETE_UP_TO = 200
@@ -161,7 +161,7 @@ def build_problem(project: Project, settings: DesignSettings | None = None) -> D
             )
         )
     graph.add_edges_from(links)
-    return DesignProblem(
+    problem = DesignProblem(
         graph=graph,
         required=frozenset(s.id for s in sites if s.role != "optional"),
         hubs=frozenset(s.id for s in sites if s.role == "hub"),
@@ -169,3 +169,13 @@ def build_problem(project: Project, settings: DesignSettings | None = None) -> D
         term_years=tariff.term_years,
         bandwidth=tariff.bandwidth,
     )
+    return reachable_part(problem)
+
+
+def reachable_part(problem: DesignProblem) -> DesignProblem:
+    """``problem`` without the optional sites no required site can reach: they can never relay."""
+    graph = problem.graph
+    reach = set().union(*(nx.node_connected_component(graph, site) for site in problem.required))
+    if len(reach) == len(graph):
+        return problem
+    return replace(problem, graph=graph.subgraph(reach).copy())

@@ -126,3 +126,14 @@ def test_cancel_stops_a_design():
     control.cancel()
     with pytest.raises(DesignCancelled):
         design_project(town_region(40, seed=2), DesignSettings("2edge"), control)
+
+
+@pytest.mark.parametrize("method", ["heuristic", "exact", "auto"])
+@pytest.mark.parametrize("level", ["tree", "2edge", "2node"])
+def test_an_optional_site_no_permitted_link_reaches_is_left_out(level, method):
+    project = project_from_points([*SQUARE, (-0.95, 53.05)], roles={4: "optional"})
+    ring = [("s0", "s1"), ("s1", "s2"), ("s2", "s3"), ("s3", "s0")]
+    project.quotes = [Quote(a, b, 10_000, 1_000) for a, b in ring]
+    design = design_project(project, DesignSettings(level, method))
+    assert design.verified
+    assert all("s4" not in k.pair for k in design.links)
