@@ -28,11 +28,10 @@ import sys
 import time
 from dataclasses import dataclass, replace
 
-import networkx as nx
-
 from planner.core.model import DesignSettings, Project, Quote
 from planner.design import design_project
-from planner.design.problem import DesignProblem, build_problem
+from planner.design.naive import naive_design
+from planner.design.problem import build_problem
 from planner.design.verify import verify_design
 from tests.factories import town_region
 
@@ -50,32 +49,6 @@ CONSTRAINED = (
     ("2edge, max ring 8", 30, 0, DesignSettings("2edge", max_ring=8)),
     ("2edge, max ring 8", 60, 0, DesignSettings("2edge", max_ring=8)),
 )
-
-
-def naive_design(problem: DesignProblem) -> list[tuple[str, str]]:
-    """The naive networkx pipeline: a minimum spanning tree, then ``k_edge_augmentation``.
-
-    For ``2node`` the 2-edge-connected result is then given, for each articulation
-    point that still splits the sites, the cheapest candidate link joining two of
-    its sides. (A local stand-in for ``planner.design.naive`` until that lands.)
-    """
-    graph = problem.graph
-    tree = nx.minimum_spanning_tree(graph, weight="cost")
-    if problem.redundancy == "tree":
-        return list(tree.edges)
-    avail = [(u, v, d["cost"]) for u, v, d in graph.edges(data=True) if not tree.has_edge(u, v)]
-    design = nx.Graph(tree.edges)
-    design.add_edges_from(nx.k_edge_augmentation(design, 2, avail=avail, partial=True))
-    while problem.redundancy == "2node" and verify_design(problem, design.edges):
-        cut = next(iter(nx.articulation_points(design)))
-        parts = nx.connected_components(design.subgraph(set(design) - {cut}))
-        side = {n: i for i, part in enumerate(parts) for n in part}
-        u, v, _ = min(
-            ((u, v, d) for u, v, d in graph.edges(data="cost") if u in side and v in side and side[u] != side[v]),
-            key=lambda e: e[2],
-        )
-        design.add_edge(u, v)
-    return list(design.edges)
 
 
 def quoted(project: Project, seed: int) -> Project:
