@@ -35,7 +35,8 @@ def _add_design_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--method",
         choices=list(METHODS),
-        help="exact: prove optimality; heuristic: fast, with a proven lower bound; auto (default): exact when provable",
+        help="exact: prove optimality; heuristic: fast, with a proven lower bound; quick: a lighter heuristic search; "
+        "auto (default): exact when provable",
     )
     parser.add_argument("--max-hops", type=int, metavar="N", help="every site within N links of a hub site")
     parser.add_argument("--max-ring", type=int, metavar="N", help="every link on a ring of at most N links")

@@ -232,7 +232,7 @@ class CoalitionCosts:
     project : Project
         The partnership; its settings give the redundancy level.
     settings : DesignSettings, optional
-        Overrides ``project.settings``; the method is always the fast heuristic.
+        Overrides ``project.settings``; the method is always the heuristic's ``quick`` search.
     cancel : threading.Event, optional
         Set it to stop a running coalition design (raises ``DesignCancelled``).
     cache : dict, optional
@@ -257,7 +257,7 @@ class CoalitionCosts:
         workers: int = 1,
     ):
         self.project = project
-        self.settings = replace(settings or project.settings, method="heuristic")
+        self.settings = replace(settings or project.settings, method="quick")
         self.cancel = cancel or threading.Event()
         self.cache = {} if cache is None else cache
         self.workers = max(1, workers)

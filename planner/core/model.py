@@ -39,8 +39,9 @@ REDUNDANCY_LEVELS: dict[str, str] = {
     "2edge": "Survives any one link cut",
     "2node": "Survives any one site lost",
 }
-Method = Literal["auto", "exact", "heuristic"]
-METHODS: tuple[Method, ...] = ("auto", "exact", "heuristic")
+Method = Literal["auto", "exact", "heuristic", "quick"]
+#: ``quick`` is the heuristic with a lighter search, for pricing many coalitions at once.
+METHODS: tuple[Method, ...] = ("auto", "exact", "heuristic", "quick")
 
 #: Okabe-Ito colour-blind-safe palette, then Paul Tol's muted scheme for larger partnerships.
 PALETTE = (

