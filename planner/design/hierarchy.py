@@ -4,10 +4,10 @@ What each constraint asks (and :func:`planner.design.verify.verify_design` check
 
 * **dual-homing** — with two or more hubs and ``2edge`` redundancy, losing any one
   hub leaves every other required site connected to a remaining hub (``2node``
-  designs already survive any one site). Links between two hubs are then the
-  ``backbone``; the rest are ``access`` links.
+  designs already survive any one site).
 * **maximum hops** — every required site reaches its nearest hub within
-  ``max_hops`` links of the design (hubs themselves are at 0).
+  ``max_hops`` links of the design (hubs themselves are at 0). The design is then
+  a hierarchy: links between two hubs are the ``backbone``, the rest ``access``.
 * **maximum ring** — every link lies on a ring of at most ``max_ring`` links, so
   when it is cut its traffic detours over at most ``max_ring - 1`` links.
 
@@ -389,12 +389,14 @@ def _chain_ends(cost, hubs, x, head, tail, y) -> tuple[float, int, int]:
 
 
 def link_roles(problem: DesignProblem, edges) -> dict[frozenset[str], str]:
-    """With two or more hubs: links between two hubs are ``backbone``, the others ``access``.
+    """Under a hop limit with two or more hubs: links between two hubs are ``backbone``,
+    the others ``access``.
 
-    With fewer, the engine's default applies (a cheapest spanning tree is ``backbone``,
-    the rest ``protection``).
+    Otherwise the engine's default applies (a cheapest spanning tree is ``backbone``,
+    the rest ``protection``): the cheapest dual-homed design is usually one ring through
+    hubs and sites alike, and calling its links "access" would misdescribe it.
     """
-    if len(problem.hubs) < 2:
+    if len(problem.hubs) < 2 or problem.settings.max_hops is None:
         return {}
     return {frozenset((a, b)): "backbone" if {a, b} <= problem.hubs else "access" for a, b in edges}
 
