@@ -62,7 +62,7 @@ def main() -> int:
     parser.add_argument("--partners", type=int, default=12)
     parser.add_argument("--share-limit", type=float, default=900.0, help="seconds allowed for the cost sharing")
     parser.add_argument("--orders", type=int, default=400, help="join orders to sample if exact does not fit")
-    parser.add_argument("--workers", type=int, default=1, help="processes pricing coalitions")
+    parser.add_argument("--workers", type=int, default=0, help="processes pricing coalitions (0: in this one)")
     args = parser.parse_args()
 
     project = _towns(args.towns, args.partners) if args.towns or args.project is None else load_project(args.project)

@@ -2,4 +2,5 @@
 
 from planner.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # worker processes import this module too: they must not run the app
+    raise SystemExit(main())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import sys
 from pathlib import Path
 
@@ -244,7 +245,11 @@ def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
     for option, what in _EXPORTS.items():
         export.add_argument(f"--{option}", type=Path, metavar="FILE", help=what)
     export.add_argument(
-        "--workers", type=int, default=1, metavar="N", help="processes pricing partners' networks alone (default 1)"
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="processes pricing partners' networks alone (default 0: in this process)",
     )
     export.set_defaults(run=cmd_export)
     return parser, set(commands.choices)
@@ -260,6 +265,7 @@ def _open_app(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # a frozen build's worker processes stop here
     argv = sys.argv[1:] if argv is None else argv
     parser, commands = _parser()
     if not argv or (argv[0] not in commands and not argv[0].startswith("-")):

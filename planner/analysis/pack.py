@@ -164,7 +164,7 @@ def build_pack(
     *,
     sharing: CostSharing | None = None,
     when: dt.datetime | None = None,
-    workers: int = 1,
+    workers: int = 0,
 ) -> Pack:
     """The figures of the pack for ``design``; cost sharing (the slow part) runs under ``control``.
 

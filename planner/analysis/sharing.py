@@ -241,7 +241,8 @@ class CoalitionCosts:
         and where they are, the tariff, the settings, the links among its sites —
         so after an edit only the coalitions it touches are designed again.
     workers : int
-        Processes pricing coalitions in parallel (1: in this thread). The pool is
+        Processes pricing coalitions in parallel (0: in this thread). The app uses
+        at least one, so its window never waits for the interpreter lock. The pool is
         started when more than one coalition needs pricing and stopped by
         ``close()`` (or leaving a ``with`` block). Scripts need the
         ``if __name__ == "__main__":`` guard; a frozen build must call
@@ -254,13 +255,15 @@ class CoalitionCosts:
         settings: DesignSettings | None = None,
         cancel: threading.Event | None = None,
         cache: dict[str, Standalone] | None = None,
-        workers: int = 1,
+        workers: int = 0,
     ):
         self.project = project
         self.settings = replace(settings or project.settings, method="quick")
         self.cancel = cancel or threading.Event()
         self.cache = {} if cache is None else cache
-        self.workers = max(1, workers)
+        self.workers = max(0, workers)
+        #: Wall-clock time (``time.time()``) by which coalition designs should stop improving.
+        self.deadline: float | None = None
         self._used: dict[frozenset[str], Standalone] = {}
         self._fixed: dict[frozenset[str], Standalone] = {}
         self._pool: ProcessPoolExecutor | None = None
@@ -314,7 +317,7 @@ class CoalitionCosts:
             else:
                 todo.setdefault(fingerprint, key)
         done = len(self._used)
-        priced = self._in_workers(todo) if self.workers > 1 and len(todo) > 1 else self._here(todo)
+        priced = self._in_workers(todo) if self.workers and len(todo) > 1 else self._here(todo)
         try:
             for fingerprint, network in priced:
                 self.cache[fingerprint] = self._used[todo[fingerprint]] = network
@@ -338,7 +341,9 @@ class CoalitionCosts:
                 initializer=_start_worker,
                 initargs=(self.project, self.settings),
             )
-        futures = {self._pool.submit(_price_in_worker, key): fingerprint for fingerprint, key in todo.items()}
+        futures = {
+            self._pool.submit(_price_in_worker, key, self.deadline): fingerprint for fingerprint, key in todo.items()
+        }
         try:
             for future in as_completed(futures):
                 if self.cancel.is_set():
@@ -419,7 +424,10 @@ class CoalitionCosts:
     def _design(self, members: frozenset[str], required: tuple[str, ...], sub: Project) -> Standalone:
         if self.cancel.is_set():
             raise DesignCancelled()
-        control = Control(self.settings.time_limit, cancel_event=self.cancel)
+        limit = self.settings.time_limit
+        if self.deadline is not None:  # past it, each coalition gets its construction and little more
+            limit = min(limit, max(0.05, self.deadline - time.time()))
+        control = Control(limit, cancel_event=self.cancel)
         design = design_project(sub, self.settings, control)
         return Standalone(
             members, required, design.total_cost, design.lower_bound, tuple(k.pair for k in design.links), design.method
@@ -434,8 +442,9 @@ def _start_worker(project: Project, settings: DesignSettings) -> None:
     _WORKER = CoalitionCosts(project, settings)
 
 
-def _price_in_worker(members: frozenset[str]) -> Standalone:
+def _price_in_worker(members: frozenset[str], deadline: float | None) -> Standalone:
     assert _WORKER is not None
+    _WORKER.deadline = deadline
     return _WORKER._price(members)
 
 
@@ -508,19 +517,23 @@ def _shapley_exact(
 def _shapley_sampled(
     players: list[str], costs: CoalitionCosts, control: Control, permutations: int, seed: int
 ) -> tuple[dict[str, Fraction], int, int]:
-    """Shapley estimates from antithetic pairs of random join orders, the 95 % half-width, and the orders used."""
+    """Shapley estimates from antithetic pairs of random join orders, the 95 % half-width, and the orders used.
+
+    Stops when the time is up, however few pairs are done; raises ``PlannerError``
+    when fewer than two pairs, the least that says how close the estimate is, were priced in time.
+    """
     rng = random.Random(seed)
     pairs = max(1, permutations // 2)
     sums = dict.fromkeys(players, 0)
     squares = dict.fromkeys(players, 0)
     done = 0
     for k in range(pairs):
-        if k >= 2 and control.expired():
-            break
         control.report(k / pairs, f"Sampling join orders: {2 * k} of {2 * pairs}")
         order = players[:]
         rng.shuffle(order)
-        costs.prefetch(frozenset(sequence[:i]) for sequence in (order, order[::-1]) for i in range(1, len(order)))
+        coalitions = [frozenset(sequence[:i]) for sequence in (order, order[::-1]) for i in range(1, len(order))]
+        if control.expired() or not costs.prefetch(coalitions, lambda _: not control.expired()):
+            break
         pair_total = dict.fromkeys(players, 0)
         for sequence in (order, order[::-1]):
             joined: frozenset[str] = frozenset()
@@ -534,12 +547,16 @@ def _shapley_sampled(
             sums[p] += pair_total[p]
             squares[p] += pair_total[p] ** 2
         done += 1
+    if done < 2:
+        raise PlannerError(
+            f"pricing the partners' own networks needs more than the {control.time_limit:g} s allowed "
+            "for a region this size: allow more time for cost sharing"
+        )
     shares = {p: Fraction(sums[p], 2 * done) for p in players}
     worst = 0.0
-    if done > 1:
-        for p in players:  # the pair means x/2 are independent draws
-            variance = (squares[p] - sums[p] ** 2 / done) / 4 / (done - 1)
-            worst = max(worst, 1.96 * math.sqrt(max(0.0, variance) / done))
+    for p in players:  # the pair means x/2 are independent draws
+        variance = (squares[p] - sums[p] ** 2 / done) / 4 / (done - 1)
+        worst = max(worst, 1.96 * math.sqrt(max(0.0, variance) / done))
     return shares, math.ceil(worst), 2 * done
 
 
@@ -618,7 +635,7 @@ def share_costs(
     permutations: int = 400,
     seed: int = 2012,
     cache: dict[str, Standalone] | None = None,
-    workers: int = 1,
+    workers: int = 0,
 ) -> CostSharing:
     """Each partner's cost alone, the saving, and the shared cost of ``design`` split three ways.
 
@@ -682,6 +699,7 @@ def share_costs(
         design.method,
     )
     with CoalitionCosts(project, settings, control.cancel_event, cache, workers) as costs:
+        costs.deadline = time.time() + control.remaining()
         costs.fix(grand)
         found = _shapley_exact(players, costs, control, seed) if len(players) <= exact_up_to else None
         if found is not None:

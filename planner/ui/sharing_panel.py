@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from planner.core.money import format_gbp
 from planner.ui.document import ProjectDocument
 from planner.ui.settings import AppSettings
-from planner.ui.sharing_runner import SharingRunner
+from planner.ui.sharing_runner import AUTO_UP_TO_SITES, SharingRunner
 
 if TYPE_CHECKING:
     from planner.analysis.sharing import CostSharing
@@ -250,8 +250,13 @@ class SharingPanel(QWidget):
             self._set_status("Waiting for the design of your latest change…" if waiting else "No design yet.", "")
         elif self._problem:
             self._set_status(f"Cannot share the cost: {self._problem}", "Try again")
-        elif runner.auto and not runner.stopped:
+        elif runner.automatic:
             self._set_status("Starts once the design has settled…", "")
+        elif not runner.stopped and len(self.document.project.sites) > AUTO_UP_TO_SITES:
+            self._set_status(
+                f"A region of more than {AUTO_UP_TO_SITES} sites takes a while to share out: start it when ready.",
+                "Work out",
+            )
         else:
             self._set_status("Stopped." if runner.stopped else "Not worked out for this design.", "Work out")
 

@@ -16,6 +16,7 @@ fluid, and a run whose design is no longer shown is cancelled. Two kinds of work
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -29,11 +30,20 @@ from planner.ui.settings import AppSettings
 if TYPE_CHECKING:
     from planner.analysis.sharing import CostSharing, Standalone
 
-__all__ = ["SharingRunner", "SETTLE_MS"]
+__all__ = ["SharingRunner", "SETTLE_MS", "AUTO_UP_TO_SITES"]
 
 Kind = Literal["sharing", "networks"]
 #: The design must have stayed the same this long before cost sharing starts.
 SETTLE_MS = 800
+#: Larger regions work out cost sharing only when asked: pricing hundreds of coalitions
+#: of thousands of sites takes minutes and would keep the cores busy while the user works.
+AUTO_UP_TO_SITES = 400
+
+
+def sharing_workers() -> int:
+    """Processes pricing coalitions: at least one, so the window never waits for the interpreter
+    lock while hundreds of coalitions are designed, and one core is left to the window."""
+    return max(1, (os.cpu_count() or 2) - 1)
 
 
 class SharingRunner(QObject):
@@ -100,6 +110,11 @@ class SharingRunner(QObject):
         """Each partner's own network for the shown design, by partner id, if worked out."""
         sharing = self.sharing
         return sharing.networks if sharing is not None else self._for_shown(self._networks)
+
+    @property
+    def automatic(self) -> bool:
+        """Whether the sharing starts by itself once the design settles."""
+        return self.auto and not self.stopped and len(self.document.project.sites) <= AUTO_UP_TO_SITES
 
     def busy_with(self, kind: Kind) -> bool:
         return kind in self._jobs
@@ -173,7 +188,7 @@ class SharingRunner(QObject):
         design = self.design
         if design is None or self.design_runner.busy:
             return
-        for kind in sorted(self._wanted | ({"sharing"} if self.auto and not self.stopped else set())):
+        for kind in sorted(self._wanted | ({"sharing"} if self.automatic else set())):
             done = self.sharing if kind == "sharing" else self.networks
             if done is not None:
                 self._wanted.discard(kind)
@@ -186,7 +201,11 @@ class SharingRunner(QObject):
 
         project, cache = snapshot(self.document.project), self.cache
         if kind == "sharing":
-            job = BackgroundJob(lambda control: share_costs(project, design, control, cache=cache), self._limit(), self)
+            job = BackgroundJob(
+                lambda control: share_costs(project, design, control, cache=cache, workers=sharing_workers()),
+                self._limit(),
+                self,
+            )
             job.progress.connect(self.progress)
         else:
             job = BackgroundJob(

@@ -218,13 +218,47 @@ def test_a_kept_cache_designs_again_only_the_coalitions_an_edit_touches():
     assert second.networks["A"] == first.networks["A"] and second.networks["B"] == first.networks["B"]
 
 
-def test_without_time_for_the_exact_value_the_shares_are_sampled_and_said_to_be():
+class Hurried(Control):
+    """A run whose time never runs out but which always looks short of it, as when pricing is slow."""
+
+    def remaining(self) -> float:
+        return 0.0
+
+
+def six_partners() -> Project:
+    """Each of the six sites its own partner: 63 coalitions, more than the exact value's probe."""
     project = three_partners()
+    project.partners = [Partner(i.upper(), f"Partner {i}") for i in POINTS]
+    project.sites = [replace(s, partner=s.id.upper()) for s in project.sites]
+    return project
+
+
+def test_without_time_for_the_exact_value_the_shares_are_sampled_and_said_to_be():
+    project = six_partners()
     design = design_project(project)
-    sharing = share_costs(project, design, Control(1e-9), permutations=20)
-    assert not sharing.exact and sharing.exact_skipped and sharing.permutations >= 4
+    sharing = share_costs(project, design, Hurried(60.0), permutations=20)
+    assert not sharing.exact and sharing.exact_skipped and sharing.permutations == 20
     assert sum(p.shares["shapley"] for p in sharing.partners) == design.total_cost
     assert "would not finish in the time allowed" in sharing.warnings()[0]
+
+
+def test_a_time_limit_too_short_for_any_estimate_is_a_clear_error():
+    project = three_partners()
+    with pytest.raises(PlannerError, match="allow more time"):
+        share_costs(project, design_project(project), Control(1e-9))
+
+
+def test_the_time_limit_holds_when_sampling_many_partners():
+    """14 partners of 4 sites: more than the exact value takes; sampling stops at the limit."""
+    sites = [
+        Site(f"s{k}", f"S{k}", f"P{k % 14}", -2.5 + (k * 37 % 101) / 50, 53.0 + (k * 53 % 97) / 60) for k in range(56)
+    ]
+    project = Project(name="Many", partners=[Partner(f"P{i}", f"P{i}") for i in range(14)], sites=sites)
+    design = design_project(project, replace(project.settings, method="quick"))
+    sharing = share_costs(project, design, Control(5.0), permutations=100_000)
+    assert not sharing.exact and 4 <= sharing.permutations < 100_000 and sharing.sampling_error > 0
+    assert sharing.seconds < 5.0 + 5.0  # the last coalition under way and each partner alone may overrun a little
+    assert sum(p.shares["shapley"] for p in sharing.partners) == design.total_cost
 
 
 def test_worker_processes_give_the_same_split():

@@ -56,3 +56,19 @@ def test_an_edit_reprices_only_the_coalitions_it_touches(qtbot, opened):
     assert all("WYP" in network.members for network in new.values())
     assert len(new) == 2 ** (len(win.document.project.partners) - 1) - 1  # only coalitions with WYP
     assert sum(p.shares["shapley"] for p in win.sharing_runner.sharing.partners) == win.document.design.total_cost
+
+
+def test_a_large_region_shares_out_only_when_asked(qtbot, opened, monkeypatch):
+    monkeypatch.setattr("planner.ui.sharing_runner.AUTO_UP_TO_SITES", len(opened.document.project.sites) - 1)
+    monkeypatch.setattr("planner.ui.sharing_panel.AUTO_UP_TO_SITES", len(opened.document.project.sites) - 1)
+    win, panel = opened, opened.sharing_panel
+    win.sharing_runner.cancel()
+    site = win.document.project.sites[0]
+    win.document.move_site(site.id, site.lon + 0.02, site.lat)  # a fresh design, which would start it by itself
+    wait_design(qtbot, win)
+    qtbot.wait(1_200)  # longer than the settling time
+    assert not win.sharing_runner.busy and win.sharing_runner.sharing is None
+    assert panel.action.isVisible() and panel.action.text() == "Work out" and "takes a while" in panel.status.text()
+    qtbot.mouseClick(panel.action, Qt.MouseButton.LeftButton)
+    _wait_sharing(qtbot, win)
+    assert sum(p.shares["shapley"] for p in win.sharing_runner.sharing.partners) == win.document.design.total_cost
