@@ -492,11 +492,15 @@ def _shapley_exact(
     value = [0] * (1 << n)
     order = list(range(1, 1 << n))
     random.Random(seed).shuffle(order)
-    started = time.monotonic()
+    timed_from: tuple[int, float] | None = None  # the first coalition priced, once any worker has started
 
     def keep_going(done: int) -> bool:
+        nonlocal timed_from
         control.report(done / len(order), f"Pricing coalitions: {done:,} of {len(order):,}")
-        rest = (time.monotonic() - started) / done * (len(order) - done) if done >= _PROBE else 0.0
+        now = time.monotonic()
+        timed_from = timed_from or (done, now)
+        since, then = timed_from
+        rest = (now - then) / (done - since) * (len(order) - done) if done - since >= _PROBE else 0.0
         return not control.expired() and rest <= control.remaining()
 
     if control.expired() or not costs.prefetch((members(mask) for mask in order), keep_going):

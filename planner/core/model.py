@@ -132,6 +132,16 @@ class ExclusionZone:
     name: str
     geometry: dict
 
+    def rings(self) -> list[list[list[tuple[float, float]]]]:
+        """Each polygon's rings (outline first, then any holes) as (lon, lat) points, for drawing.
+
+        >>> ExclusionZone("a", {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 1], [0, 0]]]}).rings()
+        [[[(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)]]]
+        """
+        g = self.geometry
+        polygons = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]
+        return [[[(float(p[0]), float(p[1])) for p in ring] for ring in polygon] for polygon in polygons]
+
 
 @dataclass(frozen=True)
 class DesignSettings:

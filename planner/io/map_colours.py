@@ -6,12 +6,14 @@ Hex strings, so that modules without Qt can use them too.
 
 from __future__ import annotations
 
-__all__ = ["SEA", "LAND", "COAST", "COUNTY_EDGE", "ROLE_COLOURS"]
+__all__ = ["SEA", "LAND", "COAST", "COUNTY_EDGE", "ROLE_COLOURS", "NO_GO"]
 
 SEA = "#D6E4EE"
 LAND = "#F7F5F0"
 COAST = "#A9BCCB"
 COUNTY_EDGE = "#D3CCBF"
+#: No-go areas and forbidden links.
+NO_GO = "#C0392B"
 
 #: Circuit colours by role. Roles differ by dash pattern as well (each renderer sets its own), so a
 #: greyscale print still tells them apart.

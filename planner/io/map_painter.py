@@ -1,9 +1,10 @@
 """The network map drawn with QPainter, for the PDF board pack (and any printed or PNG map).
 
 Web Mercator like the app's map scene, over the offline basemap
-(``planner/io/basemap.py``): sea, land, county boundaries, then circuits styled by
-role, then sites filled with their partner's colour (hubs as squares, labelled),
-a scale bar and the basemap attribution, which every printed map must carry.
+(``planner/io/basemap.py``): sea, land, county boundaries, no-go areas and
+forbidden links, then circuits styled by role, then sites filled with their
+partner's colour (hubs as squares, labelled), a scale bar and the basemap
+attribution, which every printed map must carry.
 ``paint_legend`` draws the matching key.
 
 Sizes are in millimetres on paper: ``mm`` is the device pixels per millimetre.
@@ -147,6 +148,28 @@ def _paint_basemap(painter: QPainter, frame: MapFrame, mm: float) -> None:
                     painter.drawPolygon(frame.points(ring))
 
 
+def _paint_constraints(painter: QPainter, frame: MapFrame, project: Project, xy: dict, mm: float) -> None:
+    """No-go areas (tinted, outlined) and forbidden links (dashed), in the app's red, under the circuits."""
+    no_go = QColor(map_colours.NO_GO)
+    tint = QColor(no_go)
+    tint.setAlpha(45)
+    painter.setPen(QPen(no_go, 0.3 * mm))
+    painter.setBrush(tint)
+    for zone in project.exclusion_zones:
+        path = QPainterPath()
+        path.setFillRule(Qt.FillRule.OddEvenFill)
+        for rings in zone.rings():
+            for ring in rings:
+                x, y = lonlat_to_mercator(*np.asarray(ring, dtype=float).T)
+                path.addPolygon(frame.points(np.column_stack([x, y])))
+                path.closeSubpath()
+        painter.drawPath(path)
+    painter.setPen(QPen(no_go, 0.35 * mm, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap))
+    for a, b in project.forbidden_links:
+        if a in xy and b in xy:
+            painter.drawLine(frame.point(*xy[a]), frame.point(*xy[b]))
+
+
 def _short_name(name: str) -> str:
     return name.split(",")[0].strip()
 
@@ -212,6 +235,7 @@ def paint_network_map(painter: QPainter, target: QRectF, project: Project, desig
     painter.setClipRect(target)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     _paint_basemap(painter, frame, mm)
+    _paint_constraints(painter, frame, project, xy, mm)
     for role, style in ROLE_STYLES.items():
         pen = QPen(QColor(style.colour), style.width_mm * mm, style.pen, Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
@@ -287,6 +311,20 @@ def paint_legend(painter: QPainter, target: QRectF, project: Project, design: De
             painter.drawLine(QPointF(x, y), QPointF(x + 8 * mm, y))
             label(f"{LINK_ROLES[role]} ({counts[role]})")
             y += line
+    no_go = QColor(map_colours.NO_GO)
+    if project.forbidden_links:
+        painter.setPen(QPen(no_go, 0.35 * mm, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap))
+        painter.drawLine(QPointF(x, y), QPointF(x + 8 * mm, y))
+        label(f"Forbidden link ({len(project.forbidden_links)})")
+        y += line
+    if project.exclusion_zones:
+        tint = QColor(no_go)
+        tint.setAlpha(45)
+        painter.setPen(QPen(no_go, 0.3 * mm))
+        painter.setBrush(tint)
+        painter.drawRect(QRectF(x + 1 * mm, y - 1.5 * mm, 6 * mm, 3 * mm))
+        label(f"No-go area ({len(project.exclusion_zones)})")
+        y += line
     y += 2 * mm
     heading("Sites")
     painter.setPen(QPen(_INK, 0.35 * mm))

@@ -25,7 +25,7 @@ DEFAULT_PROJECT = Path(__file__).resolve().parents[2] / "sample_regions" / "york
 SIZE = (1600, 1000)
 PRESENTER_SIZE = (1920, 1080)
 #: Seconds the cost sharing may take for the pictures (the Shapley value is sampled beyond).
-SHARING_LIMIT = 20
+SHARING_LIMIT = 120
 
 
 def _settle(app: QApplication, msecs: int) -> None:

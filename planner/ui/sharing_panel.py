@@ -45,7 +45,7 @@ FLAG_TEXT = "More than alone"
 
 
 def _percent(saving: int, alone: int) -> str:
-    return f"{saving / alone:.0%}" if alone else "–"
+    return f"{saving / alone:.1%}" if alone else "–"
 
 
 class SharingModel(QAbstractTableModel):

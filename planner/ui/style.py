@@ -76,7 +76,7 @@ def link_pen(role: str, bandwidth: str, *, lod: bool = False) -> QPen:
 
 
 #: No-go areas and forbidden links: a muted red, hatched or dashed so it reads in greyscale too.
-NO_GO = QColor("#C0392B")
+NO_GO = QColor(map_colours.NO_GO)
 #: Links a partner already owns: a pale casing drawn under the circuit (or alone, when unused).
 EXISTING_CASING = QColor(0, 158, 115, 90)
 

@@ -28,13 +28,11 @@ _ZONE_Z, _FORBIDDEN_Z, _EXISTING_Z = 5, 8, 9  # under circuits (10) and markers 
 
 def zone_path(zone: ExclusionZone) -> QPainterPath:
     """A no-go area's outline (with any holes) in scene coordinates."""
-    geometry = zone.geometry
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
     path = QPainterPath()
     path.setFillRule(Qt.FillRule.OddEvenFill)
-    for rings in polygons:
+    for rings in zone.rings():
         for ring in rings:
-            lonlat = np.asarray(ring, dtype=float)[:, :2]
+            lonlat = np.asarray(ring, dtype=float)
             x, y = lonlat_to_mercator(lonlat[:, 0], lonlat[:, 1])
             path.addPolygon(QPolygonF([QPointF(float(a), -float(b)) for a, b in zip(x, y, strict=True)]))
             path.closeSubpath()
