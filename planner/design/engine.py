@@ -60,6 +60,9 @@ def check_feasible(problem: DesignProblem) -> None:
     if problem.settings.max_ring is not None and level == "tree":
         raise InfeasibleError("a ring limit needs a 2edge or 2node design (a tree has no rings)")
     ring = problem.settings.max_ring
+    n = problem.graph.number_of_nodes()
+    if problem.graph.number_of_edges() == n * (n - 1) // 2:  # every pair permitted: each requirement holds
+        return  # (three or more sites; every site next to every hub; every link on a triangle)
     failures = verify_design(problem, list(ring_candidates(problem).graph.edges))
     if failures:
         where = f"permitted links on rings of at most {ring} links" if ring is not None else "permitted links"
@@ -68,7 +71,8 @@ def check_feasible(problem: DesignProblem) -> None:
 
 def _roles(problem: DesignProblem, solution: Solution) -> dict[frozenset[str], str]:
     """Existing links are ``existing``; a cheapest spanning tree is ``backbone``; the rest ``protection``."""
-    graph = problem.graph.edge_subgraph(solution.edges)
+    graph = nx.Graph()  # a small graph of its own: spanning trees of subgraph views are slow
+    graph.add_weighted_edges_from(((u, v, problem.graph.edges[u, v]["cost"]) for u, v in solution.edges), "cost")
     tree = {frozenset(e) for e in nx.minimum_spanning_edges(graph, weight="cost", data=False)}
     roles = {}
     for u, v in solution.edges:

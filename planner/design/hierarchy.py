@@ -149,8 +149,12 @@ def _violated(arrays: Arrays, mask: np.ndarray, cut: Cut) -> bool:
 def prune(arrays: Arrays, chosen: np.ndarray, control: Control | None = None) -> np.ndarray:
     """Drop links of the feasible design ``chosen``, dearest first, while it stays feasible.
 
-    O(k) feasibility tests for ``k`` chosen links, each O(n + k) for connectivity.
+    O(k) feasibility tests for ``k`` chosen links, each O(n + k) for connectivity;
+    none for one ring through every site of a ``2edge``/``2node`` design, which
+    loses its survivability with any link (a common case, and a quick test).
     """
+    if arrays.problem.redundancy != "tree" and _ring_order(arrays, chosen) is not None:
+        return np.array(sorted(np.asarray(chosen, dtype=np.int64).tolist()), dtype=np.int64)
     kept = set(np.asarray(chosen, dtype=np.int64).tolist())
     for e in sorted(kept, key=lambda e: (-arrays.cost[e], e)):
         if control is not None and control.expired():
