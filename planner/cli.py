@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import sys
 from pathlib import Path
 
@@ -247,9 +248,9 @@ def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
     export.add_argument(
         "--workers",
         type=int,
-        default=0,
+        default=os.cpu_count() or 1,
         metavar="N",
-        help="processes pricing partners' networks alone (default 0: in this process)",
+        help="processes pricing partners' networks alone (default: one per core; 0: in this process)",
     )
     export.set_defaults(run=cmd_export)
     return parser, set(commands.choices)
