@@ -175,7 +175,7 @@ def build_problem(project: Project, settings: DesignSettings | None = None) -> D
 def reachable_part(problem: DesignProblem) -> DesignProblem:
     """``problem`` without the optional sites no required site can reach: they can never relay."""
     graph = problem.graph
-    reach = set().union(*(nx.node_connected_component(graph, site) for site in problem.required))
+    reach = set().union(*(part for part in nx.connected_components(graph) if not part.isdisjoint(problem.required)))
     if len(reach) == len(graph):
         return problem
     return replace(problem, graph=graph.subgraph(reach).copy())

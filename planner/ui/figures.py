@@ -118,8 +118,9 @@ class FiguresPanel(QFrame):
         }
         for key, value in figures.items():
             self.values[key].setText(value)
-        self.notes.setText("\n".join(design.notes))
-        self.notes.setVisible(bool(design.notes))
+        notes = [note for note in design.notes if note != "proven optimal"]  # the badge says so
+        self.notes.setText("\n".join(notes))
+        self.notes.setVisible(bool(notes))
         self.state.setText(self._state(design))
         self.total.setStyleSheet("" if self.document.design_current else "color: #8A96A3;")
 
