@@ -102,6 +102,8 @@ __all__ = [
 EXACT_UP_TO = 12
 #: Coalitions priced before the exact Shapley value judges whether it can finish in time.
 _PROBE = 32
+#: Most coalitions sent to a worker process at once (each takes a few milliseconds to price).
+_BATCH = 16
 #: Cost-sharing methods by name, with the label a board reads.
 METHODS: dict[str, str] = {
     "shapley": "Shapley value",
@@ -341,14 +343,18 @@ class CoalitionCosts:
                 initializer=_start_worker,
                 initargs=(self.project, self.settings),
             )
+        items = list(todo.items())
+        size = max(1, min(_BATCH, len(items) // (4 * self.workers)))  # small batches: fewer messages, fair shares
+        batches = [items[i : i + size] for i in range(0, len(items), size)]
         futures = {
-            self._pool.submit(_price_in_worker, key, self.deadline): fingerprint for fingerprint, key in todo.items()
+            self._pool.submit(_price_in_worker, [key for _, key in batch], self.deadline): batch for batch in batches
         }
         try:
             for future in as_completed(futures):
                 if self.cancel.is_set():
                     raise DesignCancelled()
-                yield futures[future], future.result()
+                for (fingerprint, _), network in zip(futures[future], future.result(), strict=True):
+                    yield fingerprint, network
         finally:
             for future in futures:
                 future.cancel()
@@ -442,10 +448,10 @@ def _start_worker(project: Project, settings: DesignSettings) -> None:
     _WORKER = CoalitionCosts(project, settings)
 
 
-def _price_in_worker(members: frozenset[str], deadline: float | None) -> Standalone:
+def _price_in_worker(coalitions: list[frozenset[str]], deadline: float | None) -> list[Standalone]:
     assert _WORKER is not None
     _WORKER.deadline = deadline
-    return _WORKER._price(members)
+    return [_WORKER._price(members) for members in coalitions]
 
 
 # -- allocation arithmetic ------------------------------------------------------------

@@ -265,3 +265,32 @@ def test_tooltips_about_and_welcome(qtbot, opened, region_file, monkeypatch):
     opened.document.replace_project(opened.document.project.__class__())
     opened.welcome()
     assert opened.document.path == region_file.resolve()
+
+
+def _sites_in_view(win) -> bool:
+    area = win.map_view.viewport().rect()
+    return all(area.contains(site_point(win, s.id)) for s in win.document.project.sites)
+
+
+def test_the_region_stays_fitted_as_the_window_is_laid_out_until_the_user_moves_the_map(qtbot, opened):
+    win = opened
+    assert _sites_in_view(win)
+    for size in ((760, 520), (1280, 860), (900, 700)):  # docks and layout settling resize the map too
+        win.resize(*size)
+        qtbot.wait(50)
+        assert _sites_in_view(win), size
+    win.map_view.zoom_by(4.0)  # the user zooms in: from now on their view is kept as it is
+    scale = win.map_view.scale_factor
+    win.resize(1100, 800)
+    qtbot.wait(50)
+    assert win.map_view.scale_factor == scale and not _sites_in_view(win)
+
+
+@pytest.mark.parametrize("sample", ["hampshire_and_dorset.json", "norfolk_and_suffolk_police.json"])
+def test_every_sample_opens_with_all_its_sites_in_view(qtbot, window, sample):
+    """South-coast and East Anglian regions too: the map may pan well beyond Great Britain."""
+    assert window.load(SAMPLE.parent / sample)
+    qtbot.wait(50)
+    assert _sites_in_view(window)
+    window.map_view.fit_region()  # and Fit Region agrees
+    assert _sites_in_view(window)

@@ -30,7 +30,10 @@ LOD_SITES = 500
 #: At most this many labels are laid out at once; beyond it only hubs are named.
 MAX_LABELS = 400
 #: Great Britain and Ireland in scene coordinates: the region shown for an empty project.
-GB_EXTENT = QRectF(-1_200_000, -8_650_000, 1_450_000, 1_450_000)
+#: Great Britain and Ireland in scene metres (lon -11..2, lat 49.5..61.5; scene y is north up, negated).
+GB_EXTENT = QRectF(-1_225_000, -8_760_000, 1_450_000, 2_400_000)
+#: How far beyond the region (and Great Britain) the map can be panned.
+PAN_MARGIN = 600_000
 _ROLE_PRIORITY = {"hub": 2, "site": 1, "optional": 0}
 
 
@@ -71,7 +74,7 @@ class MapScene(QGraphicsScene):
     def __init__(self, document: ProjectDocument, parent=None):
         super().__init__(parent)
         self.document = document
-        self.setSceneRect(GB_EXTENT.adjusted(-600_000, -600_000, 600_000, 600_000))
+        self._cover(QRectF())
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.site_cloud = items.SiteCloudItem(20)
         self.link_cloud = items.LinkCloudItem(10)
@@ -218,8 +221,16 @@ class MapScene(QGraphicsScene):
         self._ids = [s.id for s in self.document.project.sites]
         self._row = {site_id: n for n, site_id in enumerate(self._ids)}
         self._xy = np.array([(self._positions[i].x(), self._positions[i].y()) for i in self._ids]).reshape(-1, 2)
+        self._cover(self.sites_rect())
         self._refresh_cloud()
         self.contents_changed.emit()
+
+    def _cover(self, sites: QRectF) -> None:
+        """Let the view pan over Great Britain and every site, with a margin (a region abroad too)."""
+        area = GB_EXTENT.united(sites) if not sites.isNull() else GB_EXTENT
+        grown = area.adjusted(-PAN_MARGIN, -PAN_MARGIN, PAN_MARGIN, PAN_MARGIN).united(self.sceneRect())
+        if grown != self.sceneRect():
+            self.setSceneRect(grown)
 
     def _refresh_cloud(self) -> None:
         if not self.lod:

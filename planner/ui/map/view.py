@@ -14,7 +14,16 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QMargins, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QContextMenuEvent, QImage, QKeyEvent, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QToolTip, QWidget
 
 from planner.ui import style
@@ -67,6 +76,9 @@ class MapView(QGraphicsView):
         self._pan: QPoint | None = None
         self._panned = False
         self._drag_serial = 0
+        #: The transform, centre and reserve of the last fit: while the map still shows exactly that,
+        #: a resize (the window laid out, docks shown or hidden) fits the region again.
+        self._fitted: tuple[QTransform, QPointF, QMargins | None] | None = None
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
@@ -140,7 +152,17 @@ class MapView(QGraphicsView):
         self.scale(scale, scale)
         offset = QPointF(view.center() - self.viewport().rect().center()) / scale
         self.centerOn(rect.center() - offset)
+        self._fitted = (self.transform(), self._centre(), reserve)
         self._view_changed()
+
+    def _centre(self) -> QPointF:
+        return self.mapToScene(self.viewport().rect().center())
+
+    def _still_fitted(self) -> bool:
+        if self._fitted is None:
+            return False
+        transform, centre, _ = self._fitted
+        return self.transform() == transform and (self._centre() - centre).manhattanLength() * self.scale_factor <= 2
 
     def centre_on(self, rect: QRectF) -> None:
         """Bring ``rect`` into view, zooming out only if it does not fit."""
@@ -376,7 +398,9 @@ class MapView(QGraphicsView):
         return super().viewportEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+        super().resizeEvent(event)  # keeps the scene point at the centre where it was
+        if self._still_fitted():
+            self.fit_region(reserve=self._fitted[2])
         self.legend.move(12, 12)
         self.scale_bar.move(12, self.height() - self.scale_bar.height() - 12)
         self.attribution.adjustSize()
