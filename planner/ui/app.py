@@ -34,10 +34,16 @@ def run_app(argv: list[str]) -> int:
     window = MainWindow(settings)
     window.show()
     paths = [a for a in argv if not a.startswith("-")]
-    if paths:
-        QTimer.singleShot(0, lambda: window.load(paths[0]))
-    elif settings.recent_files and Path(settings.recent_files[0]).is_file():
-        QTimer.singleShot(0, lambda: window.load(settings.recent_files[0]))
-    else:
-        QTimer.singleShot(0, window.welcome)
+    # Unsaved work from a session that ended badly comes first.
+    QTimer.singleShot(0, lambda: window.offer_recovery() or _open_first(window, settings, paths))
     return app.exec()
+
+
+def _open_first(window, settings, paths: list[str]) -> None:
+    """The project named on the command line, else the last one, else the welcome choice."""
+    if paths:
+        window.load(paths[0])
+    elif settings.recent_files and Path(settings.recent_files[0]).is_file():
+        window.load(settings.recent_files[0])
+    else:
+        window.welcome()

@@ -37,6 +37,7 @@ from planner.ui.map.scene import describe_place, to_scene
 from planner.ui.map_actions import MapActions
 from planner.ui.presenter import Presenter
 from planner.ui.properties import PropertiesPanel
+from planner.ui.recovery import Recovery, orphans
 from planner.ui.schedule import SchedulePanel
 from planner.ui.settings import AppSettings
 from planner.ui.sharing_panel import SharingPanel
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.runner = DesignRunner(self.document, parent=self)
         self.sharing_runner = SharingRunner(self.document, self.runner, self.settings, self)
         self.exporter = ExportController(self, self.document, self.runner, self.sharing_runner, self.settings)
+        self.recovery = Recovery(self.document, self.settings.recovery_folder, self)
         self.setWindowIcon(style.icon("app"))
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
@@ -108,6 +110,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_recent_menu()
         self._restore_layout()
+        self.map_view.fit_region()  # Great Britain until a project is opened (kept fitted as the window opens)
 
     # -- construction ------------------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, scroll: bool = False) -> QDockWidget:
@@ -387,14 +390,18 @@ class MainWindow(QMainWindow):
                 box.setDetailedText("\n".join(err.problems))
             box.exec()
             return False
-        self.runner.cancel()
-        self.document.replace_project(project, path.resolve())
+        self._show(project, path.resolve())
         self._remember_file(path)
+        self.statusBar().showMessage(f"Opened {path.name}: {len(project.sites)} sites", 5000)
+        return True
+
+    def _show(self, project: Project, path: Path | None) -> None:
+        """Make ``project`` the one open, fitted on the map and designed if it has no design yet."""
+        self.runner.cancel()
+        self.document.replace_project(project, path)
         self.map_view.fit_region()
         if self.document.design is None and project.sites:
             self.runner.design_now()
-        self.statusBar().showMessage(f"Opened {path.name}: {len(project.sites)} sites", 5000)
-        return True
 
     def save(self) -> bool:
         return self._write(self.document.path) if self.document.path else self.save_as()
@@ -449,11 +456,47 @@ class MainWindow(QMainWindow):
         elif dialog.choice != "new":
             self.load(dialog.choice)
 
+    def offer_recovery(self) -> bool:
+        """Offer back unsaved work from a session that ended without saving it; True if recovered."""
+        for orphan in orphans(self.recovery.folder):
+            name = orphan.origin.name if orphan.origin else "a new project"
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                "Recover unsaved work",
+                f"The planner closed without saving the changes to {name}.",
+                parent=self,
+            )
+            box.setInformativeText(
+                f"They were last kept safe on {orphan.saved:%d %B %Y at %H:%M}. "
+                "Recover them, or throw them away for good?"
+            )
+            chosen = box.addButton("Recover", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(chosen)
+            box.exec()
+            if box.clickedButton() is not chosen:
+                orphan.discard()
+                continue
+            try:
+                project = orphan.load()
+            except InputError as err:
+                QMessageBox.warning(self, "Recover unsaved work", f"The kept copy cannot be read: {err.problems[0]}")
+                orphan.discard()
+                continue
+            self._show(project, orphan.origin)
+            self.document.undo_stack.resetClean()  # unlike the file on disk until saved, whatever is undone
+            orphan.discard()
+            self.recovery.write()
+            self.statusBar().showMessage(f"Recovered the unsaved changes to {name}: save them to keep them", 0)
+            return True
+        return False
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.presenter.leave()
         if not self.maybe_save():
             event.ignore()
             return
+        self.recovery.discard()  # saved, or thrown away by the user's choice
         self.runner.cancel()
         self.exporter.cancel()
         self.sharing_runner.cancel()

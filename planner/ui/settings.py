@@ -31,6 +31,11 @@ class AppSettings:
     def sync(self) -> None:
         self._store.sync()
 
+    @property
+    def recovery_folder(self) -> Path:
+        """Where copies of unsaved work are kept (beside the settings, so tests keep theirs apart)."""
+        return Path(self._store.fileName()).parent / "recovery"
+
     # -- window layout -------------------------------------------------------------
     @property
     def geometry(self) -> QByteArray | None:

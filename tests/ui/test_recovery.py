@@ -1,0 +1,134 @@
+"""Nothing lost: unsaved work is kept safe while the app runs and offered back after a crash."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QLockFile
+from PySide6.QtWidgets import QMessageBox
+
+from planner.core.project_file import load_project
+from planner.ui.main_window import MainWindow
+from planner.ui.recovery import orphans
+from tests.ui.conftest import wait_design
+
+
+def answer(monkeypatch, button: str, seen: list[str] | None = None) -> None:
+    """Make the next recovery question be answered by clicking ``button``."""
+
+    def exec_(box: QMessageBox) -> int:
+        if seen is not None:
+            seen.append(f"{box.text()} {box.informativeText()}")
+        next(b for b in box.buttons() if b.text() == button).click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+
+
+def moved_copy(win) -> tuple[str, float]:
+    """Move the first site by hand (an unsaved change) and keep it safe at once."""
+    site = win.document.project.sites[0]
+    win.document.move_site(site.id, site.lon + 0.1, site.lat)
+    assert win.recovery.write()
+    return site.id, site.lon + 0.1
+
+
+def crash(win) -> None:
+    """End a session as a crash would, as far as the next start can tell: its copy stays, unheld."""
+    win.recovery._lock.unlock()
+
+
+@pytest.fixture
+def second_window(qtbot, settings):
+    """Another start of the app, with the same settings (and so the same recovery folder)."""
+    windows = []
+
+    def start() -> MainWindow:
+        win = MainWindow(settings)
+        win.show()
+        qtbot.waitExposed(win)
+        windows.append(win)
+        return win
+
+    yield start
+    for win in windows:
+        win.runner.cancel()
+        win.runner.wait()
+        win.document.undo_stack.setClean()
+        win.close()
+
+
+def test_unsaved_changes_are_copied_and_the_copy_goes_when_saved(qtbot, opened, region_file):
+    win = opened
+    site_id, lon = moved_copy(win)
+    copy = win.recovery.copy
+    assert copy.is_file()
+    assert load_project(copy).sites_by_id[site_id].lon == pytest.approx(lon)
+    assert copy.with_suffix(".origin").read_text(encoding="utf-8") == str(region_file.resolve())
+    assert win.save()
+    assert not copy.exists()
+
+
+def test_the_copy_is_written_by_itself_after_a_change(qtbot, opened, monkeypatch):
+    win = opened
+    win.recovery._timer.setInterval(50)
+    site = win.document.project.sites[1]
+    win.document.move_site(site.id, site.lon, site.lat + 0.05)
+    qtbot.waitUntil(win.recovery.copy.is_file, timeout=5_000)
+
+
+def test_work_left_by_a_crash_is_offered_back_and_recovered(qtbot, opened, region_file, second_window, monkeypatch):
+    site_id, lon = moved_copy(opened)
+    crash(opened)
+    seen: list[str] = []
+    answer(monkeypatch, "Recover", seen)
+    win = second_window()
+    assert win.offer_recovery()
+    assert region_file.name in seen[0]
+    assert win.document.project.sites_by_id[site_id].lon == pytest.approx(lon)
+    assert win.document.path == region_file.resolve() and win.document.modified
+    assert win.windowTitle().startswith(f"{region_file.name}[*]") and win.isWindowModified()
+    wait_design(qtbot, win)
+    assert not opened.recovery.copy.exists()  # taken over: the new session keeps its own copy
+    assert win.recovery.copy.is_file()
+    win.document.undo_stack.undo()  # nothing to undo makes it match the file on disk
+    assert win.document.modified
+
+
+def test_discarded_work_is_gone_for_good(qtbot, opened, second_window, monkeypatch):
+    moved_copy(opened)
+    crash(opened)
+    answer(monkeypatch, "Discard")
+    win = second_window()
+    assert not win.offer_recovery()
+    assert not opened.recovery.copy.exists() and not orphans(win.recovery.folder)
+
+
+def test_a_running_planner_s_copy_is_not_offered(qtbot, opened, second_window, monkeypatch):
+    moved_copy(opened)  # still running: its copy is locked
+    seen: list[str] = []
+    answer(monkeypatch, "Recover", seen)
+    win = second_window()
+    assert not win.offer_recovery() and not seen
+    assert opened.recovery.copy.is_file()
+
+
+def test_closing_after_choosing_discard_leaves_nothing_to_recover(qtbot, opened, monkeypatch):
+    win = opened
+    moved_copy(win)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    win.close()
+    assert not win.recovery.copy.exists() and not orphans(win.recovery.folder)
+
+
+def test_a_stale_lock_of_a_dead_process_does_not_hide_the_work(tmp_path):
+    folder = tmp_path / "recovery"
+    folder.mkdir()
+    copy = folder / "abc.json"
+    copy.write_text("{}", encoding="utf-8")
+    held = QLockFile(str(folder / "abc.lock"))
+    assert held.tryLock(0)
+    text = (folder / "abc.lock").read_text(encoding="utf-8").split("\n")
+    text[0] = "999999999"  # the same lock, as left by a process that is no longer running
+    held.unlock()
+    (folder / "abc.lock").write_text("\n".join(text), encoding="utf-8")
+    assert [o.copy for o in orphans(folder)] == [copy]
