@@ -5,7 +5,9 @@ fits what was read into a project (partners matched by name, clashing ids rename
 without changing the project, so the app can preview it and apply it as one step.
 
 Tables (CSV, the first sheet of an XLSX workbook) have the columns of
-:mod:`planner.io.site_tables`. GIS layers give each site's place by a point geometry,
+:mod:`planner.io.site_tables`. GIS files are read layer by layer (every layer with
+points: KML folders, GeoPackage tables; a folder's name is the partner when the layer
+has no partner column). They give each site's place by a point geometry,
 reprojected to WGS84 from the layer's CRS (British National Grid layers are common);
 their attribute columns ``id``, ``name``, ``partner`` and ``role`` are found whatever
 their case, ids are generated when the layer has none, and the name comes from a
@@ -95,17 +97,6 @@ def read_sites_xlsx(path: str | os.PathLike) -> tuple[list[Partner], list[Site]]
 
 
 # -- GIS layers --------------------------------------------------------------------------------------
-def _point_layer(path: Path) -> str | None:
-    """The first layer with point geometry (``None``: let the driver choose its first layer)."""
-    import pyogrio
-
-    layers = pyogrio.list_layers(path)
-    for name, geometry in layers:
-        if geometry and "point" in str(geometry).lower():
-            return str(name)
-    return None
-
-
 def _column(columns: dict[str, str], field: str) -> str | None:
     """The layer's column for ``field``: a known alias, else (for names) any column with "name" in it."""
     for alias in _GIS_COLUMNS[field]:
@@ -117,46 +108,73 @@ def _column(columns: dict[str, str], field: str) -> str | None:
     return None
 
 
-def read_sites_gis(path: str | os.PathLike) -> tuple[list[Partner], list[Site]]:
-    """Partners and sites from the point features of a GIS layer (GeoJSON, GeoPackage, KML, Shapefile)."""
+def _point_layers(path: Path, kind: str):
+    """Each layer of ``path`` that holds points, as (layer name, GeoDataFrame in WGS84).
+
+    Layers of other shapes (a boundary beside the sites) are left out; so are empty ones.
+    KML folders are layers whose geometry type GDAL reports as unknown, so each is read to see.
+    """
     import geopandas
+    import pyogrio
     from pyogrio.errors import DataLayerError, DataSourceError
 
-    path = Path(path)
-    _missing(path)
     name = path.name
-    kind = _GIS_KINDS.get(path.suffix.lower(), "a GIS layer")
     try:
-        frame = geopandas.read_file(path, layer=_point_layer(path), engine="pyogrio")
+        layers = [str(layer) for layer, _ in pyogrio.list_layers(path)]
+        frames = [(layer, geopandas.read_file(path, layer=layer, engine="pyogrio")) for layer in layers]
     except (DataSourceError, DataLayerError, OSError, ValueError) as err:
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
         raise InputError(f"{name}: cannot be read as {kind} ({reason})") from None
-    if frame.empty:
+    if all(frame.empty for _, frame in frames):
         raise InputError(f"{name}: the layer has no features")
-    if frame.crs is None:
-        bounds = frame.total_bounds
-        if not (-180 <= bounds[0] <= bounds[2] <= 180 and -90 <= bounds[1] <= bounds[3] <= 90):
-            raise InputError(
-                f"{name}: the layer has no coordinate reference system and its coordinates are not "
-                "longitude/latitude (is the .prj file missing?)"
-            )
-    elif not frame.crs.equals("EPSG:4326"):
-        frame = frame.to_crs("EPSG:4326")
-    columns = {str(c).lower(): str(c) for c in frame.columns if c != frame.geometry.name}
-    found = {field: _column(columns, field) for field in _GIS_COLUMNS}
-    if found["id"] is not None and not any(_text(v) for v in frame[found["id"]]):
-        found["id"] = None  # an empty id column (KML placemarks often have one): generate ids
+    found = []
+    for layer, frame in frames:
+        if frame.empty or not frame.geom_type.isin(["Point", "MultiPoint"]).any():
+            continue
+        if frame.crs is None:
+            bounds = frame.total_bounds
+            if not (-180 <= bounds[0] <= bounds[2] <= 180 and -90 <= bounds[1] <= bounds[3] <= 90):
+                raise InputError(
+                    f"{name}: the layer has no coordinate reference system and its coordinates are not "
+                    "longitude/latitude (is the .prj file missing?)"
+                )
+        elif not frame.crs.equals("EPSG:4326"):
+            frame = frame.to_crs("EPSG:4326")
+        found.append((layer, frame))
+    if not found:
+        raise InputError(f"{name}: no layer holds points (a site needs a point)")
+    return found
 
-    values = {field: frame[column].tolist() if column else None for field, column in found.items()}
+
+def read_sites_gis(path: str | os.PathLike) -> tuple[list[Partner], list[Site]]:
+    """Partners and sites from the point features of a GIS file (GeoJSON, GeoPackage, KML, Shapefile).
+
+    Every layer with points is read (a KML folder, a GeoPackage table); when there are several
+    and a layer has no partner column, its name is the partner (a folder per organisation).
+    """
+    path = Path(path)
+    _missing(path)
+    name = path.name
+    layers = _point_layers(path, _GIS_KINDS.get(path.suffix.lower(), "a GIS layer"))
 
     def records() -> Iterator[tuple[str, dict[str, str]]]:
-        for i, geometry in enumerate(frame.geometry):
-            place = f"feature {i + 1}"
-            row = {field: _text(column[i]) if column else "" for field, column in values.items()}
-            if found["id"] is None:
-                row["id"] = f"S{i + 1}"
-            row["lon"], row["lat"] = _point(geometry, f"{name}: {place}")
-            yield place, row
+        count = 0
+        for layer, frame in layers:
+            columns = {str(c).lower(): str(c) for c in frame.columns if c != frame.geometry.name}
+            found = {field: _column(columns, field) for field in _GIS_COLUMNS}
+            if found["id"] is not None and not any(_text(v) for v in frame[found["id"]]):
+                found["id"] = None  # an empty id column (KML placemarks often have one): generate ids
+            values = {field: frame[column].tolist() if column else None for field, column in found.items()}
+            for i, geometry in enumerate(frame.geometry):
+                count += 1
+                place = f"feature {i + 1}" if len(layers) == 1 else f"layer {layer}: feature {i + 1}"
+                row = {field: _text(column[i]) if column else "" for field, column in values.items()}
+                if found["id"] is None:
+                    row["id"] = f"S{count}"
+                if found["partner"] is None and len(layers) > 1:
+                    row["partner"] = layer
+                row["lon"], row["lat"] = _point(geometry, f"{name}: {place}")
+                yield place, row
 
     return sites_from_records(name, records())
 

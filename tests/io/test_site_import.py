@@ -124,6 +124,44 @@ def test_a_geopackage_reads_its_point_layer(tmp_path):
     assert [s.name for s in read_sites(path)[1]] == ["Leeds"]
 
 
+def test_kml_folders_are_all_read_each_folder_a_partner(tmp_path):
+    """Google My Maps and Earth keep one folder per organisation; a boundary folder is not sites."""
+    path = tmp_path / "partners.kml"
+
+    def folder(name: str, body: str) -> str:
+        return f"<Folder><name>{name}</name>{body}</Folder>"
+
+    def placemark(name: str, lon: float, lat: float) -> str:
+        return f"<Placemark><name>{name}</name><Point><coordinates>{lon},{lat},0</coordinates></Point></Placemark>"
+
+    area = "<Placemark><name>Area</name><Polygon><outerBoundaryIs><LinearRing><coordinates>"
+    area += "-1,53,0 -1,54,0 -2,54,0 -1,53,0</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark>"
+    folders = folder("Police", placemark("Leeds HQ", *LEEDS) + placemark("York", *YORK))
+    folders += folder("Boundary", area) + folder("Council", placemark("Hull Guildhall", *HULL))
+    path.write_text(f'<kml xmlns="http://www.opengis.net/kml/2.2"><Document>{folders}</Document></kml>')
+    partners, sites = read_sites(path)
+    assert [p.name for p in partners] == ["Police", "Council"]
+    assert [(s.id, s.name, s.partner) for s in sites] == [
+        ("S1", "Leeds HQ", "Police"),
+        ("S2", "York", "Police"),
+        ("S3", "Hull Guildhall", "Council"),
+    ]
+
+
+def test_every_point_layer_of_a_geopackage_is_read_with_its_own_partner_column(tmp_path):
+    path = tmp_path / "region.gpkg"
+    _layer(path, {"name": ["Leeds"], "partner": ["Leeds City Council"]}, [Point(LEEDS)], layer="offices")
+    _layer(path, {"name": ["York", "Hull"], "partner": ["NYP", "HP"]}, [Point(YORK), Point(HULL)], layer="police")
+    _, sites = read_sites(path)
+    assert [(s.name, s.partner) for s in sites] == [("Leeds", "Leeds City Council"), ("York", "NYP"), ("Hull", "HP")]
+
+
+def test_a_file_with_no_points_says_so(tmp_path):
+    path = _layer(tmp_path / "areas.gpkg", {"name": ["boundary"]}, [Polygon([(0, 50), (1, 50), (1, 51)])])
+    with pytest.raises(InputError, match=r"^areas.gpkg: no layer holds points \(a site needs a point\)$"):
+        read_sites(path)
+
+
 @pytest.mark.parametrize(
     ("columns", "geometry", "crs", "message"),
     [
