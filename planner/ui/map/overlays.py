@@ -148,6 +148,7 @@ class Legend(QWidget):
         painter = QPainter(self._pixmap)
         self._draw(painter)
         painter.end()
+        self.setVisible(bool(project.partners))  # a key to nothing (a new project) would only be clutter
         self.update()
 
     def paintEvent(self, event) -> None:
