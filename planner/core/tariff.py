@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property, lru_cache
 
 from planner.core.money import pence_from_decimal
 
@@ -46,6 +47,7 @@ class CircuitCost:
         return self.install + term_years * self.annual
 
 
+@lru_cache(maxsize=1 << 16)  # the same pairs are priced again for every coalition of a cost sharing
 def route_km(geodesic_km: float, route_factor: float | Decimal) -> int:
     """Chargeable route distance: geodesic km x route factor, rounded up (min 1 km)."""
     return max(1, math.ceil(round(geodesic_km * float(route_factor), 6)))
@@ -96,8 +98,16 @@ class Tariff:
 
         An existing circuit a partner already owns has no connection charge.
         """
-        factor = Decimal(self.tiers[bandwidth or self.bandwidth])
-        km = route_km(geodesic_km, self.route_factor)
-        install = 0 if existing else pence_from_decimal(Decimal(2 * self.connection_per_end) * factor / 100)
-        annual = pence_from_decimal(Decimal(2 * self.rental_per_end + km * self.rental_per_km) * factor / 100)
-        return CircuitCost(install, annual)
+        key = (route_km(geodesic_km, self.route_factor), bandwidth or self.bandwidth, existing)
+        if key not in self._prices:
+            km, tier, _ = key
+            factor = Decimal(self.tiers[tier])
+            install = 0 if existing else pence_from_decimal(Decimal(2 * self.connection_per_end) * factor / 100)
+            annual = pence_from_decimal(Decimal(2 * self.rental_per_end + km * self.rental_per_km) * factor / 100)
+            self._prices[key] = CircuitCost(install, annual)
+        return self._prices[key]
+
+    @cached_property
+    def _prices(self) -> dict[tuple[int, str, bool], CircuitCost]:
+        """Circuit costs by route km, tier and reuse, worked out once each (Decimal arithmetic is slow)."""
+        return {}

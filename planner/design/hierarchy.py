@@ -455,11 +455,23 @@ def feasible_designs(arrays: Arrays, links: np.ndarray, control: Control | None 
 
 
 def _ring_order(arrays: Arrays, links: np.ndarray) -> list[int] | None:
-    """The sites of ``links`` in ring order, when they form one ring (else None)."""
-    graph = nx.Graph(zip(arrays.u[links].tolist(), arrays.v[links].tolist(), strict=True))
-    if len(graph) < 3 or any(d != 2 for _, d in graph.degree) or not nx.is_connected(graph):
+    """The sites of ``links`` in ring order, when they form one ring (else None).
+
+    A walk, not a graph library: it runs for every coalition a cost sharing prices.
+    """
+    ends: dict[int, list[int]] = {}
+    for a, b in zip(arrays.u[links].tolist(), arrays.v[links].tolist(), strict=True):
+        ends.setdefault(a, []).append(b)
+        ends.setdefault(b, []).append(a)
+    if len(ends) < 3 or any(len(neighbours) != 2 for neighbours in ends.values()):
         return None
-    return [u for u, _ in nx.find_cycle(graph)]
+    start = next(iter(ends))
+    order, previous, here = [start], start, ends[start][0]
+    while here != start:
+        order.append(here)
+        a, b = ends[here]
+        previous, here = here, b if a == previous else a
+    return order if len(order) == len(ends) else None  # else several rings
 
 
 def solve_constrained(base, problem: DesignProblem, control: Control) -> Solution:
