@@ -8,7 +8,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["parse_pounds", "pence_from_decimal", "pounds", "format_gbp", "format_gbp_short"]
+__all__ = ["parse_pounds", "pence_from_decimal", "pounds", "format_gbp", "format_gbp_short", "format_saving_percent"]
 
 
 def pence_from_decimal(value: Decimal) -> int:
@@ -55,3 +55,12 @@ def format_gbp_short(pence: int) -> str:
     if value >= 10_000:
         return f"{sign}£{value / 1_000:.1f}k"
     return f"{sign}£{value:,.0f}"
+
+
+def format_saving_percent(fraction: float) -> str:
+    """A saving as a percentage for a headline: whole percent, with a decimal below 1% so it never reads 0%.
+
+    >>> format_saving_percent(0.0437), format_saving_percent(0.0023), format_saving_percent(-0.0036)
+    ('4%', '0.2%', '-0.4%')
+    """
+    return f"{fraction:.1%}" if abs(fraction) < 0.01 else f"{fraction:.0%}"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.money import format_gbp
+from planner.core.money import format_gbp, format_saving_percent
 from planner.ui.document import ProjectDocument
 from planner.ui.settings import AppSettings
 from planner.ui.sharing_runner import AUTO_UP_TO_SITES, SharingRunner
@@ -267,7 +267,7 @@ class SharingPanel(QWidget):
             return
         saving = sharing.saving
         if saving >= 0:
-            self.headline.setText(f"Saves {format_gbp(saving)} ({sharing.saving_fraction:.0%})")
+            self.headline.setText(f"Saves {format_gbp(saving)} ({format_saving_percent(sharing.saving_fraction)})")
         else:
             self.headline.setText(f"Costs {format_gbp(-saving)} more")
         colour = (_BETTER if saving >= 0 else _WORSE) if current else _MUTED

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication, QToolBar, QWidget
 
 from planner.core.design_result import Design
 from planner.core.model import REDUNDANCY_LEVELS
-from planner.core.money import format_gbp_short
+from planner.core.money import format_gbp_short, format_saving_percent
 from planner.ui.presenter.layer import CONNECTED, CUT, PresenterLayer
 from planner.ui.presenter.overlay import INK, MUTED, NAVY, Panel, PresenterOverlay, Row, pounds
 from planner.ui.presenter.story import Story
@@ -410,7 +410,7 @@ class Presenter(QObject):
         share = saving / alone if alone else 0.0
         if saving >= 0:
             figure, colour = format_gbp_short(saving), CONNECTED
-            caption = f"saved over {design.term_years} years: {share:.0%} less than going alone"
+            caption = f"saved over {design.term_years} years: {format_saving_percent(share)} less than going alone"
         else:
             title, figure, colour = "The cost of sharing", f"+{format_gbp_short(-saving)}", CUT
             caption = "over separate networks: what it buys is one network joining every partner to every other"
@@ -425,7 +425,8 @@ class Presenter(QObject):
             colour_of = next((x.colour for x in self.document.project.partners if x.id == p.partner), "#777777")
             gain = p.saving(method)
             if gain >= 0:
-                text = f"saves {format_gbp_short(gain)}" + (f" ({gain / p.standalone:.0%})" if p.standalone else "")
+                text = f"saves {format_gbp_short(gain)}"
+                text += f" ({format_saving_percent(gain / p.standalone)})" if p.standalone else ""
                 rows.append(Row(colour_of, sharing.names[p.partner], text, CONNECTED))
             else:
                 rows.append(Row(colour_of, sharing.names[p.partner], f"pays {format_gbp_short(-gain)} more", CUT))
