@@ -32,7 +32,7 @@ from planner.core.model import (
 from planner.core.money import parse_pounds, pounds
 from planner.core.tariff import Tariff
 
-__all__ = ["FORMAT", "VERSION", "load_project", "save_project", "project_to_dict", "project_from_dict"]
+__all__ = ["FORMAT", "VERSION", "load_project", "save_project", "project_to_dict", "project_from_dict", "peek_project"]
 
 FORMAT = "regional-network-plan"
 VERSION = 1
@@ -441,3 +441,13 @@ def load_project(path: str | os.PathLike) -> Project:
     except json.JSONDecodeError as err:
         raise InputError(f"{name}: line {err.lineno}, column {err.colno}: not valid JSON ({err.msg})") from None
     return project_from_dict(doc, name)
+
+
+def peek_project(path: str | os.PathLike) -> tuple[str, int, int] | None:
+    """A project file's name and its numbers of partners and sites, read without validating it
+    (for a list of files to choose from); ``None`` if it is not a readable project file."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        return str(doc["name"]), len(doc.get("partners") or []), len(doc.get("sites") or [])
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return None

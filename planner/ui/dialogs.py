@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.model import SITE_ROLES, ExistingLink
 from planner.core.money import parse_pounds, pounds
+from planner.core.project_file import peek_project
 from planner.ui.document import ProjectDocument
 from planner.ui.map.scene import describe_place, short_name
 from planner.ui.properties import partner_combo
@@ -127,10 +128,14 @@ class WelcomeDialog(QDialog):
         title.setWordWrap(True)
         self.list = QListWidget()
         for path in [Path(p) for p in recent] + [p for p in sample_projects() if str(p) not in recent]:
-            kind = "Recent" if str(path) in recent else "Sample"
-            item = QListWidgetItem(f"{path.stem.replace('_', ' ').title()}   —   {kind}: {path}")
+            kind = "Recent project" if str(path) in recent else "Sample partnership"
+            found = peek_project(path)
+            name, facts = (found[0], f"{found[1]} partners, {found[2]} sites") if found else (path.stem, "")
+            item = QListWidgetItem(f"{name}\n{kind} · {facts + ' · ' if facts else ''}{path.name}")
+            item.setToolTip(str(path))
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             self.list.addItem(item)
+        self.list.setSpacing(3)
         self.list.setCurrentRow(0)
         self.list.itemActivated.connect(lambda item: self._finish(item.data(Qt.ItemDataRole.UserRole)))
         buttons = QDialogButtonBox()

@@ -294,3 +294,22 @@ def test_every_sample_opens_with_all_its_sites_in_view(qtbot, window, sample):
     assert _sites_in_view(window)
     window.map_view.fit_region()  # and Fit Region agrees
     assert _sites_in_view(window)
+
+
+def test_the_welcome_lists_projects_by_their_names_and_sizes(qtbot, region_file, tmp_path):
+    from planner.ui.dialogs import WelcomeDialog
+
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    dialog = WelcomeDialog([str(region_file), str(broken)])
+    qtbot.addWidget(dialog)
+    texts = [dialog.list.item(row).text() for row in range(dialog.list.count())]
+    assert texts[0] == f"Test partnership\nRecent project · 3 partners, 12 sites · {region_file.name}"
+    assert texts[1] == "broken\nRecent project · broken.json"  # unreadable: named by its file
+    assert any(
+        t.startswith("Yorkshire & the Humber Public Services Network\nSample partnership · 12 partners") for t in texts
+    )
+    dialog.show()
+    dialog.list.setCurrentRow(0)
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+    assert dialog.choice == str(region_file)
