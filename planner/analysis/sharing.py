@@ -102,8 +102,9 @@ __all__ = [
 EXACT_UP_TO = 12
 #: Coalitions priced before the exact Shapley value judges whether it can finish in time.
 _PROBE = 32
-#: Most coalitions sent to a worker process at once (each takes a few milliseconds to price).
-_BATCH = 16
+#: Most coalitions sent to a worker process at once, and most sites in the region times that:
+#: a batch is a fraction of a second of work, so a cancelled run lets go of the cores soon.
+_BATCH, _BATCH_SITES = 16, 640
 #: Cost-sharing methods by name, with the label a board reads.
 METHODS: dict[str, str] = {
     "shapley": "Shapley value",
@@ -344,7 +345,8 @@ class CoalitionCosts:
                 initargs=(self.project, self.settings),
             )
         items = list(todo.items())
-        size = max(1, min(_BATCH, len(items) // (4 * self.workers)))  # small batches: fewer messages, fair shares
+        largest = min(_BATCH, _BATCH_SITES // max(1, len(self.project.sites)))
+        size = max(1, min(largest, len(items) // (4 * self.workers)))  # fewer messages, yet shared out fairly
         batches = [items[i : i + size] for i in range(0, len(items), size)]
         futures = {
             self._pool.submit(_price_in_worker, [key for _, key in batch], self.deadline): batch for batch in batches
