@@ -78,7 +78,7 @@ class FiguresPanel(QFrame):
             "#figuresNotes { color: #5B6B7B; font-size: 8.5pt; }"
             "#figuresState { color: #5B6B7B; }"
         )
-        for signal in (document.design_changed, document.project_replaced):
+        for signal in (document.design_changed, document.project_replaced, document.sites_changed):
             signal.connect(self.refresh)
         self.refresh()
 
@@ -95,7 +95,13 @@ class FiguresPanel(QFrame):
                 value.setText("–")
             self.quality.hide()
             self.notes.hide()
-            self.state.setText("Press Design (F5) to find the cheapest backbone.")
+            if self.document.project.sites:
+                self.state.setText("Press Design (F5) to find the cheapest backbone.")
+            else:
+                self.state.setText(
+                    "Start with the partners' sites: the Add Site tool (A) and a click on the map, "
+                    "Find a town (Ctrl+F), or File → Import Sites."
+                )
             return
         level = REDUNDANCY_LEVELS.get(design.redundancy, design.redundancy)
         self.caption.setText(f"Total over {design.term_years} years · {level.lower()}")

@@ -313,3 +313,10 @@ def test_the_welcome_lists_projects_by_their_names_and_sizes(qtbot, region_file,
     dialog.list.setCurrentRow(0)
     qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
     assert dialog.choice == str(region_file)
+
+
+def test_a_new_project_says_how_to_begin(qtbot, window):
+    state = window.design_panel.figures.state
+    assert "Add Site tool (A)" in state.text() and "Import Sites" in state.text()
+    window.document.add_site("Leeds", window.document.add_partner("Council"), -1.55, 53.8)
+    assert "Add Site tool" not in state.text()
