@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QDeadlineTimer, QEventLoop, QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,15 +29,8 @@ from planner.core.project_file import save_project  # noqa: E402
 from tests.factories import town_region  # noqa: E402
 
 
-def _wait(app, done, seconds: float) -> bool:
-    deadline = QDeadlineTimer(int(seconds * 1000))
-    while not done() and not deadline.hasExpired():
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-    return done()
-
-
 def bench(redundancy: str, sites: int, drags: int, timeout: float) -> list[tuple[float, float]]:
-    from planner.ui.app import make_application
+    from planner.ui.app import make_application, process_events_until
     from planner.ui.main_window import MainWindow
     from planner.ui.settings import AppSettings
 
@@ -49,12 +42,12 @@ def bench(redundancy: str, sites: int, drags: int, timeout: float) -> list[tuple
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "region.json"
         save_project(project, path)
-        window = MainWindow(AppSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat)))
+        window = MainWindow(AppSettings.in_file(Path(tmp) / "s.ini"))
         window.resize(1400, 900)
         window.show()
         window.load(path)
         doc, view = window.document, window.map_view
-        if not _wait(app, lambda: not window.runner.busy and doc.design_current, timeout):
+        if not process_events_until(lambda: not window.runner.busy and doc.design_current, timeout):
             raise SystemExit(f"{redundancy}: the first design took over {timeout} s")
         viewport = view.viewport()
         results = []
@@ -69,7 +62,7 @@ def bench(redundancy: str, sites: int, drags: int, timeout: float) -> list[tuple
             shown = window.design_panel.figures.text("total")
             QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
             released = time.perf_counter()
-            if not _wait(app, lambda: not window.runner.busy and doc.design_current, timeout):
+            if not process_events_until(lambda: not window.runner.busy and doc.design_current, timeout):
                 raise SystemExit(f"{redundancy}: no design within {timeout} s of the release")
             elapsed = time.perf_counter() - released
             assert window.design_panel.figures.text("total") != shown or doc.design.total_cost >= 0

@@ -22,17 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QDeadlineTimer, QEventLoop, QSettings
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-
-def _wait(app, done, seconds: float) -> bool:
-    deadline = QDeadlineTimer(int(seconds * 1000))
-    while not done() and not deadline.hasExpired():
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-    return done()
 
 
 def main() -> int:
@@ -42,14 +33,14 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=900.0)
     args = parser.parse_args()
 
-    from planner.ui.app import make_application
+    from planner.ui.app import make_application, process_events_until
     from planner.ui.export import FORMATS
     from planner.ui.main_window import MainWindow
     from planner.ui.settings import AppSettings
 
-    app = make_application()
+    make_application()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = AppSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        settings = AppSettings.in_file(Path(tmp) / "s.ini")
         settings.sharing_time_limit = args.share_limit
         window = MainWindow(settings)
         window.resize(1400, 900)
@@ -57,7 +48,7 @@ def main() -> int:
         window.docks["sharing"].close()
         window.load(args.project)
         doc = window.document
-        if not _wait(app, lambda: not window.runner.busy and doc.design_current, args.timeout):
+        if not process_events_until(lambda: not window.runner.busy and doc.design_current, args.timeout):
             raise SystemExit("no design")
         project = doc.project
         print(
@@ -76,7 +67,7 @@ def main() -> int:
             started = time.perf_counter()
             if not window.exporter.export(paths):
                 raise SystemExit("the export did not start")
-            if not _wait(app, lambda: not window.exporter.busy, args.timeout):
+            if not process_events_until(lambda: not window.exporter.busy, args.timeout):
                 raise SystemExit("the export did not finish")
             seconds = time.perf_counter() - started
             sharing = window.sharing_runner.sharing

@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -71,7 +70,7 @@ def main() -> int:
     app = make_application()
     project, design = big_region(args.sites)
     with tempfile.TemporaryDirectory() as tmp:
-        window = MainWindow(AppSettings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat)))
+        window = MainWindow(AppSettings.in_file(Path(tmp) / "s.ini"))
         window.resize(1600, 1000)
         window.show()
         started = time.perf_counter()

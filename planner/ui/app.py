@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QDeadlineTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from planner import __version__
 
-__all__ = ["run_app", "make_application"]
+__all__ = ["run_app", "make_application", "process_events_until"]
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -22,6 +23,18 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
     return app
+
+
+def process_events_until(done: Callable[[], bool], seconds: float, step_ms: int = 5) -> bool:
+    """Run the event loop until ``done()`` or ``seconds`` pass (scripts and benchmarks); returns ``done()``.
+
+    Pass ``lambda: False`` to let the window settle for ``seconds``.
+    """
+    app = QApplication.instance()
+    deadline = QDeadlineTimer(int(seconds * 1000))
+    while not done() and not deadline.hasExpired():
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, step_ms)
+    return done()
 
 
 def run_app(argv: list[str]) -> int:

@@ -15,9 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QDeadlineTimer, QEventLoop, QSettings
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 
 __all__ = ["take_screenshots", "main"]
 
@@ -26,18 +24,6 @@ SIZE = (1600, 1000)
 PRESENTER_SIZE = (1920, 1080)
 #: Seconds the cost sharing may take for the pictures (the Shapley value is sampled beyond).
 SHARING_LIMIT = 120
-
-
-def _settle(app: QApplication, msecs: int) -> None:
-    deadline = QDeadlineTimer(msecs)
-    while not deadline.hasExpired():
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-
-
-def _wait(app: QApplication, ready, timeout_s: float) -> None:
-    deadline = QDeadlineTimer(int(timeout_s * 1000))
-    while not ready() and not deadline.hasExpired():
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
 
 def _save(window, out: Path) -> None:
@@ -49,22 +35,24 @@ def _save(window, out: Path) -> None:
 def take_screenshots(out: Path, project: Path = DEFAULT_PROJECT, timeout_s: float = 300.0) -> None:
     """Open ``project`` in a fresh main window (throw-away settings); save it and presenter mode beside ``out``."""
     from planner.analysis.resilience import outage
-    from planner.ui.app import make_application
+    from planner.ui.app import make_application, process_events_until
     from planner.ui.main_window import MainWindow
     from planner.ui.settings import AppSettings
 
-    app = make_application()
+    make_application()
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = AppSettings(QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat))
+        settings = AppSettings.in_file(Path(tmp) / "settings.ini")
         settings.sharing_time_limit = SHARING_LIMIT
         window = MainWindow(settings)
         window.resize(*SIZE)
         window.show()
         if not window.load(project):
             raise SystemExit(f"screenshot: cannot open {project}")
-        _wait(app, lambda: not window.runner.busy and window.document.design_current, timeout_s)
-        _wait(app, lambda: window.sharing_runner.sharing is not None or window.sharing_runner.stopped, timeout_s)
+        process_events_until(lambda: not window.runner.busy and window.document.design_current, timeout_s, 50)
+        process_events_until(
+            lambda: window.sharing_runner.sharing is not None or window.sharing_runner.stopped, timeout_s, 50
+        )
         design = window.document.design
         if design is not None and design.links:
             busiest = max(design.links, key=lambda link: link.annual)
@@ -72,16 +60,16 @@ def take_screenshots(out: Path, project: Path = DEFAULT_PROJECT, timeout_s: floa
         window.map_view.fit_region()
         viewport = window.map_view.viewport()
         QTest.mouseMove(viewport, viewport.rect().center())  # fills in the status bar's place and grid ref
-        _settle(app, 400)
+        process_events_until(lambda: False, 0.4, 50)
         _save(window, out)
 
         window.resize(*PRESENTER_SIZE)
         presenter = window.presenter
         presenter.enter(full_screen=False)
-        _wait(app, lambda: window.sharing_runner.networks is not None, timeout_s)
+        process_events_until(lambda: window.sharing_runner.networks is not None, timeout_s, 50)
         for step, name in ((1, "presenter-alone.png"), (3, "presenter-saving.png")):
             presenter.go(step)
-            _settle(app, 300)
+            process_events_until(lambda: False, 0.3, 50)
             _save(window, out.with_name(name))
         if design is not None and design.links:
 
@@ -91,7 +79,7 @@ def take_screenshots(out: Path, project: Path = DEFAULT_PROJECT, timeout_s: floa
             longest = max(design.links, key=way_round)
             presenter.go(4)
             presenter.toggle_cut(longest.circuit_id)
-            _settle(app, 300)
+            process_events_until(lambda: False, 0.3, 50)
             _save(window, out.with_name("presenter.png"))
         presenter.leave()
         window.document.undo_stack.setClean()

@@ -28,6 +28,11 @@ class AppSettings:
     def __init__(self, store: QSettings | None = None):
         self._store = store if store is not None else QSettings()
 
+    @classmethod
+    def in_file(cls, path: str | Path) -> AppSettings:
+        """Settings kept in the INI file ``path``: throw-away ones for tests, benchmarks and screenshots."""
+        return cls(QSettings(str(path), QSettings.Format.IniFormat))
+
     def sync(self) -> None:
         self._store.sync()
 

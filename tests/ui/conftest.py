@@ -31,7 +31,7 @@ def isolated_qsettings(tmp_path, monkeypatch):
 def settings(tmp_path):
     from planner.ui.settings import AppSettings
 
-    return AppSettings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    return AppSettings.in_file(tmp_path / "settings.ini")
 
 
 def small_region(n: int = 12, seed: int = 2) -> Project:
