@@ -96,7 +96,7 @@ def _dual_homing(problem: DesignProblem, graph: nx.Graph) -> list[str]:
     problems = []
     for hub in sorted(problem.hubs, key=str):
         rest = graph.subgraph(n for n in graph if n != hub)
-        homed = set().union(*(nx.node_connected_component(rest, h) for h in problem.hubs if h != hub and h in rest))
+        homed = set().union(*(part for part in nx.connected_components(rest) if not part.isdisjoint(problem.hubs)))
         for site in sorted(problem.required - problem.hubs - homed, key=str):
             problems.append(f"losing hub {hub} cuts site {site} off from every other hub")
     return problems
