@@ -109,10 +109,6 @@ class DesignRunner(QObject):
         """A live redesign is waiting for the edits to pause (it starts within the debounce)."""
         return self._timer.isActive()
 
-    @property
-    def running_kind(self) -> RunKind | None:
-        return self._job.kind if self._job else None
-
     def schedule(self) -> None:
         """Redesign with the fast heuristic shortly (restarts the wait while edits keep coming)."""
         if self._job is not None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from planner.core.design_result import Design, DesignLink
+from planner.core.design_result import Design
 from planner.core.model import (
     DesignSettings,
     ExclusionZone,
@@ -126,12 +126,6 @@ class ProjectDocument(QObject):
         self._design, self._design_current = design, True
         self.design_changed.emit()
         return True
-
-    def link_ends(self, link: DesignLink) -> tuple[Site, Site] | None:
-        """The two sites a circuit joins, or ``None`` if one has since been deleted."""
-        sites = self.sites_by_id
-        a, b = sites.get(link.a), sites.get(link.b)
-        return (a, b) if a and b else None
 
     @property
     def sites_by_id(self) -> dict[str, Site]:
