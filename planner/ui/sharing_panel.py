@@ -252,7 +252,7 @@ class SharingPanel(QWidget):
             self._set_status(f"Cannot share the cost: {self._problem}", "Try again")
         elif runner.automatic:
             self._set_status("Starts once the design has settled…", "")
-        elif not runner.stopped and len(self.document.project.sites) > AUTO_UP_TO_SITES:
+        elif not runner.stopped and runner.only_when_asked:
             self._set_status(
                 f"A region of more than {AUTO_UP_TO_SITES} sites takes a while to share out: start it when ready.",
                 "Work out",

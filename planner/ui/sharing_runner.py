@@ -114,7 +114,12 @@ class SharingRunner(QObject):
     @property
     def automatic(self) -> bool:
         """Whether the sharing starts by itself once the design settles."""
-        return self.auto and not self.stopped and len(self.document.project.sites) <= AUTO_UP_TO_SITES
+        return self.auto and not self.stopped and not self.only_when_asked
+
+    @property
+    def only_when_asked(self) -> bool:
+        """The region is too large for the sharing to start by itself (see ``AUTO_UP_TO_SITES``)."""
+        return len(self.document.project.sites) > AUTO_UP_TO_SITES
 
     def busy_with(self, kind: Kind) -> bool:
         return kind in self._jobs
