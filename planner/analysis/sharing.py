@@ -250,6 +250,9 @@ class CoalitionCosts:
         ``close()`` (or leaving a ``with`` block). Scripts need the
         ``if __name__ == "__main__":`` guard; a frozen build must call
         ``multiprocessing.freeze_support()`` at start-up.
+    deadline : float, optional
+        Wall-clock time (``time.time()``, shared with the worker processes) by which
+        coalition designs should stop improving: past it each gets its construction only.
     """
 
     def __init__(
@@ -259,14 +262,14 @@ class CoalitionCosts:
         cancel: threading.Event | None = None,
         cache: dict[str, Standalone] | None = None,
         workers: int = 0,
+        deadline: float | None = None,
     ):
         self.project = project
         self.settings = replace(settings or project.settings, method="quick")
         self.cancel = cancel or threading.Event()
         self.cache = {} if cache is None else cache
         self.workers = max(0, workers)
-        #: Wall-clock time (``time.time()``) by which coalition designs should stop improving.
-        self.deadline: float | None = None
+        self.deadline = deadline
         self._used: dict[frozenset[str], Standalone] = {}
         self._fixed: dict[frozenset[str], Standalone] = {}
         self._pool: ProcessPoolExecutor | None = None
@@ -342,15 +345,13 @@ class CoalitionCosts:
                 self.workers,
                 mp_context=multiprocessing.get_context("spawn"),  # never fork a process running Qt threads
                 initializer=_start_worker,
-                initargs=(self.project, self.settings),
+                initargs=(self.project, self.settings, self.deadline),
             )
         items = list(todo.items())
         largest = min(_BATCH, _BATCH_SITES // max(1, len(self.project.sites)))
         size = max(1, min(largest, len(items) // (4 * self.workers)))  # fewer messages, yet shared out fairly
         batches = [items[i : i + size] for i in range(0, len(items), size)]
-        futures = {
-            self._pool.submit(_price_in_worker, [key for _, key in batch], self.deadline): batch for batch in batches
-        }
+        futures = {self._pool.submit(_price_in_worker, [key for _, key in batch]): batch for batch in batches}
         try:
             for future in as_completed(futures):
                 if self.cancel.is_set():
@@ -445,14 +446,13 @@ class CoalitionCosts:
 _WORKER: CoalitionCosts | None = None
 
 
-def _start_worker(project: Project, settings: DesignSettings) -> None:
+def _start_worker(project: Project, settings: DesignSettings, deadline: float | None) -> None:
     global _WORKER
-    _WORKER = CoalitionCosts(project, settings)
+    _WORKER = CoalitionCosts(project, settings, deadline=deadline)
 
 
-def _price_in_worker(coalitions: list[frozenset[str]], deadline: float | None) -> list[Standalone]:
+def _price_in_worker(coalitions: list[frozenset[str]]) -> list[Standalone]:
     assert _WORKER is not None
-    _WORKER.deadline = deadline
     return [_WORKER._price(members) for members in coalitions]
 
 
@@ -710,8 +710,8 @@ def share_costs(
         tuple(k.pair for k in design.links),
         design.method,
     )
-    with CoalitionCosts(project, settings, control.cancel_event, cache, workers) as costs:
-        costs.deadline = time.time() + control.remaining()
+    deadline = time.time() + control.remaining()
+    with CoalitionCosts(project, settings, control.cancel_event, cache, workers, deadline) as costs:
         costs.fix(grand)
         found = _shapley_exact(players, costs, control, seed) if len(players) <= exact_up_to else None
         if found is not None:
