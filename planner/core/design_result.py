@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-__all__ = ["Design", "DesignLink", "LinkRole", "LINK_ROLES", "assign_circuit_ids"]
+__all__ = ["Design", "DesignLink", "LinkRole", "LINK_ROLES", "PROVEN_OPTIMAL", "assign_circuit_ids"]
 
 LinkRole = Literal["backbone", "protection", "access", "existing"]
 #: Roles a circuit plays, as shown in the schedule and on the map.
@@ -16,6 +16,8 @@ LINK_ROLES: dict[str, str] = {
     "access": "Access (dual-homing)",
     "existing": "Existing, reused",
 }
+#: The note of a design whose cost equals its proven lower bound.
+PROVEN_OPTIMAL = "proven optimal"
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, replace
 import highspy
 import numpy as np
 
+from planner.core.design_result import PROVEN_OPTIMAL
 from planner.design.bounds import simple_lower_bound
 from planner.design.control import Control
 from planner.design.cuts import Arrays, Cut, violations
@@ -321,7 +322,7 @@ def _solution(problem: DesignProblem, arrays: Arrays, best: _Incumbent, method: 
         if _limits(problem):
             notes.append("hop and ring limits: design found by search, bound from the relaxation")
     else:
-        notes.append("proven optimal")
+        notes.append(PROVEN_OPTIMAL)
     return Solution(edges=edges, lower_bound=lower, method=method, roles=link_roles(problem, edges), notes=notes)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
-from planner.core.design_result import Design
+from planner.core.design_result import PROVEN_OPTIMAL, Design
 from planner.core.model import REDUNDANCY_LEVELS
 from planner.core.money import format_gbp
 from planner.ui.design_runner import DesignRunner
@@ -124,7 +124,7 @@ class FiguresPanel(QFrame):
         }
         for key, value in figures.items():
             self.values[key].setText(value)
-        notes = [note for note in design.notes if note != "proven optimal"]  # the badge says so
+        notes = [note for note in design.notes if note != PROVEN_OPTIMAL]  # the badge says so
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self.state.setText(self._state(design))
