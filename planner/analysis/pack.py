@@ -18,9 +18,10 @@ from planner.core.design_result import Design
 from planner.core.geo import geodesic_km
 from planner.core.model import REDUNDANCY_LEVELS, Project
 from planner.core.money import format_gbp
+from planner.core.words import plural
 from planner.design import Control
 
-__all__ = ["Pack", "SummaryLine", "build_pack", "failure_sentence", "design_matches", "plural"]
+__all__ = ["Pack", "SummaryLine", "build_pack", "failure_sentence", "design_matches"]
 
 
 @dataclass(frozen=True)
@@ -135,11 +136,6 @@ class Pack:
                 f"cuts off {len(worst.cut_off)} of {len(self.design.sites)} sites."
             )
         return notes
-
-
-def plural(n: int, word: str) -> str:
-    """``1 circuit``, ``2 circuits``, ``1,024 groups``."""
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def failure_sentence(failures: tuple[Failure, ...] | list[Failure]) -> str:

@@ -39,12 +39,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 
 from planner import __version__
-from planner.analysis.pack import Pack, build_pack, plural
+from planner.analysis.pack import Pack, build_pack
 from planner.analysis.schedule import Table, display
 from planner.analysis.sharing import METHODS
 from planner.core.design_result import Design
 from planner.core.model import Project
 from planner.core.money import format_gbp
+from planner.core.words import plural
 from planner.design import Control
 from planner.io.basemap import ATTRIBUTION
 from planner.io.map_painter import font, paint_legend, paint_network_map

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 
 from planner.core.model import REDUNDANCY_LEVELS, Project
 from planner.core.money import parse_pounds, pounds
+from planner.core.words import plural
 from planner.ui import style
 from planner.ui.design_runner import DesignRunner
 from planner.ui.document import ProjectDocument
 from planner.ui.figures import FiguresPanel
-from planner.ui.widgets import money_box, plural
+from planner.ui.widgets import money_box
 
 __all__ = ["DesignPanel", "METHOD_WORDS", "hubs_note", "candidates_note", "sites_in_zones"]
 

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 
 from planner.core.errors import InputError
 from planner.core.model import Partner, Site
+from planner.core.words import plural
 from planner.io.site_import import FILE_FILTER, SiteImport, plan_import, read_sites
 from planner.io.site_tables import read_quotes_csv
 from planner.ui.document import ProjectDocument
 from planner.ui.settings import AppSettings
-from planner.ui.widgets import plural
 
 __all__ = ["SiteImportDialog", "import_sites", "describe_import", "import_quotes", "PREVIEW_ROWS"]
 

@@ -1,11 +1,11 @@
-"""Small things panels and dialogs share: input widgets and the wording of counts."""
+"""Small things panels and dialogs share: input widgets."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox
 
-__all__ = ["money_box", "plural"]
+__all__ = ["money_box"]
 
 
 def money_box(suffix: str = "") -> QDoubleSpinBox:
@@ -19,12 +19,3 @@ def money_box(suffix: str = "") -> QDoubleSpinBox:
     box.setKeyboardTracking(False)
     box.setAlignment(Qt.AlignmentFlag.AlignRight)
     return box
-
-
-def plural(n: int, word: str) -> str:
-    """``1 hub``, ``3 hubs``, ``1,024 sites``.
-
-    >>> plural(1, "hub"), plural(1024, "site")
-    ('1 hub', '1,024 sites')
-    """
-    return f"{n:,} {word}{'' if n == 1 else 's'}"

@@ -1,0 +1,14 @@
+"""Wording shared by the app's panels and the printed reports."""
+
+from __future__ import annotations
+
+__all__ = ["plural"]
+
+
+def plural(n: int, word: str) -> str:
+    """``1 hub``, ``3 hubs``, ``1,024 sites``.
+
+    >>> plural(1, "hub"), plural(1024, "site")
+    ('1 hub', '1,024 sites')
+    """
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
