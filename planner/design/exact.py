@@ -35,7 +35,7 @@ with its proven gap.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -85,7 +85,6 @@ class _Incumbent:
     links: np.ndarray
     cost: int
     lower: int
-    notes: list[str] = field(default_factory=list)
 
     def offer(self, arrays: Arrays, links: np.ndarray) -> None:
         cost = arrays.total(links)
@@ -315,7 +314,7 @@ def _prove(arrays: Arrays, bounds: np.ndarray, pool: list[Cut], best: _Incumbent
 def _solution(problem: DesignProblem, arrays: Arrays, best: _Incumbent, method: str, started: float) -> Solution:
     edges = arrays.pairs(best.links)
     lower = min(best.lower, best.cost)
-    notes = list(best.notes)
+    notes = []
     if best.cost > lower:
         gap = (best.cost - lower) / best.cost
         notes.append(f"gap {gap:.1%} after {time.monotonic() - started:.0f} s")

@@ -150,18 +150,23 @@ def prune(arrays: Arrays, chosen: np.ndarray, control: Control | None = None) ->
     """Drop links of the feasible design ``chosen``, dearest first, while it stays feasible.
 
     O(k) feasibility tests for ``k`` chosen links, each O(n + k) for connectivity;
-    none for one ring through every site of a ``2edge``/``2node`` design, which
-    loses its survivability with any link (a common case, and a quick test).
+    none in ``2edge``/``2node`` for a link at a required site with only two links,
+    which could never go (so a ring through every site is left at once).
     """
-    if arrays.problem.redundancy != "tree" and _ring_order(arrays, chosen) is not None:
-        return np.array(sorted(np.asarray(chosen, dtype=np.int64).tolist()), dtype=np.int64)
     kept = set(np.asarray(chosen, dtype=np.int64).tolist())
+    degree = np.bincount(np.concatenate([arrays.u[list(kept)], arrays.v[list(kept)]]), minlength=arrays.n)
+    needs_two = arrays.required if arrays.problem.redundancy != "tree" else np.zeros(arrays.n, dtype=bool)
     for e in sorted(kept, key=lambda e: (-arrays.cost[e], e)):
         if control is not None and control.expired():
             break
+        ends = (arrays.u[e], arrays.v[e])
+        if any(needs_two[end] and degree[end] <= 2 for end in ends):
+            continue
         kept.discard(e)
         if violations(arrays, np.fromiter(kept, dtype=np.int64), first=True):
             kept.add(e)
+        else:
+            degree[list(ends)] -= 1
     return np.array(sorted(kept), dtype=np.int64)
 
 
@@ -205,8 +210,8 @@ def link_count_cuts(problem: DesignProblem) -> list[CountCut]:
     without optional sites, at most ``n - 1``, since some cheapest design is then a
     spanning tree (a breadth-first forest from the hubs, joined up, keeps every hop
     limit)."""
-    n = len(problem.required)
-    cuts = [CountCut(minimum_links(problem))] if minimum_links(problem) else []
+    n, least = len(problem.required), minimum_links(problem)
+    cuts = [CountCut(least)] if least else []
     if problem.redundancy == "tree" and not problem.optional and n > 1:
         cuts.append(CountCut(-(n - 1), sign=-1.0))
     return cuts

@@ -129,7 +129,6 @@ def build_problem(project: Project, settings: DesignSettings | None = None) -> D
     graph = nx.Graph()
     for s in sites:
         graph.add_node(s.id, lon=s.lon, lat=s.lat, role=s.role, partner=s.partner)
-    priced: dict[int, CircuitCost] = {}  # a tariff circuit's cost depends only on its whole route km
     links = []
     for (a, b), d, new in zip(pairs, km, new_links, strict=True):
         if new and next(crossing_iter):
@@ -143,9 +142,7 @@ def build_problem(project: Project, settings: DesignSettings | None = None) -> D
         elif (a, b) in quotes:
             cost, source = quotes[(a, b)].cost, "quote"
         else:
-            if chargeable not in priced:
-                priced[chargeable] = tariff.circuit_cost(d)
-            cost, source = priced[chargeable], "tariff"
+            cost, source = tariff.circuit_cost(d), "tariff"  # the tariff keeps its prices by route km
         links.append(
             (
                 a,
