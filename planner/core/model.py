@@ -7,6 +7,7 @@ immutable: an edit replaces a value, so undo only has to remember the old one.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -214,6 +215,11 @@ class Project:
     @property
     def partners_by_id(self) -> dict[str, Partner]:
         return {p.id: p for p in self.partners}
+
+    @property
+    def site_counts(self) -> Counter[str]:
+        """Sites per partner id (0 for a partner with none)."""
+        return Counter(s.partner for s in self.sites)
 
     @property
     def current_design(self) -> Design | None:

@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from planner.core.design_result import LINK_ROLES, Design
 from planner.core.geo import lonlat_to_mercator
 from planner.core.model import Project
+from planner.core.words import short_name
 from planner.io import map_colours
 from planner.io.basemap import ATTRIBUTION_SHORT, basemap_layer
 
@@ -170,10 +171,6 @@ def _paint_constraints(painter: QPainter, frame: MapFrame, project: Project, xy:
             painter.drawLine(frame.point(*xy[a]), frame.point(*xy[b]))
 
 
-def _short_name(name: str) -> str:
-    return name.split(",")[0].strip()
-
-
 def _halo_text(painter: QPainter, where: QRectF, text: str, size_pt: float, mm: float) -> None:
     """Text in ``where`` with a white halo, readable over lines and boundaries."""
     painter.setFont(font(size_pt))
@@ -255,7 +252,7 @@ def paint_network_map(painter: QPainter, target: QRectF, project: Project, desig
     symbols = [
         QRectF(frame.point(*xy[s.id]) - QPointF(1.7 * mm, 1.7 * mm), QSizeF(3.4 * mm, 3.4 * mm)) for s in project.sites
     ]
-    hubs = [(frame.point(*xy[s.id]), _short_name(s.name)) for s in project.sites if s.role == "hub"]
+    hubs = [(frame.point(*xy[s.id]), short_name(s.name)) for s in project.sites if s.role == "hub"]
     _label_hubs(painter, frame, hubs, symbols, mm)
     lat = sum(s.lat for s in sites.values()) / len(sites) if sites else 53.5
     _paint_scale_bar(painter, frame, mm, lat)
@@ -337,9 +334,7 @@ def paint_legend(painter: QPainter, target: QRectF, project: Project, design: De
     label("Site, coloured by partner")
     y += line + 2 * mm
     heading("Partners")
-    sites = {p.id: 0 for p in project.partners}
-    for s in project.sites:
-        sites[s.partner] = sites.get(s.partner, 0) + 1
+    sites = project.site_counts
     for partner in project.partners:
         if y > target.bottom() - line:
             label(f"... and {len(project.partners) - list(project.partners).index(partner)} more")

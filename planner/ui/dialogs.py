@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from planner.core.model import SITE_ROLES, ExistingLink
 from planner.core.money import parse_pounds, pounds
 from planner.core.project_file import peek_project
+from planner.core.words import short_name
 from planner.ui.document import ProjectDocument
-from planner.ui.map.scene import describe_place, short_name
+from planner.ui.map.scene import describe_place
 from planner.ui.properties import partner_combo
 from planner.ui.widgets import money_box
 

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from planner.core.model import pair_key
 from planner.core.money import format_gbp
+from planner.core.words import short_name
 from planner.ui.document import ProjectDocument
-from planner.ui.map.scene import short_name
 
 __all__ = ["LinksPanel"]
 

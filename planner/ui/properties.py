@@ -207,7 +207,8 @@ class PropertiesPanel(QWidget):
         self.project_name.setText(self.document.project.name)
 
     def _refresh_site(self) -> None:
-        selected = [s for s in self.document.selection.sites if s in self.document.sites_by_id]
+        sites = self.document.sites_by_id  # built afresh at each read: once here, not per selected site
+        selected = [s for s in self.document.selection.sites if s in sites]
         if len(selected) == 1:
             self.site_editor.show_site(selected[0])
             self.site_pages.setCurrentWidget(self.site_editor)
@@ -220,16 +221,14 @@ class PropertiesPanel(QWidget):
         )
         self.delete_sites.setVisible(bool(selected))
         self.sites_role_row.setVisible(bool(selected))
-        roles = {self.document.sites_by_id[s].role for s in selected}
+        roles = {sites[s].role for s in selected}
         self.sites_role.setCurrentIndex(self.sites_role.findData(roles.pop()) if len(roles) == 1 else -1)
         self.site_pages.setCurrentIndex(0)
 
     def _refresh_partners(self) -> None:
         row = self.partners.currentRow()
         self.partners.clear()
-        counts: dict[str, int] = {}
-        for site in self.document.project.sites:
-            counts[site.partner] = counts.get(site.partner, 0) + 1
+        counts = self.document.project.site_counts
         for partner in self.document.project.partners:
             item = QListWidgetItem(swatch(partner.colour), f"{partner.name}  ({counts.get(partner.id, 0)} sites)")
             item.setData(Qt.ItemDataRole.UserRole, partner.id)

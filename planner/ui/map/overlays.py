@@ -113,9 +113,7 @@ class Legend(QWidget):
     def _refresh(self) -> None:
         project = self.document.project
         self._roles = {s.id: s.role for s in project.sites}
-        counts: dict[str, int] = {}
-        for site in project.sites:
-            counts[site.partner] = counts.get(site.partner, 0) + 1
+        counts = project.site_counts
         rows = [("title", "", "Partners")]
         rows += [("partner", p.colour, f"{p.name} ({counts.get(p.id, 0)})") for p in project.partners]
         roles = {s.role for s in project.sites}

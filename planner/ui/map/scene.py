@@ -17,13 +17,14 @@ from planner.core.design_result import LINK_ROLES, DesignLink
 from planner.core.geo import grid_reference, lonlat_to_bng, lonlat_to_mercator, mercator_to_lonlat
 from planner.core.model import Site, pair_key
 from planner.core.money import format_gbp
+from planner.core.words import short_name
 from planner.ui import style
 from planner.ui.document import ProjectDocument
 from planner.ui.map import items
 from planner.ui.map.constraints import ConstraintLayer
 from planner.ui.map.labels import place_labels
 
-__all__ = ["MapScene", "to_scene", "to_lonlat", "short_name", "describe_place", "LOD_SITES", "GB_EXTENT"]
+__all__ = ["MapScene", "to_scene", "to_lonlat", "describe_place", "LOD_SITES", "GB_EXTENT"]
 
 #: Above this many sites on screen the map draws the batched "cloud" instead of markers.
 LOD_SITES = 500
@@ -46,15 +47,6 @@ def to_scene(lon: float, lat: float) -> QPointF:
 def to_lonlat(point: QPointF) -> tuple[float, float]:
     lon, lat = mercator_to_lonlat(point.x(), -point.y())
     return float(lon), float(lat)
-
-
-def short_name(name: str) -> str:
-    """A site's name as the map labels it: up to the first comma (the address is in the tooltip).
-
-    >>> short_name("Leeds Civic Hall, Calverley Street, Leeds")
-    'Leeds Civic Hall'
-    """
-    return name.split(",", 1)[0].strip() or name
 
 
 def describe_place(lon: float, lat: float) -> str:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QToolBar, QWidget
 from planner.core.design_result import Design
 from planner.core.model import REDUNDANCY_LEVELS
 from planner.core.money import format_gbp_short, format_saving_percent
+from planner.core.words import plural, short_name
 from planner.ui.presenter.layer import CONNECTED, CUT, PresenterLayer
 from planner.ui.presenter.overlay import INK, MUTED, NAVY, Panel, PresenterOverlay, Row, pounds
 from planner.ui.presenter.story import Story
@@ -324,12 +325,6 @@ class Presenter(QObject):
         self._problems[kind] = problem
         self._refresh()
 
-    def _counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for site in self.document.project.sites:
-            counts[site.partner] = counts.get(site.partner, 0) + 1
-        return counts
-
     def _level(self) -> str:
         level = self.design.redundancy if self.design else self.document.project.settings.redundancy
         return REDUNDANCY_LEVELS.get(level, level).lower()
@@ -339,11 +334,8 @@ class Presenter(QObject):
 
     def _partners_panel(self) -> Panel:
         project = self.document.project
-        counts = self._counts()
-        rows = tuple(
-            Row(p.colour, p.name, f"{counts.get(p.id, 0)} site{'s' * (counts.get(p.id, 0) != 1)}", MUTED)
-            for p in project.partners
-        )
+        counts = project.site_counts
+        rows = tuple(Row(p.colour, p.name, plural(counts[p.id], "site"), MUTED) for p in project.partners)
         return Panel(
             "The partners",
             f"{len(project.partners)} public bodies with {len(project.sites)} sites to connect, "
@@ -367,9 +359,8 @@ class Presenter(QObject):
         )
         if spot is not None and spot in networks:
             network = networks[spot]
-            name = next(p.name for p in project.partners if p.id == spot)
-            circuits = len(network.links)
-            caption = f"{name} alone: {circuits} circuit{'s' * (circuits != 1)} over {self._term()} years"
+            name = project.partners_by_id[spot].name
+            caption = f"{name} alone: {plural(len(network.links), 'circuit')} over {self._term()} years"
             if network.note:
                 caption += f" ({network.note})"
             figure = format_gbp_short(network.cost)
@@ -421,8 +412,9 @@ class Presenter(QObject):
             return Panel(title, lead, figure, colour, caption, bars=bars, waiting=waiting)
         method = self.window.settings.sharing_method
         rows = []
+        partners = self.document.project.partners_by_id
         for p in sharing.partners:
-            colour_of = next((x.colour for x in self.document.project.partners if x.id == p.partner), "#777777")
+            colour_of = partners[p.partner].colour if p.partner in partners else "#777777"
             gain = p.saving(method)
             if gain >= 0:
                 text = f"saves {format_gbp_short(gain)}"
@@ -455,7 +447,7 @@ class Presenter(QObject):
             hops = len(found.detours.get(last, ()))
             caption = f"All {sites} sites still reach each other; traffic goes round over {hops} circuits."
             return Panel(title, lead, "Still connected", CONNECTED, caption, facts=facts, rows=rows)
-        cut_off = [names[s].name.split(",")[0] for s in found.cut_off if s in names]
+        cut_off = [short_name(names[s].name) for s in found.cut_off if s in names]
         shown = ", ".join(cut_off[:4]) + (f" and {len(cut_off) - 4} more" if len(cut_off) > 4 else "")
         caption = f"{len(cut_off)} of {sites} sites cut off: {shown}."
         return Panel(title, lead, "Sites cut off", CUT, caption, facts=facts, rows=rows)
@@ -473,4 +465,4 @@ class Presenter(QObject):
 def _ends(design: Design, circuit_id: str, names) -> str:
     link = design.link(circuit_id)
     a, b = names.get(link.a), names.get(link.b)
-    return f"{a.name.split(',')[0] if a else link.a} – {b.name.split(',')[0] if b else link.b}"
+    return f"{short_name(a.name) if a else link.a} – {short_name(b.name) if b else link.b}"
