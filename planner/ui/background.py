@@ -31,7 +31,8 @@ class BackgroundJob(QObject):
 
     ``failed`` carries ``""`` when the job was cancelled; ``what`` names the work in the
     message of an unexpected error ("the design engine failed (…)"). Keep a reference to
-    the job until ``finished``.
+    the job until ``finished``; then it lets go of its work (and the snapshot that holds)
+    and its Qt side is deleted, though ``wait`` and ``control`` still answer.
     """
 
     progress = Signal(float, str)
@@ -49,13 +50,11 @@ class BackgroundJob(QObject):
         super().__init__(parent)
         self._work, self._what = work, what
         self.control = Control(time_limit, progress=self._progress.emit)
-        self.running = False
         self._thread: threading.Thread | None = None
-        self._progress.connect(self._on_progress)
+        self._progress.connect(self.progress)  # queued: always before ``_done``
         self._done.connect(self._on_done)
 
     def start(self) -> None:
-        self.running = True
         self._thread = threading.Thread(target=self._run, name="planner-job", daemon=True)
         self._thread.start()
 
@@ -81,14 +80,11 @@ class BackgroundJob(QObject):
         else:
             self._done.emit(result, "", True)
 
-    def _on_progress(self, fraction: float, message: str) -> None:
-        if self.running:
-            self.progress.emit(fraction, message)
-
     def _on_done(self, result: object, problem: str, ok: bool) -> None:
-        self.running = False
+        self._work = None
         if ok:
             self.succeeded.emit(result)
         else:
             self.failed.emit(problem)
         self.finished.emit()
+        self.deleteLater()

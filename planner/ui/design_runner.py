@@ -72,8 +72,10 @@ def _design(project: Project, settings: DesignSettings, control) -> Design:
 class _Run:
     """One engine run on a snapshot of the project, and what it was for."""
 
-    def __init__(self, project: Project, settings: DesignSettings, revision: int, kind: RunKind, parent: QObject):
-        self.revision, self.kind, self.key = revision, kind, _inputs_key(project)
+    def __init__(
+        self, project: Project, settings: DesignSettings, revision: int, kind: RunKind, key: tuple, parent: QObject
+    ):
+        self.revision, self.kind, self.key = revision, kind, key
         self.job = BackgroundJob(
             lambda control: _design(project, settings, control), settings.time_limit, parent, "the design engine"
         )
@@ -160,7 +162,7 @@ class DesignRunner(QObject):
             if kind == "live":
                 limit = min(settings.time_limit, LIVE_TIME_LIMIT)
                 settings = dataclasses.replace(settings, method="heuristic", time_limit=limit)
-            run = _Run(snapshot(project), settings, self.document.revision, kind, self)
+            run = _Run(snapshot(project), settings, self.document.revision, kind, key, self)
             run.job.progress.connect(self.progress)
             run.job.succeeded.connect(lambda design: self._on_done(run, design, ""))
             run.job.failed.connect(lambda problem: self._on_done(run, None, problem))
