@@ -182,11 +182,8 @@ class _Progress:
 def cmd_export(args: argparse.Namespace) -> int:
     from planner.analysis.pack import build_pack, design_matches
     from planner.design import Control, design_project
-    from planner.io.board_pack import write_board_pack
-    from planner.io.gis_export import GIS_FORMATS
+    from planner.io.exports import PACK_KEYS, write_export
     from planner.io.safe_output import check_writable
-    from planner.io.schedule_csv import write_circuits_csv
-    from planner.io.schedule_xlsx import write_xlsx
 
     outputs = {option: getattr(args, option) for option in _EXPORTS if getattr(args, option)}
     if not outputs:
@@ -203,18 +200,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         design = design_project(project, settings, Control(settings.time_limit, progress=progress))
         progress.done()
     pack = None
-    if {"xlsx", "pdf"} & set(outputs):
+    if PACK_KEYS & set(outputs):
         limit = args.time_limit or SHARING_TIME_LIMIT
         pack = build_pack(project, design, Control(limit, progress=progress), workers=args.workers)
         progress.done()
-    writers = {
-        "xlsx": lambda path: write_xlsx(project, design, path, pack=pack),
-        "csv": lambda path: write_circuits_csv(project, design, path),
-        "pdf": lambda path: write_board_pack(project, design, path, pack=pack),
-        **{fmt: (lambda path, w=w: w(project, design, path)) for fmt, w in GIS_FORMATS.items()},
-    }
     for option, path in outputs.items():
-        writers[option](path)
+        write_export(option, project, design, path, pack=pack)
         print(f"Wrote {path}", file=sys.stderr)
     return 0
 

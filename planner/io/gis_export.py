@@ -50,11 +50,14 @@ def _frame(table: Table, geometry, **extra: list):
     return frame.astype(dict.fromkeys(whole, "Int32"))  # nullable: stays whole in the mixed GeoJSON
 
 
-def gis_layers(project: Project, design: Design) -> dict:
-    """``{"sites": GeoDataFrame, "links": GeoDataFrame}`` in EPSG:4326 with every schedule column."""
+def gis_layers(project: Project, design: Design, tables: tuple[Table, Table] | None = None) -> dict:
+    """``{"sites": GeoDataFrame, "links": GeoDataFrame}`` in EPSG:4326 with every schedule column.
+
+    ``tables`` reuses the site and circuit tables already made (a pack's) instead of making them again.
+    """
     import shapely
 
-    sites, circuits = site_table(project, design), circuit_table(project, design)
+    sites, circuits = tables or (site_table(project, design), circuit_table(project, design))
     colours = {p.id: p.colour for p in project.partners}
     lines = [[(r.a_lon, r.a_lat), (r.b_lon, r.b_lat)] for r in circuits.rows]
     return {
@@ -72,10 +75,10 @@ def gis_layers(project: Project, design: Design) -> dict:
 _GEOMETRY = {"sites": "Point", "links": "LineString"}
 
 
-def _write_layers(project: Project, design: Design, path: str | os.PathLike, driver: str) -> None:
+def _write_layers(project: Project, design: Design, path: str | os.PathLike, driver: str, tables) -> None:
     import pyogrio
 
-    layers = gis_layers(project, design)
+    layers = gis_layers(project, design, tables)
     with atomic_output(path) as tmp:
         for i, (name, frame) in enumerate(layers.items()):
             pyogrio.write_dataframe(
@@ -88,22 +91,22 @@ def _write_layers(project: Project, design: Design, path: str | os.PathLike, dri
             )
 
 
-def write_gpkg(project: Project, design: Design, path: str | os.PathLike) -> None:
-    """GeoPackage with layers ``sites`` and ``links``."""
-    _write_layers(project, design, path, "GPKG")
+def write_gpkg(project: Project, design: Design, path: str | os.PathLike, *, tables=None) -> None:
+    """GeoPackage with layers ``sites`` and ``links`` (``tables``: see :func:`gis_layers`)."""
+    _write_layers(project, design, path, "GPKG", tables)
 
 
-def write_kml(project: Project, design: Design, path: str | os.PathLike) -> None:
-    """KML with folders ``sites`` and ``links`` (Google Earth, QGIS)."""
-    _write_layers(project, design, path, "LIBKML")
+def write_kml(project: Project, design: Design, path: str | os.PathLike, *, tables=None) -> None:
+    """KML with folders ``sites`` and ``links`` (Google Earth, QGIS; ``tables``: see :func:`gis_layers`)."""
+    _write_layers(project, design, path, "LIBKML", tables)
 
 
-def write_geojson(project: Project, design: Design, path: str | os.PathLike) -> None:
+def write_geojson(project: Project, design: Design, path: str | os.PathLike, *, tables=None) -> None:
     """One GeoJSON FeatureCollection of sites and links; ``layer`` says which each feature is."""
     import pandas as pd
     import pyogrio
 
-    layers = gis_layers(project, design)
+    layers = gis_layers(project, design, tables)
     frames = [frame.assign(layer=name) for name, frame in layers.items()]
     combined = pd.concat(frames, ignore_index=True)
     with atomic_output(path) as tmp:

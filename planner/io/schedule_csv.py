@@ -27,8 +27,13 @@ def table_csv_rows(table: Table) -> list[list]:
     return rows
 
 
-def write_circuits_csv(project: Project, design: Design, path: str | os.PathLike) -> None:
-    """Write the circuit schedule of ``design`` to ``path`` (replaced only when complete)."""
-    rows = table_csv_rows(circuit_table(project, design))
+def write_circuits_csv(
+    project: Project, design: Design, path: str | os.PathLike, *, circuits: Table | None = None
+) -> None:
+    """Write the circuit schedule of ``design`` to ``path`` (replaced only when complete).
+
+    ``circuits`` reuses a circuit table already made (a pack's) instead of making it again.
+    """
+    rows = table_csv_rows(circuits or circuit_table(project, design))
     with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f, lineterminator="\r\n").writerows(rows)

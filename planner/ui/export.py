@@ -24,13 +24,14 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QPro
 from planner.core.design_result import Design
 from planner.core.errors import DesignCancelled, PlannerError
 from planner.core.model import Project
+from planner.io.exports import GIS_KEYS, PACK_KEYS, write_export
 from planner.ui.background import BackgroundJob
 from planner.ui.design_runner import DesignRunner, snapshot
 from planner.ui.document import ProjectDocument
 from planner.ui.settings import AppSettings
 from planner.ui.sharing_runner import SharingRunner
 
-__all__ = ["ExportFormat", "FORMATS", "GIS_KEYS", "ExportController", "WRITE_TIME_LIMIT"]
+__all__ = ["ExportFormat", "FORMATS", "ExportController", "WRITE_TIME_LIMIT"]
 
 #: Seconds writing the files may take (the cost sharing has its own limit).
 WRITE_TIME_LIMIT = 300.0
@@ -38,43 +39,32 @@ WRITE_TIME_LIMIT = 300.0
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """One kind of export: what it is called, its file type, and whether it needs the cost sharing."""
+    """One kind of export: what it is called and its file type."""
 
     key: str
     what: str  # "the board pack"
     file_type: str  # "PDF (*.pdf)"
     suffix: str
     name: str  # file name ending under Export all: "<project>-board-pack.pdf"
-    needs_sharing: bool = False
 
 
 FORMATS: dict[str, ExportFormat] = {
     f.key: f
     for f in (
-        ExportFormat("xlsx", "the link schedule", "Excel workbook (*.xlsx)", ".xlsx", "-schedule", True),
+        ExportFormat("xlsx", "the link schedule", "Excel workbook (*.xlsx)", ".xlsx", "-schedule"),
         ExportFormat("csv", "the circuits", "CSV, UTF-8 (*.csv)", ".csv", "-circuits"),
-        ExportFormat("pdf", "the board pack", "PDF (*.pdf)", ".pdf", "-board-pack", True),
+        ExportFormat("pdf", "the board pack", "PDF (*.pdf)", ".pdf", "-board-pack"),
         ExportFormat("gpkg", "the GIS layers", "GeoPackage (*.gpkg)", ".gpkg", ""),
         ExportFormat("geojson", "the GIS layers", "GeoJSON (*.geojson)", ".geojson", ""),
         ExportFormat("kml", "the GIS layers", "KML (*.kml)", ".kml", ""),
     )
 }
-GIS_KEYS = ("gpkg", "geojson", "kml")
 
 
 def _write(key: str, project: Project, design: Design, path: Path, pack, control) -> None:
     """Write one export (on the worker thread); any failure becomes one line naming the file."""
-    from planner.io import board_pack, gis_export, schedule_csv, schedule_xlsx
-
     try:
-        if key == "xlsx":
-            schedule_xlsx.write_xlsx(project, design, path, pack=pack)
-        elif key == "csv":
-            schedule_csv.write_circuits_csv(project, design, path)
-        elif key == "pdf":
-            board_pack.write_board_pack(project, design, path, pack=pack, control=control)
-        else:
-            gis_export.GIS_FORMATS[key](project, design, path)
+        write_export(key, project, design, path, pack=pack, control=control)
     except (PlannerError, DesignCancelled):
         raise
     except OSError as err:
@@ -114,7 +104,7 @@ class _Export(QObject):
             self._wait(c.design_runner.finished, self._on_design_news)  # a design from the cache: never busy
         elif c.sharing_runner.design is None:
             self._finish(f"No up-to-date design to export: {c.design_problem or 'design the network first'}.")
-        elif any(FORMATS[k].needs_sharing for k in self.paths) and c.sharing_runner.sharing is None:
+        elif PACK_KEYS & set(self.paths) and c.sharing_runner.sharing is None:
             self._show(0, "Working out each partner's cost alone and its share…")
             self._wait(c.sharing_runner.progress, self._show)
             self._wait(c.sharing_runner.changed, self._on_sharing_changed)

@@ -185,7 +185,7 @@ def test_a_path_that_cannot_be_written_is_one_line_in_a_message(qtbot, opened, t
 def test_a_writer_failing_on_disk_is_one_line_in_a_message(qtbot, opened, tmp_path, save_as, messages, monkeypatch):
     import planner.io.schedule_csv as schedule_csv
 
-    def full(project, design, path):
+    def full(project, design, path, **_):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(schedule_csv, "write_circuits_csv", full)
