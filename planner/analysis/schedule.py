@@ -196,9 +196,8 @@ CIRCUIT_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _priced_from(project: Project, source: str, a: str, b: str) -> str:
+def _priced_from(carriers: dict[tuple[str, str], str], source: str, a: str, b: str) -> str:
     if source == "quote":
-        carriers = {pair_key(q.a, q.b): q.carrier for q in project.quotes}
         carrier = carriers.get(pair_key(a, b))
         return f"Carrier quote ({carrier})" if carrier else "Carrier quote"
     return {"tariff": "Tariff", "existing": "Existing circuit"}.get(source, source)
@@ -216,9 +215,9 @@ def circuit_table(project: Project, design: Design) -> Table:
     if missing:
         raise PlannerError(f"the design uses sites the project no longer has ({', '.join(missing)}); design it again")
     diverse = diverse_from(design)
-    grid = {}
-    for site in sites.values():
-        grid[site.id] = grid_reference(*lonlat_to_bng(site.lon, site.lat))
+    carriers = {pair_key(q.a, q.b): q.carrier for q in project.quotes}
+    ends = {end for k in design.links for end in (k.a, k.b)}
+    grid = {i: grid_reference(*lonlat_to_bng(sites[i].lon, sites[i].lat)) for i in ends}
 
     def end(site_id: str) -> tuple:
         s = sites[site_id]
@@ -235,7 +234,7 @@ def circuit_table(project: Project, design: Design) -> Table:
             k.bandwidth,
             LINK_ROLES.get(k.role, k.role),
             ", ".join(diverse[k.circuit_id]),
-            _priced_from(project, k.source, k.a, k.b),
+            _priced_from(carriers, k.source, k.a, k.b),
             k.install,
             k.annual,
             design.term_years,
