@@ -182,11 +182,14 @@ def _disconnects(graph: nx.Graph, edges: Iterable[tuple[str, str]], required: se
 def diverse_from(design: Design) -> dict[str, tuple[str, ...]]:
     """For each circuit, the circuits that share a site with it and form a cut with it (see the module notes)."""
     graph, required = _graph(design), _required(design)
+    # Only a bridge can split a design that is whole: the others need no search of their own.
+    whole, bridges = not _cut_off(graph, required), {frozenset(b) for b in nx.bridges(graph)}
     result: dict[str, tuple[str, ...]] = {}
     for link in design.links:
         e = (link.a, link.b)
         partners: set[str] = set()
-        if not _disconnects(graph, [e], required):
+        might_split = frozenset(e) in bridges or not whole
+        if not (might_split and _disconnects(graph, [e], required)):
             data = graph.edges[e]
             graph.remove_edge(*e)
             for u, v in nx.bridges(graph):
