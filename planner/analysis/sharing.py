@@ -363,21 +363,41 @@ class CoalitionCosts:
                 future.cancel()
 
     def _fingerprint(self, members: frozenset[str]) -> str:
-        p = self.project
-        sites = tuple((s.id, s.partner, s.lon, s.lat, s.role) for s in p.sites if s.partner in members)
-        ids = {s[0] for s in sites}
+        """Everything the coalition's network depends on (site names do not count), hashed."""
+        own = self._own(members)
         parts = (
             sorted(members),
-            sites,
-            p.tariff,
+            tuple((s.id, s.partner, s.lon, s.lat, s.role) for s in own.sites),
+            own.tariff,
             self.settings,
-            bool(p.quotes),
-            [q for q in p.quotes if q.a in ids and q.b in ids],
-            [e for e in p.existing_links if e.owner in members and e.a in ids and e.b in ids],
-            [(a, b) for a, b in p.forbidden_links if a in ids and b in ids],
-            p.exclusion_zones,
+            bool(self.project.quotes),
+            own.quotes,
+            own.existing_links,
+            own.forbidden_links,
+            own.exclusion_zones,
         )
         return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    def _own(self, members: frozenset[str]) -> Project:
+        """The project cut down to ``members``: their sites, the quotes, owned links and forbidden links among them."""
+        p = self.project
+        sites = [s for s in p.sites if s.partner in members]
+        ids = {s.id for s in sites}
+
+        def inside(a: str, b: str) -> bool:
+            return a in ids and b in ids
+
+        return Project(
+            name=p.name,
+            partners=[x for x in p.partners if x.id in members],
+            sites=sites,
+            tariff=p.tariff,
+            quotes=[q for q in p.quotes if inside(q.a, q.b)],
+            existing_links=[e for e in p.existing_links if e.owner in members and inside(e.a, e.b)],
+            forbidden_links=[(a, b) for a, b in p.forbidden_links if inside(a, b)],
+            exclusion_zones=list(p.exclusion_zones),
+            settings=self.settings,
+        )
 
     # -- pricing one coalition ------------------------------------------------------
     def _price(self, members: frozenset[str]) -> Standalone:
@@ -393,27 +413,13 @@ class CoalitionCosts:
             return replace(network, note=note)
 
     def _sub_project(self, members: frozenset[str], relaxed: bool) -> Project:
-        p = self.project
-        sites = [s for s in p.sites if s.partner in members]
-        ids = {s.id for s in sites}
-
-        def inside(a: str, b: str) -> bool:
-            return a in ids and b in ids
-
-        quotes = [q for q in p.quotes if inside(q.a, q.b)]
-        if p.quotes and not quotes and not relaxed:  # with no quotes the sub-project would price every pair
+        """The coalition's own project; ``relaxed``: priced on the tariff for every pair, nothing forbidden."""
+        own = self._own(members)
+        if relaxed:
+            return replace(own, quotes=[], forbidden_links=[], exclusion_zones=[])
+        if self.project.quotes and not own.quotes:  # with no quotes the sub-project would price every pair
             raise InfeasibleError("no carrier quote joins these sites")
-        return Project(
-            name=p.name,
-            partners=[x for x in p.partners if x.id in members],
-            sites=sites,
-            tariff=p.tariff,
-            quotes=[] if relaxed else quotes,
-            existing_links=[e for e in p.existing_links if e.owner in members and inside(e.a, e.b)],
-            forbidden_links=[] if relaxed else [(a, b) for a, b in p.forbidden_links if inside(a, b)],
-            exclusion_zones=[] if relaxed else list(p.exclusion_zones),
-            settings=self.settings,
-        )
+        return own
 
     def _pair(self, members: frozenset[str], required: tuple[str, ...], sub: Project) -> Standalone:
         a, b = required
