@@ -128,6 +128,12 @@ class Standalone:
     method: str
     note: str = ""
 
+    @classmethod
+    def of_design(cls, members: frozenset[str], design: Design) -> Standalone:
+        """The network ``design`` gives the coalition ``members``."""
+        links = tuple(k.pair for k in design.links)
+        return cls(members, design.sites, design.total_cost, design.lower_bound, links, design.method)
+
 
 @dataclass(frozen=True)
 class PartnerShare:
@@ -443,10 +449,7 @@ class CoalitionCosts:
         if self.deadline is not None:  # past it, each coalition gets its construction and little more
             limit = min(limit, max(0.05, self.deadline - time.time()))
         control = Control(limit, cancel_event=self.cancel)
-        design = design_project(sub, self.settings, control)
-        return Standalone(
-            members, required, design.total_cost, design.lower_bound, tuple(k.pair for k in design.links), design.method
-        )
+        return Standalone.of_design(members, design_project(sub, self.settings, control))
 
 
 _WORKER: CoalitionCosts | None = None
@@ -708,14 +711,7 @@ def share_costs(
     if not players:
         raise PlannerError("the project has no partners to share the cost between")
     settings = replace(project.settings, redundancy=design.redundancy)
-    grand = Standalone(
-        frozenset(players),
-        design.sites,
-        design.total_cost,
-        design.lower_bound,
-        tuple(k.pair for k in design.links),
-        design.method,
-    )
+    grand = Standalone.of_design(frozenset(players), design)
     deadline = time.time() + control.remaining()
     with CoalitionCosts(project, settings, control.cancel_event, cache, workers, deadline) as costs:
         costs.fix(grand)
