@@ -159,7 +159,7 @@ class ProjectDocument(QObject):
         index = self._site_index(site_id)
         site = self.project.sites.pop(index)
         if site_id in self.selection.sites:
-            self.selection.set(self.selection.sites - {site_id}, self.selection.circuits)
+            self.selection.set(self.selection.sites - {site_id}, self.selection.circuits, self.selection.zones)
         self.sites_changed.emit()
         self._inputs_changed()
         return index, site

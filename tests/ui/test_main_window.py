@@ -320,3 +320,12 @@ def test_a_new_project_says_how_to_begin(qtbot, window):
     assert "Add Site tool (A)" in state.text() and "Import Sites" in state.text()
     window.document.add_site("Leeds", window.document.add_partner("Council"), -1.55, 53.8)
     assert "Add Site tool" not in state.text()
+
+
+def test_delete_removes_selected_sites_and_no_go_areas_together(qtbot, opened):
+    doc = opened.document
+    site = doc.project.sites[0]
+    doc.add_zone([(-3.0, 50.0), (-2.9, 50.0), (-2.9, 50.1)], "Test area")
+    doc.selection.set([site.id], (), [0])
+    opened.actions_["delete"].trigger()
+    assert site.id not in doc.sites_by_id and not doc.project.exclusion_zones
