@@ -193,7 +193,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     project = load_input(args)
     settings = _settings(project, args)
     progress = _Progress()
-    design = next((d for d in project.designs if d.redundancy == settings.redundancy), None)
+    design = project.design_for(settings.redundancy)
     if design is None or not design_matches(project, design):
         why = "has no" if design is None else "has an out-of-date"
         print(f"The project {why} {settings.redundancy} design: designing it now", file=sys.stderr)

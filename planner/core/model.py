@@ -224,10 +224,11 @@ class Project:
     @property
     def current_design(self) -> Design | None:
         """The design for the current redundancy setting, if one has been made."""
-        for design in self.designs:
-            if design.redundancy == self.settings.redundancy:
-                return design
-        return None
+        return self.design_for(self.settings.redundancy)
+
+    def design_for(self, redundancy: str) -> Design | None:
+        """The design kept for ``redundancy``, if one has been made."""
+        return next((design for design in self.designs if design.redundancy == redundancy), None)
 
     def record_design(self, design: Design) -> None:
         """Keep ``design`` as the one for its redundancy level and register its circuit ids."""
