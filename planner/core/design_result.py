@@ -22,7 +22,14 @@ PROVEN_OPTIMAL = "proven optimal"
 
 @dataclass(frozen=True)
 class DesignLink:
-    """One circuit of a design; money in pence."""
+    """One link of a design; money in pence.
+
+    ``bandwidth`` is what to order: a tier (``1G``) or a bundle of ``circuits`` parallel
+    circuits of one tier (``3x10G``), ``capacity_mbps`` in all. Traffic is routed by
+    shortest path on ``metric``; ``load_mbps`` is the load in the normal state and
+    ``worst_load_mbps`` the most after any failure the design must survive, caused by
+    ``worst_failure`` (``circuit C0007``, ``site LDS-HQ``; empty when no failure adds load).
+    """
 
     circuit_id: str
     a: str
@@ -35,6 +42,12 @@ class DesignLink:
     source: Literal["tariff", "quote", "existing"] = "tariff"
     bandwidth: str = "1G"
     diverse_from: str | None = None
+    circuits: int = 1
+    capacity_mbps: int = 1000
+    metric: int = 1
+    load_mbps: float = 0.0
+    worst_load_mbps: float = 0.0
+    worst_failure: str = ""
 
     def total(self, term_years: int) -> int:
         return self.install + term_years * self.annual
@@ -42,6 +55,11 @@ class DesignLink:
     @property
     def pair(self) -> tuple[str, str]:
         return (self.a, self.b) if self.a <= self.b else (self.b, self.a)
+
+    @property
+    def worst_utilisation(self) -> float:
+        """The worst load as a fraction of the capacity bought."""
+        return self.worst_load_mbps / self.capacity_mbps if self.capacity_mbps else 0.0
 
 
 @dataclass(frozen=True)
@@ -61,6 +79,8 @@ class Design:
     seconds: float = 0.0
     sites: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: What "design the topology, then size it" costs for the same project (``None`` without traffic).
+    sized_topology_cost: int | None = None
 
     @property
     def gap(self) -> float:

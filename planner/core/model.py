@@ -20,6 +20,7 @@ __all__ = [
     "SiteRole",
     "ExistingLink",
     "Quote",
+    "Demand",
     "ExclusionZone",
     "DesignSettings",
     "Redundancy",
@@ -83,7 +84,12 @@ class Partner:
 
 @dataclass(frozen=True)
 class Site:
-    """A building to connect. ``hub`` sites form the core; ``optional`` sites may relay."""
+    """A building to connect. ``hub`` sites form the core; ``optional`` sites may relay.
+
+    ``demand_mbps`` is the site's traffic to its partner's hubs (data centres), that rate
+    each way: all of it to the nearest of them, failing over to the next nearest when that
+    one is lost (see :mod:`planner.core.traffic`).
+    """
 
     id: str
     name: str
@@ -92,6 +98,7 @@ class Site:
     lat: float
     role: SiteRole = "site"
     note: str = ""
+    demand_mbps: float = 0.0
 
     def moved_to(self, lon: float, lat: float) -> Site:
         return replace(self, lon=lon, lat=lat)
@@ -108,22 +115,38 @@ class ExistingLink:
     b: str
     owner: str
     annual: int | None = None
+    bandwidth: str | None = None  # its tier; the tariff's smallest when not known
 
 
 @dataclass(frozen=True)
 class Quote:
-    """A carrier's price for a circuit between two sites. When a project has quotes,
-    only quoted pairs (and existing links) may be used."""
+    """A carrier's price for one circuit between two sites at one tier (the tariff's smallest
+    when ``bandwidth`` is not given). When a project has quotes, only quoted pairs (and
+    existing links) may be used, and only at the tiers quoted for them."""
 
     a: str
     b: str
     install: int
     annual: int
     carrier: str = ""
+    bandwidth: str | None = None
 
     @property
     def cost(self) -> CircuitCost:
         return CircuitCost(self.install, self.annual)
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Traffic between two sites: ``mbps`` each way (a symmetric demand)."""
+
+    a: str
+    b: str
+    mbps: float
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return pair_key(self.a, self.b)
 
 
 @dataclass(frozen=True)
@@ -155,6 +178,8 @@ class DesignSettings:
     max_ring: int | None = None
     candidates: Literal["auto", "complete", "sparse"] = "auto"
     k_nearest: int = 8
+    #: The most of a circuit's capacity the planned load may use, in every failure state.
+    max_utilisation: float = 0.8
 
     def problems(self) -> list[str]:
         found = []
@@ -174,6 +199,9 @@ class DesignSettings:
             found.append(f"candidates: {self.candidates!r} is not one of auto, complete, sparse")
         if not isinstance(self.k_nearest, int) or not 2 <= self.k_nearest <= 50:
             found.append(f"k_nearest: {self.k_nearest!r} must be a whole number 2..50")
+        u = self.max_utilisation
+        if isinstance(u, bool) or not isinstance(u, (int, float)) or not 0.05 <= u <= 1:
+            found.append(f"max_utilisation: {u!r} must be a fraction between 0.05 and 1")
         return found
 
 
@@ -187,6 +215,7 @@ class Project:
     sites: list[Site] = field(default_factory=list)
     tariff: Tariff = field(default_factory=Tariff)
     quotes: list[Quote] = field(default_factory=list)
+    demands: list[Demand] = field(default_factory=list)
     existing_links: list[ExistingLink] = field(default_factory=list)
     forbidden_links: list[tuple[str, str]] = field(default_factory=list)
     exclusion_zones: list[ExclusionZone] = field(default_factory=list)

@@ -1,12 +1,19 @@
 """The project file: one human-diffable JSON document, saved atomically.
 
-``{"format": "regional-network-plan", "version": 1, "name", "description",
-"partners", "sites", "tariff", "candidate_links", "existing_links",
+``{"format": "regional-network-plan", "version": 2, "name", "description",
+"partners", "sites", "tariff", "candidate_links", "demands", "existing_links",
 "forbidden_links", "exclusion_zones", "settings", "designs", "circuit_ids"}``
 
 Money is written as decimal strings of pounds (``"1250.00"``) so no float ever
 drifts; numbers are accepted on reading. Loading checks everything and reports
 ``file: field: problem`` for the first problems found.
+
+Version 2 added traffic: ``demands`` (``[{"a", "b", "mbps"}]``), a site's
+``demand_mbps``, tiers with a rate (``tariff.tiers: [{"name", "mbps", "factor"}]``
+and ``tariff.min_tier``), a ``bandwidth`` per quote and existing link,
+``settings.max_utilisation``, and each design link's sizing. A version 1 file is
+read as version 2 with no traffic: its ``tariff.tiers`` (``{"1G": "1"}``) get the
+rate their names state and ``tariff.bandwidth`` becomes ``min_tier``.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from typing import Any
 from planner.core.design_result import Design, DesignLink
 from planner.core.errors import InputError
 from planner.core.model import (
+    Demand,
     DesignSettings,
     ExclusionZone,
     ExistingLink,
@@ -30,12 +38,13 @@ from planner.core.model import (
     Site,
 )
 from planner.core.money import parse_pounds, pounds
-from planner.core.tariff import Tariff
+from planner.core.tariff import Tariff, Tier, parse_rate
+from planner.core.traffic import check_mbps
 
 __all__ = ["FORMAT", "VERSION", "load_project", "save_project", "project_to_dict", "project_from_dict", "peek_project"]
 
 FORMAT = "regional-network-plan"
-VERSION = 1
+VERSION = 2
 
 
 # -- writing ---------------------------------------------------------------------
@@ -66,11 +75,24 @@ def _design_to_dict(d: Design) -> dict:
                 "role": k.role,
                 "source": k.source,
                 "bandwidth": k.bandwidth,
+                "circuits": k.circuits,
+                "capacity_mbps": k.capacity_mbps,
+                "metric": k.metric,
+                "load_mbps": _mbps(k.load_mbps),
+                "worst_load_mbps": _mbps(k.worst_load_mbps),
+                "worst_failure": k.worst_failure,
                 "diverse_from": k.diverse_from,
             }
             for k in d.links
         ],
+        **({"sized_topology_cost": _money(d.sized_topology_cost)} if d.sized_topology_cost is not None else {}),
     }
+
+
+def _mbps(value: float) -> float | int:
+    """A rate as the file writes it: a whole number when it is one, else to 3 decimals."""
+    value = round(float(value), 3)
+    return int(value) if value.is_integer() else value
 
 
 def project_to_dict(project: Project) -> dict:
@@ -92,6 +114,7 @@ def project_to_dict(project: Project) -> dict:
                 "lat": round(x.lat, 6),
                 "role": x.role,
                 **({"note": x.note} if x.note else {}),
+                **({"demand_mbps": _mbps(x.demand_mbps)} if x.demand_mbps else {}),
             }
             for x in project.sites
         ],
@@ -101,8 +124,8 @@ def project_to_dict(project: Project) -> dict:
             "rental_per_km": _money(t.rental_per_km),
             "route_factor": str(t.route_factor),
             "term_years": t.term_years,
-            "bandwidth": t.bandwidth,
-            "tiers": {k: str(v) for k, v in t.tiers.items()},
+            "min_tier": t.min_tier,
+            "tiers": [{"name": x.name, "mbps": x.mbps, "factor": str(x.factor)} for x in t.tiers],
         },
         "candidate_links": [
             {
@@ -111,11 +134,19 @@ def project_to_dict(project: Project) -> dict:
                 "install": _money(q.install),
                 "annual": _money(q.annual),
                 **({"carrier": q.carrier} if q.carrier else {}),
+                **({"bandwidth": q.bandwidth} if q.bandwidth is not None else {}),
             }
             for q in project.quotes
         ],
+        "demands": [{"a": d.a, "b": d.b, "mbps": _mbps(d.mbps)} for d in project.demands],
         "existing_links": [
-            {"a": e.a, "b": e.b, "owner": e.owner, **({"annual": _money(e.annual)} if e.annual is not None else {})}
+            {
+                "a": e.a,
+                "b": e.b,
+                "owner": e.owner,
+                **({"annual": _money(e.annual)} if e.annual is not None else {}),
+                **({"bandwidth": e.bandwidth} if e.bandwidth is not None else {}),
+            }
             for e in project.existing_links
         ],
         "forbidden_links": [{"a": a, "b": b} for a, b in project.forbidden_links],
@@ -134,6 +165,7 @@ def project_to_dict(project: Project) -> dict:
             "max_ring": s.max_ring,
             "candidates": s.candidates,
             "k_nearest": s.k_nearest,
+            "max_utilisation": s.max_utilisation,
         },
         "designs": [_design_to_dict(d) for d in project.designs],
         "circuit_ids": [{"a": a, "b": b, "id": cid} for (a, b), cid in sorted(project.circuit_ids.items())],
@@ -224,6 +256,17 @@ class _Fields:
             self.fail(key, str(err))
             return default
 
+    def mbps(self, key: str, required: bool = False) -> float:
+        """A rate in Mb/s: a finite number, 0 or more (see :func:`planner.core.traffic.check_mbps`)."""
+        value, found = self._get(key, 0.0, required)
+        if not found:
+            return 0.0
+        bad = check_mbps(value)
+        if bad:
+            self.fail(key, bad)
+            return 0.0
+        return float(value)
+
     def decimal(self, key: str, default: Decimal, value=None) -> Decimal:
         value, found = self._get(key, default, False) if value is None else (value, True)
         if not found:
@@ -243,18 +286,38 @@ class _Fields:
         return value
 
 
+def _tiers(f: _Fields) -> tuple[Tier, ...]:
+    """Version 2's list of tiers, or version 1's ``{name: factor}`` with the rate the name states."""
+    raw = f.obj.get("tiers")
+    if isinstance(raw, dict):
+        tiers = []
+        for name, factor in raw.items():
+            rate = parse_rate(str(name))
+            if rate is None:
+                f.fail(f"tiers.{name}", "a tier without a rate: name it by its rate (100M, 1G, 10G) or give its mbps")
+            tiers.append(Tier(str(name), rate or 1, f.decimal(f"tiers.{name}", Decimal(1), factor)))
+        return tuple(tiers)
+    tiers = []
+    for i, item in enumerate(f.items("tiers")):
+        g = _Fields(item, f"tariff.tiers[{i}]", f.problems)
+        name = g.text("name", required=True)
+        if "mbps" not in g.obj and parse_rate(name) is None:
+            g.fail("mbps", f"a tier without a rate: give tier {name!r} its mbps")
+        tiers.append(Tier(name, g.integer("mbps", parse_rate(name) or 1), g.decimal("factor", Decimal(1))))
+    return tuple(tiers)
+
+
 def _tariff(obj, problems) -> Tariff:
     f = _Fields(obj, "tariff", problems)
     base = Tariff()
-    tiers = {k: f.decimal(f"tiers.{k}", Decimal(1), v) for k, v in f.items("tiers", dict).items()}
     values = dict(
         connection_per_end=f.money("connection_per_end", base.connection_per_end),
         rental_per_end=f.money("rental_per_end", base.rental_per_end),
         rental_per_km=f.money("rental_per_km", base.rental_per_km),
         route_factor=f.decimal("route_factor", base.route_factor),
         term_years=f.integer("term_years", base.term_years),
-        bandwidth=f.text("bandwidth", base.bandwidth),
-        tiers=tiers or dict(base.tiers),
+        min_tier=f.text("min_tier", f.text("bandwidth", base.min_tier)),  # version 1 called it bandwidth
+        tiers=_tiers(f) or base.tiers,
     )
     return Tariff(**values)
 
@@ -270,6 +333,7 @@ def _settings(obj, problems) -> DesignSettings:
         max_ring=f.integer("max_ring", None),
         candidates=f.text("candidates", d.candidates),
         k_nearest=f.integer("k_nearest", d.k_nearest),
+        max_utilisation=f.number("max_utilisation", d.max_utilisation),
     )
 
 
@@ -291,6 +355,12 @@ def _design(obj, where, problems) -> Design:
                 source=g.text("source", "tariff"),
                 bandwidth=g.text("bandwidth", "1G"),
                 diverse_from=g.text("diverse_from", None),
+                circuits=g.integer("circuits", 1),
+                capacity_mbps=g.integer("capacity_mbps", parse_rate(g.text("bandwidth", "1G")) or 0),
+                metric=g.integer("metric", g.integer("route_km")),
+                load_mbps=g.number("load_mbps"),
+                worst_load_mbps=g.number("worst_load_mbps"),
+                worst_failure=g.text("worst_failure"),
             )
         )
     return Design(
@@ -304,6 +374,7 @@ def _design(obj, where, problems) -> Design:
         seconds=f.number("seconds"),
         sites=tuple(f.items("sites")),
         notes=tuple(f.items("notes")),
+        sized_topology_cost=f.money("sized_topology_cost", None),
     )
 
 
@@ -346,6 +417,7 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
                 f.number("lat", required=True),
                 f.text("role", "site"),
                 f.text("note"),
+                f.mbps("demand_mbps"),
             )
         )
     quotes = []
@@ -355,7 +427,20 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
             install, annual = f.money("cost", required=True), 0
         else:
             install, annual = f.money("install", required=True), f.money("annual", 0)
-        quotes.append(Quote(f.text("a", required=True), f.text("b", required=True), install, annual, f.text("carrier")))
+        quotes.append(
+            Quote(
+                f.text("a", required=True),
+                f.text("b", required=True),
+                install,
+                annual,
+                f.text("carrier"),
+                f.text("bandwidth", None),
+            )
+        )
+    demands = []
+    for i, item in enumerate(top.items("demands")):
+        f = _Fields(item, f"demands[{i}]", problems)
+        demands.append(Demand(f.text("a", required=True), f.text("b", required=True), f.mbps("mbps", required=True)))
     existing = []
     for i, item in enumerate(top.items("existing_links")):
         f = _Fields(item, f"existing_links[{i}]", problems)
@@ -365,6 +450,7 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
                 f.text("b", required=True),
                 f.text("owner", required=True),
                 f.money("annual", None),
+                f.text("bandwidth", None),
             )
         )
     forbidden = []
@@ -385,6 +471,7 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
         sites=sites,
         tariff=_tariff(top.obj.get("tariff", {}), problems),
         quotes=quotes,
+        demands=demands,
         existing_links=existing,
         forbidden_links=forbidden,
         exclusion_zones=zones,

@@ -1,10 +1,11 @@
-"""Consistency checks across a whole project (ids, references, coordinates)."""
+"""Consistency checks across a whole project (ids, references, coordinates, demands)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from planner.core.geo import check_lonlat
+from planner.core.traffic import traffic_problems
 
 if TYPE_CHECKING:
     from planner.core.model import Project
@@ -17,6 +18,7 @@ def project_problems(project: Project) -> list[str]:
     from planner.core.model import SITE_ROLES
 
     found: list[str] = []
+    tiers = [t.name for t in project.tariff.tiers]
     partner_ids: set[str] = set()
     for i, p in enumerate(project.partners):
         where = f"partners[{i}]"
@@ -44,7 +46,7 @@ def project_problems(project: Project) -> list[str]:
         ("candidate_links", project.quotes),
         ("existing_links", project.existing_links),
     ):
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple] = set()
         for i, link in enumerate(links):
             where = f"{section}[{i}]"
             for end in ("a", "b"):
@@ -52,10 +54,15 @@ def project_problems(project: Project) -> list[str]:
                     found.append(f"{where}: {end}: {getattr(link, end)!r} is not a site id")
             if link.a == link.b:
                 found.append(f"{where}: a link must join two different sites ({link.a!r} twice)")
-            pair = tuple(sorted((link.a, link.b)))
-            if pair in seen:
-                found.append(f"{where}: the pair {link.a}-{link.b} is listed twice")
-            seen.add(pair)
+            tier = link.bandwidth
+            if tier is not None and tier not in tiers:
+                found.append(f"{where}: bandwidth: {tier!r} is not one of the tariff's tiers ({', '.join(tiers)})")
+            quoted = (tier or project.tariff.min_tier) if section == "candidate_links" else None
+            key = (*sorted((link.a, link.b)), quoted)
+            if key in seen:
+                at = f" at {quoted}" if quoted else ""
+                found.append(f"{where}: the pair {link.a}-{link.b} is listed twice{at}")
+            seen.add(key)
             owner = getattr(link, "owner", None)
             if owner is not None and owner not in partner_ids:
                 found.append(f"{where}: owner: {owner!r} is not a partner")
@@ -63,6 +70,8 @@ def project_problems(project: Project) -> list[str]:
         for end, value in (("a", a), ("b", b)):
             if value not in site_ids:
                 found.append(f"forbidden_links[{i}]: {end}: {value!r} is not a site id")
+    if not found:  # demands refer to sites: check them once the sites are sound
+        found += traffic_problems(project)
     found += [f"tariff: {p}" for p in project.tariff.problems()]
     found += [f"settings: {p}" for p in project.settings.problems()]
     return found

@@ -20,13 +20,15 @@ import networkx as nx
 from planner.core.design_result import Design, DesignLink, assign_circuit_ids
 from planner.core.errors import InfeasibleError, InputError
 from planner.core.model import DesignSettings, Project, pair_key
+from planner.design.capacity import Sizing, size_links
 from planner.design.control import Control
 from planner.design.exact import solve_auto, solve_exact
 from planner.design.heuristic import solve_heuristic
 from planner.design.hierarchy import ring_candidates, solve_constrained
+from planner.design.joint import optimise_capacity
 from planner.design.problem import DesignProblem, build_problem
 from planner.design.solution import Solution
-from planner.design.verify import verify_design
+from planner.design.verify import verify_capacity, verify_design
 
 __all__ = ["design_project", "ALGORITHMS", "check_feasible"]
 
@@ -71,43 +73,49 @@ def check_feasible(problem: DesignProblem) -> None:
         raise InfeasibleError(f"no design that is {_LEVEL_WORDS[level]} is possible with the {where}: {failures[0]}")
 
 
-def _roles(problem: DesignProblem, solution: Solution) -> dict[frozenset[str], str]:
-    """Existing links are ``existing``; a cheapest spanning tree is ``backbone``; the rest ``protection``."""
+def _roles(problem: DesignProblem, solution: Solution, sizing: Sizing) -> dict[frozenset[str], str]:
+    """Existing circuits kept are ``existing``; a cheapest spanning tree is ``backbone``; the rest ``protection``."""
     graph = nx.Graph()  # a small graph of its own: spanning trees of subgraph views are slow
     graph.add_weighted_edges_from(((u, v, problem.graph.edges[u, v]["cost"]) for u, v in solution.edges), "cost")
     tree = {frozenset(e) for e in nx.minimum_spanning_edges(graph, weight="cost", data=False)}
     roles = {}
     for u, v in solution.edges:
         key = frozenset((u, v))
-        if problem.graph.edges[u, v]["source"] == "existing":
+        if sizing.options[pair_key(u, v)].source == "existing":
             roles[key] = "existing"
         else:
             roles[key] = solution.roles.get(key) or ("backbone" if key in tree else "protection")
     return roles
 
 
-def _to_design(project: Project, problem: DesignProblem, solution: Solution, seconds: float) -> Design:
+def _to_design(project: Project, problem: DesignProblem, solution: Solution, sizing: Sizing, seconds: float) -> Design:
     pairs = [pair_key(u, v) for u, v in solution.edges]
     ids = assign_circuit_ids(pairs, project.circuit_ids)
-    roles = _roles(problem, solution)
+    roles = _roles(problem, solution, sizing)
     links = []
-    for a, b in sorted(pairs, key=ids.get):
-        e = problem.graph.edges[a, b]
+    for pair in sorted(pairs, key=ids.get):
+        e, option = problem.graph.edges[pair], sizing.options[pair]
         links.append(
             DesignLink(
-                circuit_id=ids[(a, b)],
-                a=a,
-                b=b,
+                circuit_id=ids[pair],
+                a=pair[0],
+                b=pair[1],
                 distance_km=e["km"],
                 route_km=e["route_km"],
-                install=e["install"],
-                annual=e["annual"],
-                role=roles[frozenset((a, b))],
-                source=e["source"],
-                bandwidth=problem.bandwidth,
+                install=option.cost.install,
+                annual=option.cost.annual,
+                role=roles[frozenset(pair)],
+                source=option.source,
+                bandwidth=option.label,
+                circuits=option.count,
+                capacity_mbps=option.mbps,
+                metric=e["metric"],
+                load_mbps=round(sizing.normal[pair], 6),
+                worst_load_mbps=round(sizing.worst[pair], 6),
+                worst_failure=sizing.worst_state[pair].label(ids),
             )
         )
-    total = sum(problem.graph.edges[a, b]["cost"] for a, b in pairs)
+    total = sizing.cost
     return Design(
         redundancy=problem.redundancy,
         links=tuple(links),
@@ -119,6 +127,7 @@ def _to_design(project: Project, problem: DesignProblem, solution: Solution, sec
         seconds=seconds,
         sites=tuple(sorted(problem.required)),
         notes=tuple(solution.notes),
+        sized_topology_cost=solution.sized_topology_cost if problem.flows else None,
     )
 
 
@@ -143,7 +152,13 @@ def design_project(project: Project, settings: DesignSettings | None = None, con
     except KeyError as err:
         raise ValueError(f"{settings.method} is not a valid choice for a design method.") from err
     solution = algorithm(problem, control)
-    failures = verify_design(problem, solution.edges)
+    sizing = size_links(problem, solution.edges)
+    if problem.flows:
+        solution.sized_topology_cost = sizing.cost
+        solution, sizing = optimise_capacity(problem, solution, sizing, control)
+    failures = verify_design(problem, solution.edges) + verify_capacity(
+        problem, {pair: option.mbps for pair, option in sizing.options.items()}
+    )
     if failures:  # a bug in an algorithm, never the user's fault: refuse to return it
         raise RuntimeError(f"{solution.method} design failed verification: {'; '.join(failures)}")
-    return _to_design(project, problem, solution, time.monotonic() - started)
+    return _to_design(project, problem, solution, sizing, time.monotonic() - started)

@@ -55,6 +55,7 @@ from planner.design.hierarchy import (
     ring_candidates,
     solve_constrained,
 )
+from planner.design.highs import new_highs
 from planner.design.problem import DesignProblem, reachable_part
 from planner.design.relaxation import CutLP, add_columns, add_cut_rows, add_rows, proven_bound, solve_relaxation
 from planner.design.solution import Solution
@@ -105,8 +106,7 @@ class _Mip:
 
     def __init__(self, arrays: Arrays, links: np.ndarray, cuts: list[Cut], control: Control):
         self.arrays, self.links, self.control = arrays, links, control
-        self.highs = highspy.Highs()
-        self.highs.silent()
+        self.highs = new_highs()
         for option, value in (("mip_rel_gap", 0.0), ("mip_abs_gap", 0.999), ("presolve", "on")):
             self.highs.setOptionValue(option, value)
         k = len(links)

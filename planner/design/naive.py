@@ -25,7 +25,7 @@ Examples
 >>> from planner.design.problem import DesignProblem
 >>> graph = nx.Graph()
 >>> graph.add_weighted_edges_from([(0, 1, 1), (1, 2, 1), (2, 3, 1), (3, 0, 5), (0, 2, 9)], weight="cost")
->>> problem = DesignProblem(graph, frozenset(graph), frozenset(), DesignSettings("2edge"), 5, "1G")
+>>> problem = DesignProblem(graph, frozenset(graph), frozenset(), DesignSettings("2edge"), 5)
 >>> sorted(naive_design(problem))
 [(0, 1), (0, 3), (1, 2), (2, 3)]
 """

@@ -11,6 +11,11 @@ graph whose edges carry their whole-term cost in pence. Candidates are:
 
 Forbidden links and new links crossing a no-go area are removed; existing links a
 partner owns are kept at no connection charge.
+
+Each candidate also carries what it may be bought at (``prices``: each permitted
+tier with one circuit's price and where it comes from — the tariff, a carrier's
+quote for that tier, or the existing circuit) and its routing ``metric``; its
+``cost`` is the cheapest single circuit, what a design without traffic pays.
 """
 
 from __future__ import annotations
@@ -21,8 +26,9 @@ import networkx as nx
 import numpy as np
 
 from planner.core.geo import geodesic_km_many, lonlat_to_mercator
-from planner.core.model import DesignSettings, Project, pair_key
-from planner.core.tariff import CircuitCost, route_km
+from planner.core.model import DesignSettings, ExistingLink, Project, Quote, pair_key
+from planner.core.tariff import CircuitCost, Tariff, Tier, route_km
+from planner.core.traffic import Flow, flows
 
 __all__ = ["reachable_part", "DesignProblem", "build_problem", "COMPLETE_UP_TO"]
 
@@ -34,8 +40,10 @@ COMPLETE_UP_TO = 200
 class DesignProblem:
     """A candidate graph and what the design must achieve on it.
 
-    Edge attributes: ``cost`` (int pence over the term, the objective), ``install``,
-    ``annual``, ``km`` (geodesic), ``route_km``, ``source`` (tariff/quote/existing).
+    Edge attributes: ``cost`` (int pence over the term of the cheapest single circuit,
+    the objective without traffic), ``install``, ``annual``, ``km`` (geodesic),
+    ``route_km``, ``source`` (tariff/quote/existing), ``metric`` (routing) and
+    ``prices`` (see the module notes). ``flows`` is the traffic to carry.
     """
 
     graph: nx.Graph
@@ -43,7 +51,7 @@ class DesignProblem:
     hubs: frozenset[str]
     settings: DesignSettings
     term_years: int
-    bandwidth: str
+    flows: tuple[Flow, ...] = ()
 
     @property
     def redundancy(self) -> str:
@@ -103,7 +111,9 @@ def build_problem(project: Project, settings: DesignSettings | None = None) -> D
     lat = np.array([s.lat for s in sites], dtype=float)
 
     existing = {pair_key(e.a, e.b): e for e in project.existing_links}
-    quotes = {pair_key(q.a, q.b): q for q in project.quotes}
+    quotes: dict[tuple[str, str], list] = {}
+    for q in project.quotes:
+        quotes.setdefault(pair_key(q.a, q.b), []).append(q)
     if quotes:
         pairs = set(quotes) | set(existing)
     else:
@@ -135,14 +145,9 @@ def build_problem(project: Project, settings: DesignSettings | None = None) -> D
             continue
         d = float(d)
         chargeable = route_km(d, tariff.route_factor)
-        if not new:
-            base = tariff.circuit_cost(d, existing=True)
-            annual = existing[(a, b)].annual
-            cost, source = CircuitCost(0, base.annual if annual is None else annual), "existing"
-        elif (a, b) in quotes:
-            cost, source = quotes[(a, b)].cost, "quote"
-        else:
-            cost, source = tariff.circuit_cost(d), "tariff"  # the tariff keeps its prices by route km
+        new_prices = _quoted(tariff, quotes[(a, b)]) if (a, b) in quotes else () if quotes else tariff.prices(d)
+        prices = new_prices if new else (_existing_price(tariff, d, existing[(a, b)]), *new_prices)
+        _, cost, source = min(prices, key=lambda p: (p[1].total(tariff.term_years), p[2] != "existing"))
         links.append(
             (
                 a,
@@ -154,6 +159,8 @@ def build_problem(project: Project, settings: DesignSettings | None = None) -> D
                     "km": d,
                     "route_km": chargeable,
                     "source": source,
+                    "metric": chargeable,
+                    "prices": prices,
                 },
             )
         )
@@ -164,9 +171,25 @@ def build_problem(project: Project, settings: DesignSettings | None = None) -> D
         hubs=frozenset(s.id for s in sites if s.role == "hub"),
         settings=settings,
         term_years=tariff.term_years,
-        bandwidth=tariff.bandwidth,
+        flows=flows(project),
     )
     return reachable_part(problem)
+
+
+def _quoted(tariff: Tariff, quotes: list[Quote]) -> tuple[tuple[Tier, CircuitCost, str], ...]:
+    """The tiers quoted for one pair with their prices (a quote without a tier is for the smallest)."""
+    return tuple((tariff.tier(q.bandwidth or tariff.min_tier), q.cost, "quote") for q in quotes)
+
+
+def _existing_price(tariff: Tariff, km: float, link: ExistingLink) -> tuple[Tier, CircuitCost, str]:
+    """An existing circuit as it is: no connection charge, its own rental or the tariff's.
+
+    More capacity on its pair than it has means buying new circuits there (quoted ones
+    when the project has quotes, else on the tariff).
+    """
+    tier = tariff.tier(link.bandwidth or tariff.min_tier)
+    annual = tariff.circuit_cost(km, bandwidth=tier.name, existing=True).annual if link.annual is None else link.annual
+    return tier, CircuitCost(0, annual), "existing"
 
 
 def reachable_part(problem: DesignProblem) -> DesignProblem:

@@ -28,6 +28,7 @@ from scipy.sparse import csc_matrix, csr_matrix
 from planner.design.control import Control
 from planner.design.cuts import Arrays, Cut, SetCut, families, separate
 from planner.design.hierarchy import link_count_cuts
+from planner.design.highs import new_highs
 
 __all__ = [
     "CutLP",
@@ -123,8 +124,7 @@ class CutLP:
 
     def __init__(self, arrays: Arrays, links: np.ndarray = ()):
         self.arrays = arrays
-        self.highs = highspy.Highs()
-        self.highs.silent()
+        self.highs = new_highs()
         self.columns: list[int] = []
         self.column_of = np.full(arrays.m, -1, dtype=np.int64)
         self.cuts: list[Cut] = []

@@ -20,3 +20,5 @@ class Solution:
     method: str
     roles: dict[frozenset[str], str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: With traffic: what the topology found first costs once sized (the design to beat).
+    sized_topology_cost: int | None = None

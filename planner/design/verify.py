@@ -9,6 +9,12 @@ with two or more hubs, losing one hub leaves every site connected to another hub
 every required site is within ``max_hops`` links of a hub; every link lies on a
 ring of at most ``max_ring`` links.
 
+With traffic, :func:`verify_capacity` routes every flow again with networkx (shortest
+paths by metric, split evenly per next hop, in the normal state and after each
+failure the redundancy level covers) and checks that no link carries more than
+``max_utilisation`` of the capacity bought. It shares no code with the sizing in
+:mod:`planner.design.capacity`.
+
 The connectivity checks use networkx's bridges and articulation points, so they
 cost linear time: a failure that matters must remove a bridge or an articulation
 point. The hub check costs O(h (n + m)) for ``h`` hubs, the hop check O(n + m) and
@@ -23,7 +29,7 @@ import networkx as nx
 
 from planner.design.problem import DesignProblem
 
-__all__ = ["verify_design", "design_graph"]
+__all__ = ["verify_design", "verify_capacity", "link_loads", "design_graph"]
 
 
 def design_graph(problem: DesignProblem, edges: Iterable[tuple[str, str]]) -> nx.Graph:
@@ -50,7 +56,7 @@ def verify_design(problem: DesignProblem, edges: Iterable[tuple[str, str]]) -> l
     >>> import networkx as nx
     >>> from planner.core.model import DesignSettings
     >>> g = nx.cycle_graph(["a", "b", "c"])
-    >>> p = DesignProblem(g, frozenset("abc"), frozenset(), DesignSettings("2edge"), 5, "1G")
+    >>> p = DesignProblem(g, frozenset("abc"), frozenset(), DesignSettings("2edge"), 5)
     >>> verify_design(p, [("a", "b"), ("b", "c"), ("c", "a")])
     []
     >>> verify_design(p, [("a", "b"), ("b", "c")])[0]
@@ -128,6 +134,69 @@ def _rings(problem: DesignProblem, graph: nx.Graph) -> list[str]:
         graph.add_edge(u, v)
         if v not in detour:
             problems.append(f"link {min(u, v)}-{max(u, v)} lies on no ring of at most {limit} links")
+    return problems
+
+
+def _loads_in(graph: nx.Graph, flows) -> dict[frozenset[str], float]:
+    """The load on each link of ``graph`` when ``flows`` go by shortest paths on ``metric``, split per next hop."""
+    by_target: dict[str, dict[str, float]] = {}
+    for flow in flows:
+        if flow.source not in graph:
+            continue
+        reach = nx.node_connected_component(graph, flow.source)
+        target = next((t for t in flow.targets if t in reach), None)
+        if target is not None:
+            sources = by_target.setdefault(target, {})
+            sources[flow.source] = sources.get(flow.source, 0.0) + flow.mbps
+    loads = {frozenset(e): 0.0 for e in graph.edges}
+    for target, sources in by_target.items():
+        dist = nx.single_source_dijkstra_path_length(graph, target, weight="metric")
+        amount = dict(sources)
+        for site in sorted(dist, key=dist.get, reverse=True):
+            if site == target or not amount.get(site):
+                continue
+            nexts = [y for y, data in graph.adj[site].items() if dist[site] == dist[y] + data["metric"]]
+            for y in nexts:
+                part = amount[site] / len(nexts)
+                loads[frozenset((site, y))] += part
+                amount[y] = amount.get(y, 0.0) + part
+    return loads
+
+
+def link_loads(problem: DesignProblem, links: Iterable[tuple[str, str]]) -> dict[str, dict[frozenset[str], float]]:
+    """The load on every link of the design ``links`` in every failure state it must survive, by state name
+    (``normal``, ``link a-b``, ``site x``)."""
+    graph = nx.Graph()
+    graph.add_nodes_from(problem.required)
+    graph.add_edges_from((u, v, {"metric": problem.graph.edges[u, v]["metric"]}) for u, v in links)
+    states: dict[str, nx.Graph] = {"normal": graph}
+    if problem.redundancy in ("2edge", "2node"):
+        for u, v in sorted(tuple(sorted(e)) for e in graph.edges):
+            cut = graph.copy()
+            cut.remove_edge(u, v)
+            states[f"link {u}-{v}"] = cut
+    if problem.redundancy == "2node":
+        for site in sorted(graph):
+            states[f"site {site}"] = graph.subgraph(n for n in graph if n != site)
+    return {name: _loads_in(g, problem.flows) for name, g in states.items()}
+
+
+def verify_capacity(problem: DesignProblem, capacity: dict[tuple[str, str], int]) -> list[str]:
+    """Every way the links ``capacity`` (Mb/s bought per site pair) fail to carry the problem's flows
+    within ``max_utilisation`` in some failure state (empty when they carry them all)."""
+    if not problem.flows:
+        return []
+    limit = problem.settings.max_utilisation
+    capacities = {frozenset(pair): mbps for pair, mbps in capacity.items()}
+    problems = []
+    for state, loads in link_loads(problem, capacity).items():
+        for link, load in loads.items():
+            if load > limit * capacities[link] + 1e-6:
+                a, b = sorted(link)
+                problems.append(
+                    f"link {a}-{b} carries {load:,.1f} Mb/s in the {state} state: more than {limit:.0%} "
+                    f"of its {capacities[link]:,} Mb/s"
+                )
     return problems
 
 

@@ -109,11 +109,12 @@ class DesignPanel(QWidget):
         self.route_factor.editingFinished.connect(self._on_route_factor_edit)
         self.term = QSpinBox(minimum=1, maximum=30, suffix=" years", keyboardTracking=False)
         self.term.editingFinished.connect(self._on_term_edit)
-        self.bandwidth = QComboBox()
-        self.bandwidth.activated.connect(self._on_bandwidth_edit)
+        self.min_tier = QComboBox()
+        self.min_tier.setToolTip("The smallest bandwidth any circuit is bought at; traffic may need more")
+        self.min_tier.activated.connect(self._on_min_tier_edit)
         tariff_form.addRow("Route factor", self.route_factor)
         tariff_form.addRow("Contract term", self.term)
-        tariff_form.addRow("Bandwidth", self.bandwidth)
+        tariff_form.addRow("Smallest tier", self.min_tier)
         self.tariff_problem = QLabel(wordWrap=True, visible=False)
         self.tariff_problem.setStyleSheet("color: #B00020")
         tariff_form.addRow(self.tariff_problem)
@@ -178,7 +179,7 @@ class DesignPanel(QWidget):
     def _refresh(self) -> None:
         project = self.document.project
         tariff, settings = project.tariff, project.settings
-        widgets = [self.redundancy, self.route_factor, self.term, self.bandwidth, *self.money.values()]
+        widgets = [self.redundancy, self.route_factor, self.term, self.min_tier, *self.money.values()]
         widgets += [self.method, self.time_limit, *self.limit_checks.values(), *self.limit_boxes.values()]
         for widget in widgets:
             widget.blockSignals(True)
@@ -195,10 +196,10 @@ class DesignPanel(QWidget):
             box.setValue(float(pounds(getattr(tariff, name))))
         self.route_factor.setValue(float(tariff.route_factor))
         self.term.setValue(tariff.term_years)
-        self.bandwidth.clear()
-        for tier in tariff.tiers:
-            self.bandwidth.addItem(f"{tier}b/s", tier)
-        self.bandwidth.setCurrentIndex(max(0, self.bandwidth.findData(tariff.bandwidth)))
+        self.min_tier.clear()
+        for tier in sorted(tariff.tiers, key=lambda t: t.mbps):
+            self.min_tier.addItem(f"{tier.name}b/s", tier.name)
+        self.min_tier.setCurrentIndex(max(0, self.min_tier.findData(tariff.min_tier)))
         for widget in widgets:
             widget.blockSignals(False)
         self.tariff_problem.hide()
@@ -235,8 +236,8 @@ class DesignPanel(QWidget):
     def _on_term_edit(self) -> None:
         self._change_tariff(term_years=self.term.value())
 
-    def _on_bandwidth_edit(self) -> None:
-        self._change_tariff(bandwidth=self.bandwidth.currentData())
+    def _on_min_tier_edit(self) -> None:
+        self._change_tariff(min_tier=self.min_tier.currentData())
 
     def _on_redundancy_edit(self) -> None:
         self.document.change_settings(redundancy=self.redundancy.currentData())

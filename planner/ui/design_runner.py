@@ -40,6 +40,7 @@ def snapshot(project: Project) -> Project:
         partners=list(project.partners),
         sites=list(project.sites),
         quotes=list(project.quotes),
+        demands=list(project.demands),
         existing_links=list(project.existing_links),
         forbidden_links=list(project.forbidden_links),
         exclusion_zones=list(project.exclusion_zones),
@@ -50,12 +51,12 @@ def snapshot(project: Project) -> Project:
 
 def _inputs_key(project: Project) -> tuple:
     """Everything a design depends on except the method and time limit, as a hashable key."""
-    t, s = project.tariff, project.settings
+    s = project.settings
     return (
         tuple(project.sites),
-        (t.connection_per_end, t.rental_per_end, t.rental_per_km, t.route_factor, t.term_years, t.bandwidth),
-        tuple(sorted(t.tiers.items())),
+        project.tariff,
         tuple(project.quotes),
+        tuple(project.demands),
         tuple(project.existing_links),
         tuple(project.forbidden_links),
         json.dumps([(z.name, z.geometry) for z in project.exclusion_zones], sort_keys=True),

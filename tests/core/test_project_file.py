@@ -4,14 +4,32 @@ import pytest
 
 from planner.core.design_result import Design, DesignLink
 from planner.core.errors import InputError
-from planner.core.model import DesignSettings, ExclusionZone, ExistingLink, Partner, Project, Quote, Site
-from planner.core.project_file import load_project, project_to_dict, save_project
+from planner.core.model import Demand, DesignSettings, ExclusionZone, ExistingLink, Partner, Project, Quote, Site
+from planner.core.project_file import load_project, project_from_dict, project_to_dict, save_project
 from planner.core.tariff import Tariff
 
 
 def _project() -> Project:
     zone = {"type": "Polygon", "coordinates": [[[-1.6, 53.7], [-1.5, 53.7], [-1.5, 53.75], [-1.6, 53.7]]]}
-    link = DesignLink("C0001", "a", "b", 12.345, 17, 250000, 378500, "backbone", "tariff", "1G")
+    link = DesignLink(
+        "C0001",
+        "a",
+        "b",
+        12.345,
+        17,
+        500000,
+        757000,
+        "backbone",
+        "tariff",
+        "2x1G",
+        None,
+        2,
+        2000,
+        17,
+        850.5,
+        1200.25,
+        "circuit C0002",
+    )
     return Project(
         name="Test — partnership",
         partners=[Partner("P", "Police", "#0072B2", "police"), Partner("C", "Council", "#E69F00")],
@@ -19,14 +37,20 @@ def _project() -> Project:
             Site("a", "Alpha HQ", "P", -1.5, 53.8, "hub"),
             Site("b", "Beta", "C", -1.4, 53.7),
             Site("c", "Gamma", "C", -1.3, 53.6, "optional", "exchange"),
+            Site("d", "Delta", "P", -1.2, 53.9, demand_mbps=120.5),
         ],
-        tariff=Tariff(term_years=7, rental_per_km=5_001),
-        quotes=[Quote("a", "b", 100_001, 20_002, "BT")],
-        existing_links=[ExistingLink("b", "c", "C", 99_999)],
+        tariff=Tariff(term_years=7, rental_per_km=5_001, min_tier="100M"),
+        quotes=[Quote("a", "b", 100_001, 20_002, "BT"), Quote("a", "b", 200_000, 30_000, "BT", "10G")],
+        demands=[Demand("a", "b", 250.5)],
+        existing_links=[ExistingLink("b", "c", "C", 99_999, "10G")],
         forbidden_links=[("a", "c")],
         exclusion_zones=[ExclusionZone("Moor", zone)],
-        settings=DesignSettings("2node", "exact", 12.5, max_hops=3, max_ring=8),
-        designs=[Design("2node", (link,), 2_142_500, 2_000_000, 5, "exact", True, 1.5, ("a", "b"))],
+        settings=DesignSettings("2node", "exact", 12.5, max_hops=3, max_ring=8, max_utilisation=0.7),
+        designs=[
+            Design(
+                "2node", (link,), 4_285_000, 2_000_000, 5, "exact", True, 1.5, ("a", "b"), sized_topology_cost=5_000_000
+            )
+        ],
         circuit_ids={("a", "b"): "C0001"},
     )
 
@@ -38,7 +62,7 @@ def test_save_and_load_round_trip_everything(tmp_path):
     loaded = load_project(path)
     assert loaded == original
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["format"] == "regional-network-plan" and doc["version"] == 1
+    assert doc["format"] == "regional-network-plan" and doc["version"] == 2
     assert doc["tariff"]["rental_per_km"] == "50.01"  # money as exact decimal strings
 
 
@@ -97,9 +121,105 @@ def test_load_names_file_field_and_problem(tmp_path, mutate, message):
 
 def test_load_refuses_newer_versions_clearly(tmp_path):
     doc = _doc()
-    doc["version"] = 2
-    with pytest.raises(InputError, match="version 2, made by a newer Regional Network Planner"):
+    doc["version"] = 3
+    with pytest.raises(InputError, match="version 3, made by a newer Regional Network Planner"):
         load_project(_write(tmp_path, doc))
+
+
+def _version_1() -> dict:
+    """A version 1 file as the planner wrote it before traffic: tiers as factors, one bandwidth."""
+    return {
+        "format": "regional-network-plan",
+        "version": 1,
+        "name": "Old plan",
+        "partners": [{"id": "P", "name": "Police"}],
+        "sites": [
+            {"id": "a", "name": "A", "partner": "P", "lon": -1.5, "lat": 53.8, "role": "hub"},
+            {"id": "b", "name": "B", "partner": "P", "lon": -1.4, "lat": 53.7},
+        ],
+        "tariff": {"bandwidth": "10G", "tiers": {"100M": "0.55", "1G": "1", "10G": "2.4", "2.5G": "1.5"}},
+        "designs": [
+            {
+                "redundancy": "tree",
+                "total_cost": "100.00",
+                "lower_bound": "100.00",
+                "links": [
+                    {
+                        "id": "C0001",
+                        "a": "a",
+                        "b": "b",
+                        "route_km": 9,
+                        "install": "50",
+                        "annual": "10",
+                        "bandwidth": "10G",
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def test_version_1_files_migrate_to_tiers_with_rates_and_no_traffic():
+    project = project_from_dict(_version_1(), "old.json")
+    tariff = project.tariff
+    assert tariff.min_tier == "10G"
+    assert [(t.name, t.mbps) for t in tariff.tiers] == [("100M", 100), ("1G", 1000), ("10G", 10000), ("2.5G", 2500)]
+    assert project.demands == [] and all(s.demand_mbps == 0 for s in project.sites)
+    link = project.designs[0].links[0]
+    assert (link.bandwidth, link.capacity_mbps, link.circuits, link.metric) == ("10G", 10000, 1, 9)
+    again = project_to_dict(project)
+    assert again["version"] == 2 and again["tariff"]["min_tier"] == "10G"
+
+
+def test_version_1_tier_without_a_rate_is_named():
+    doc = _version_1()
+    doc["tariff"]["tiers"]["premium"] = "3"
+    with pytest.raises(InputError, match="old.json: tariff.tiers.premium: a tier without a rate"):
+        project_from_dict(doc, "old.json")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d["demands"][0].update(b="zz"), "bad.json: demands[0]: b: 'zz' is not a site id"),
+        (lambda d: d["demands"][0].update(mbps=-3), "bad.json: demands[0].mbps: -3 is negative"),
+        (lambda d: d["demands"][0].update(mbps="fast"), "bad.json: demands[0].mbps: 'fast' is not a number of Mb/s"),
+        (lambda d: d["demands"][0].update(b="a"), "bad.json: demands[0]: a demand must join two different sites"),
+        (
+            lambda d: d["demands"].append({"a": "b", "b": "a", "mbps": 5}),
+            "bad.json: demands[1]: the pair b-a is listed",
+        ),
+        (lambda d: d["sites"][1].update(demand_mbps=40), "bad.json: sites[1] (b): demand_mbps: partner 'C' has no hub"),
+        (
+            lambda d: d["sites"][0].update(demand_mbps=40),
+            "bad.json: sites[0] (a): demand_mbps: partner 'P' has no other",
+        ),
+        (lambda d: d["sites"][2].update(demand_mbps=4), "bad.json: sites[2] (c): demand_mbps: an optional site"),
+        (
+            lambda d: d["tariff"]["tiers"].append({"name": "premium", "factor": "3"}),
+            "bad.json: tariff.tiers[3].mbps: a tier without a rate",
+        ),
+        (lambda d: d["tariff"].update(min_tier="40G"), "bad.json: tariff: min_tier: '40G' is not one of the tiers"),
+        (
+            lambda d: d["candidate_links"][1].update(bandwidth="100M"),  # the first is for the smallest tier, 100M
+            "bad.json: candidate_links[1]: the pair a-b is listed twice at 100M",
+        ),
+        (
+            lambda d: d["candidate_links"][0].update(bandwidth="3G"),
+            "bad.json: candidate_links[0]: bandwidth: '3G' is not one",
+        ),
+        (
+            lambda d: d["settings"].update(max_utilisation=1.5),
+            "bad.json: settings: max_utilisation: 1.5 must be a fraction",
+        ),
+    ],
+)
+def test_bad_traffic_in_a_file_is_named(tmp_path, mutate, message):
+    doc = _doc()
+    mutate(doc)
+    with pytest.raises(InputError) as err:
+        load_project(_write(tmp_path, doc))
+    assert message in str(err.value)
 
 
 @pytest.mark.parametrize(
@@ -126,4 +246,4 @@ def test_many_problems_are_reported_together(tmp_path):
         site["lat"] = 100
     with pytest.raises(InputError) as err:
         load_project(_write(tmp_path, doc))
-    assert len(err.value.problems) == 3
+    assert len(err.value.problems) == len(doc["sites"])

@@ -39,7 +39,7 @@ def test_bandwidth_tier_scales_every_charge_and_existing_links_cost_no_connectio
     [
         ({"term_years": 0}, "term_years"),
         ({"route_factor": Decimal("0.5")}, "route_factor"),
-        ({"bandwidth": "40G"}, "bandwidth"),
+        ({"min_tier": "40G"}, "min_tier"),
         ({"rental_per_km": -1}, "rental_per_km"),
     ],
 )

@@ -161,7 +161,7 @@ def test_impossible_constraints_are_clear_errors():
 
 
 def _problem(graph, level="2edge", hubs=(), **settings) -> DesignProblem:
-    return DesignProblem(graph, frozenset(graph), frozenset(hubs), DesignSettings(level, **settings), 5, "1G")
+    return DesignProblem(graph, frozenset(graph), frozenset(hubs), DesignSettings(level, **settings), 5)
 
 
 def test_verify_names_each_broken_constraint():

@@ -27,7 +27,7 @@ def _problem(graph: nx.Graph, level: str, optional=()) -> DesignProblem:
     for u, v in graph.edges:
         graph.edges[u, v].setdefault("cost", 1)
     required = frozenset(n for n in graph if n not in optional)
-    return DesignProblem(graph, required, frozenset(), DesignSettings(level), 5, "1G")
+    return DesignProblem(graph, required, frozenset(), DesignSettings(level), 5)
 
 
 @pytest.mark.parametrize("n", [8, 40, 300])

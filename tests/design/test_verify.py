@@ -8,7 +8,7 @@ from planner.design.verify import verify_design
 
 def _problem(graph: nx.Graph, redundancy: str, optional=()) -> DesignProblem:
     required = frozenset(n for n in graph if n not in optional)
-    return DesignProblem(graph, required, frozenset(), DesignSettings(redundancy), 5, "1G")
+    return DesignProblem(graph, required, frozenset(), DesignSettings(redundancy), 5)
 
 
 def test_verify_accepts_a_ring_at_every_level():

@@ -22,7 +22,7 @@ def test_recent_files_newest_first_and_only_existing(settings, tmp_path):
 
 
 def test_last_tariff_round_trips_and_survives_garbage(settings):
-    tariff = Tariff().with_changes(rental_per_km=5150, term_years=7, bandwidth="10G")
+    tariff = Tariff().with_changes(rental_per_km=5150, term_years=7, min_tier="10G")
     settings.last_tariff = tariff
     assert settings.last_tariff == tariff
     settings._store.setValue("design/last_tariff", "{not json")
