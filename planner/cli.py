@@ -43,6 +43,18 @@ def _add_design_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-hops", type=int, metavar="N", help="every site within N links of a hub site")
     parser.add_argument("--max-ring", type=int, metavar="N", help="every link on a ring of at most N links")
     parser.add_argument("--time-limit", type=float, metavar="SECONDS", help="stop and report the best found")
+    parser.add_argument(
+        "--demands",
+        type=Path,
+        metavar="DEMANDS.csv",
+        help="traffic a,b,mbps (CSV or XLSX): Mb/s each way between two sites; replaces the project's pair demands",
+    )
+    parser.add_argument(
+        "--max-utilisation",
+        type=float,
+        metavar="U",
+        help="the most of a circuit's capacity its planned load may use after any failure (default 0.8)",
+    )
 
 
 def load_input(args: argparse.Namespace) -> Project:
@@ -64,13 +76,24 @@ def load_input(args: argparse.Namespace) -> Project:
 def _settings(project: Project, args: argparse.Namespace):
     from dataclasses import replace
 
-    given = ("redundancy", "method", "time_limit", "max_hops", "max_ring")
+    given = ("redundancy", "method", "time_limit", "max_hops", "max_ring", "max_utilisation")
     changes = {k: getattr(args, k) for k in given if getattr(args, k) is not None}
     settings = replace(project.settings, **changes)
     problems = settings.problems()
     if problems:
         raise PlannerError(problems[0])
     return settings
+
+
+def prepared_input(args: argparse.Namespace) -> tuple[Project, object]:
+    """The project (with ``--demands`` read into it) and the settings the command line asks for."""
+    from planner.io.demand_tables import read_demands
+
+    project = load_input(args)
+    settings = project.settings = _settings(project, args)
+    if args.demands:
+        project.demands = read_demands(args.demands, project)
+    return project, settings
 
 
 def _print_schedule(project: Project, design) -> None:
@@ -112,7 +135,27 @@ def _summary(design) -> dict:
         "total_cost": float(pounds(design.total_cost)),
         "lower_bound": float(pounds(design.lower_bound)),
         "gap": round(design.gap, 6),
-        "links": len(design.links),
+        "circuits": len(design.links),
+        "links": [
+            {
+                "circuit_id": k.circuit_id,
+                "a": k.a,
+                "b": k.b,
+                "distance_km": round(k.distance_km, 2),
+                "cost": float(pounds(k.total(design.term_years))),
+                "bandwidth": k.bandwidth,
+                "circuits": k.circuits,
+                "capacity_mbps": k.capacity_mbps,
+                "metric": k.metric,
+                "load_mbps": round(k.load_mbps, 3),
+                "worst_load_mbps": round(k.worst_load_mbps, 3),
+                "worst_failure": k.worst_failure,
+            }
+            for k in design.links
+        ],
+        "sized_topology_cost": (
+            float(pounds(design.sized_topology_cost)) if design.sized_topology_cost is not None else None
+        ),
         "verified": design.verified,
         "seconds": round(design.seconds, 3),
         "method": design.method,
@@ -124,8 +167,7 @@ def cmd_design(args: argparse.Namespace) -> int:
     from planner.design import Control, design_project
     from planner.io.design_csv import write_design_csv
 
-    project = load_input(args)
-    settings = _settings(project, args)
+    project, settings = prepared_input(args)
     design = design_project(project, settings, Control(settings.time_limit))
     if args.out:
         try:
@@ -190,8 +232,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise PlannerError("give at least one output: " + ", ".join(f"--{o} FILE" for o in _EXPORTS))
     for path in outputs.values():
         check_writable(path)
-    project = load_input(args)
-    settings = _settings(project, args)
+    project, settings = prepared_input(args)
     progress = _Progress()
     design = project.design_for(settings.redundancy)
     if design is None or not design_matches(project, design):

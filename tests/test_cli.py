@@ -57,10 +57,22 @@ def test_design_from_csv_writes_a_verified_schedule(sites_csv, tmp_path, capsys,
     assert main(["design", "--sites", str(sites_csv), "--redundancy", level, "--out", str(out), "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     rows = _read_design(out)
-    assert list(rows[0]) == ["circuit_id", "a", "b", "a_name", "b_name", "distance_km", "cost"]
+    assert list(rows[0]) == [
+        "circuit_id",
+        "a",
+        "b",
+        "a_name",
+        "b_name",
+        "distance_km",
+        "cost",
+        "bandwidth",
+        "load_mbps",
+        "worst_load_mbps",
+        "worst_failure",
+    ]
     sites = {r[0]: (float(r[3]), float(r[2])) for r in csv.reader(SITES.splitlines()[1:])}
     check_design_csv(rows, sites, level)
-    assert summary["verified"] is True and summary["links"] == len(rows)
+    assert summary["verified"] is True and summary["circuits"] == len(rows) == len(summary["links"])
     assert summary["total_cost"] == pytest.approx(sum(float(r["cost"]) for r in rows))
     assert summary["lower_bound"] <= summary["total_cost"]
 
@@ -146,3 +158,152 @@ def test_random_sites_and_quotes_get_a_verified_design_or_a_clear_refusal(
             )
         )
         assert not enough
+
+
+# -- traffic --------------------------------------------------------------------------------------------
+HUB_SITES = """id,name,lat,lon,partner,role,demand_mbps
+LDS,Leeds,53.8008,-1.5491,WYP,hub,
+SHF,Sheffield,53.3811,-1.4701,WYP,hub,
+YRK,York,53.9576,-1.0827,WYP,,600
+HUL,Hull,53.7457,-0.3367,WYP,,900
+BRD,Bradford,53.7960,-1.7594,WYP,,700
+WKF,Wakefield,53.6830,-1.4977,WYP,,300
+HGT,Harrogate,53.9921,-1.5418,WYP,,450
+DON,Doncaster,53.5228,-1.1285,WYP,,800
+"""
+TIER_MBPS = {"100M": 100, "1G": 1000, "10G": 10000}
+
+
+def _capacity(bandwidth: str) -> int:
+    count, _, tier = bandwidth.rpartition("x")
+    return int(count or 1) * TIER_MBPS[tier]
+
+
+def _independent_worst_loads(rows, flows, level):
+    """Worst load per circuit over the normal state and every single circuit cut, routed again with networkx
+    by shortest path on route km (the metric the planner states), split evenly at equal-cost branches."""
+    import math
+
+    graph = nx.Graph()
+    for r in rows:
+        graph.add_edge(
+            r["a"], r["b"], metric=max(1, math.ceil(round(float(r["distance_km"]) * 1.3, 6))), id=r["circuit_id"]
+        )
+    worst = dict.fromkeys((r["circuit_id"] for r in rows), 0.0)
+    cuts = [None] + ([tuple(e) for e in graph.edges] if level != "tree" else [])
+    for cut in cuts:
+        g = graph.copy()
+        if cut:
+            g.remove_edge(*cut)
+        loads = dict.fromkeys(worst, 0.0)
+        for source, target, mbps in flows:
+            dist = nx.single_source_dijkstra_path_length(g, target, weight="metric")
+            amount = {source: mbps}
+            for x in sorted(dist, key=dist.get, reverse=True):
+                if x == target or not amount.get(x):
+                    continue
+                nexts = [y for y in g[x] if dist[x] == dist[y] + g[x][y]["metric"]]
+                for y in nexts:
+                    loads[g[x][y]["id"]] += amount[x] / len(nexts)
+                    amount[y] = amount.get(y, 0.0) + amount[x] / len(nexts)
+        worst = {c: max(worst[c], loads[c]) for c in worst}
+    return worst
+
+
+@pytest.mark.parametrize("level", ["tree", "2edge"])
+def test_demands_size_every_circuit_for_its_worst_failure(tmp_path, capsys, level):
+    sites = tmp_path / "sites.csv"
+    sites.write_text(HUB_SITES, encoding="utf-8")
+    demands = tmp_path / "demands.csv"
+    demands.write_text("a,b,mbps\nLDS,SHF,3000\nYRK,HUL,150\n", encoding="utf-8")
+    out = tmp_path / "design.csv"
+    args = ["design", "--sites", str(sites), "--demands", str(demands), "--redundancy", level]
+    assert main([*args, "--method", "heuristic", "--max-utilisation", "0.7", "--out", str(out), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    rows = _read_design(out)
+    # Per-site traffic goes to the nearer of the partner's two hubs (both stay up when a circuit is cut).
+    hubs = {"LDS": (-1.5491, 53.8008), "SHF": (-1.4701, 53.3811)}
+    flows = [("LDS", "SHF", 3000.0), ("YRK", "HUL", 150.0)]
+    for line in HUB_SITES.splitlines()[1:]:
+        site, _, lat, lon, _, _, demand = line.split(",")
+        if demand:
+            nearest = min(hubs, key=lambda h: geodesic_km(float(lon), float(lat), *hubs[h]))
+            flows.append((site, nearest, float(demand)))
+    worst = _independent_worst_loads(rows, flows, level)
+    for r in rows:
+        assert float(r["worst_load_mbps"]) == pytest.approx(worst[r["circuit_id"]], abs=0.01)
+        assert float(r["worst_load_mbps"]) <= 0.7 * _capacity(r["bandwidth"]) + 1e-6
+        assert float(r["load_mbps"]) <= float(r["worst_load_mbps"]) + 1e-6
+        if level == "tree":
+            assert r["worst_failure"] == ""
+    assert any(_capacity(r["bandwidth"]) > 1000 for r in rows)  # the 3 Gb/s replication needs more than 1G
+    by_id = {link["circuit_id"]: link for link in summary["links"]}
+    for r in rows:
+        link = by_id[r["circuit_id"]]
+        assert (link["bandwidth"], link["worst_failure"]) == (r["bandwidth"], r["worst_failure"])
+        assert link["worst_load_mbps"] == pytest.approx(float(r["worst_load_mbps"]), abs=0.001)
+        assert link["capacity_mbps"] == _capacity(r["bandwidth"])
+    assert summary["sized_topology_cost"] >= summary["total_cost"]
+
+
+def test_quotes_per_tier_limit_what_may_be_bought(tmp_path, capsys):
+    sites = tmp_path / "sites.csv"
+    sites.write_text(HUB_SITES, encoding="utf-8")
+    ids = [line.split(",")[0] for line in HUB_SITES.splitlines()[1:]]
+    pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]]
+    quotes = tmp_path / "quotes.csv"
+    lines = ["a,b,install,annual,bandwidth"]
+    lines += [f"{a},{b},2500,4000,1G" for a, b in pairs]
+    lines += [f"{a},{b},6000,9600,10G" for a, b in pairs if "LDS" in (a, b)]
+    quotes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    demands = tmp_path / "demands.csv"
+    demands.write_text("a,b,mbps\nLDS,SHF,3000\n", encoding="utf-8")
+    out = tmp_path / "design.csv"
+    args = ["design", "--sites", str(sites), "--links", str(quotes), "--demands", str(demands), "--out", str(out)]
+    assert main([*args, "--method", "heuristic"]) == 0
+    quoted_10g = {frozenset(p) for p in pairs if "LDS" in p}
+    for r in _read_design(out):
+        count, _, tier = r["bandwidth"].rpartition("x")
+        assert tier in ("1G", "10G")
+        if tier == "10G":
+            assert frozenset((r["a"], r["b"])) in quoted_10g
+        unit = 2500 + 5 * 4000 if tier == "1G" else 6000 + 5 * 9600
+        assert float(r["cost"]) == pytest.approx(int(count or 1) * unit)
+
+
+@pytest.mark.parametrize(
+    ("demands", "sites", "message"),
+    [
+        ("a,b,mbps\nLDS,XXX,10\n", HUB_SITES, "demands.csv: row 2: b: 'XXX' is not a site id"),
+        ("a,b,mbps\nLDS,YRK,-5\n", HUB_SITES, "demands.csv: row 2: mbps: -5.0 is negative"),
+        ("a,b,mbps\nLDS,YRK,lots\n", HUB_SITES, "demands.csv: row 2: mbps: 'lots' is not a number of Mb/s"),
+        ("a,b,mbps\nLDS,YRK,5_0\n", HUB_SITES, "demands.csv: row 2: mbps: '5_0' is not a number of Mb/s"),
+        ("a,b,mbps\nLDS,LDS,10\n", HUB_SITES, "demands.csv: row 2: a demand must join two different sites"),
+        ("a,b,mbps\nLDS,YRK,10\nYRK,LDS,20\n", HUB_SITES, "demands.csv: row 3: the pair YRK-LDS is listed twice"),
+        ("a,b,mbps\nLDS,YRK,200000\n", HUB_SITES, "demands.csv: row 2: mbps: 200,000 Mb/s is more than any link"),
+        ("a,b\nLDS,YRK\n", HUB_SITES, "demands.csv: row 1: the header needs the columns a,b,mbps"),
+        ("a,b,mbps\n", HUB_SITES, "demands.csv: has a header but no demands"),
+    ],
+)
+def test_bad_demands_are_one_clear_line_naming_file_row_and_field(tmp_path, capsys, demands, sites, message):
+    (tmp_path / "sites.csv").write_text(sites, encoding="utf-8")
+    (tmp_path / "demands.csv").write_text(demands, encoding="utf-8")
+    args = ["design", "--sites", str(tmp_path / "sites.csv"), "--demands", str(tmp_path / "demands.csv")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_per_site_demand_with_no_hub_to_send_it_to_names_the_site_row(tmp_path, capsys):
+    sites = SITES.replace("partner\n", "partner,demand_mbps\n").replace("WYP\n", "WYP,40\n")
+    (tmp_path / "sites.csv").write_text(sites, encoding="utf-8")
+    assert main(["design", "--sites", str(tmp_path / "sites.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "sites.csv: row 2 (LDS): demand_mbps: partner 'WYP' has no hub to send it to" in err
+
+
+def test_an_unknown_tier_in_quotes_is_named(tmp_path, capsys):
+    (tmp_path / "sites.csv").write_text(HUB_SITES, encoding="utf-8")
+    (tmp_path / "q.csv").write_text("a,b,cost,bandwidth\nLDS,SHF,100,40G\n", encoding="utf-8")
+    assert main(["design", "--sites", str(tmp_path / "sites.csv"), "--links", str(tmp_path / "q.csv")]) == 2
+    assert "q.csv: row 2: bandwidth: '40G' is not one of the tiers (100M, 1G, 10G)" in capsys.readouterr().err

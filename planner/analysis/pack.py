@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from planner.analysis.loads import has_traffic
 from planner.analysis.resilience import Failure, single_failures
 from planner.analysis.schedule import Table, circuit_table, failure_table, partner_table, site_table
 from planner.analysis.sharing import CostSharing, share_costs
@@ -18,6 +19,7 @@ from planner.core.design_result import Design
 from planner.core.geo import geodesic_km
 from planner.core.model import REDUNDANCY_LEVELS, Project
 from planner.core.money import format_gbp
+from planner.core.traffic import flows
 from planner.core.words import plural
 from planner.design import Control
 
@@ -47,6 +49,11 @@ class Pack:
     partners: Table
     failures: Table
     when: dt.datetime
+
+    @property
+    def has_traffic(self) -> bool:
+        """Whether the project states demands, so circuits are sized for them."""
+        return has_traffic(self.project)
 
     @property
     def date_text(self) -> str:
@@ -112,6 +119,7 @@ class Pack:
             ),
             SummaryLine("Saving from sharing", s.saving, "gbp", "negative: the shared network costs more"),
             SummaryLine("Saving from sharing (%)", s.saving_fraction, "percent"),
+            *self._traffic_lines(),
             SummaryLine(
                 "Design", f"{d.method}, {'verified' if d.verified else 'NOT verified'}", note=self.quality_text
             ),
@@ -124,9 +132,66 @@ class Pack:
             ),
         ]
 
+    def _traffic_lines(self) -> list[SummaryLine]:
+        """With traffic: what it is, how full the busiest circuit gets, and where the saving comes from."""
+        if not self.has_traffic:
+            return []
+        d, s = self.design, self.sharing
+        busiest = max(d.links, key=lambda k: k.worst_utilisation, default=None)
+        lines = [
+            SummaryLine("Traffic", self.traffic_text),
+            SummaryLine(
+                "Busiest circuit after any failure",
+                busiest.worst_utilisation if busiest else 0.0,
+                "percent",
+                f"{busiest.circuit_id}, {busiest.bandwidth}, after losing {busiest.worst_failure or 'nothing'}"
+                if busiest
+                else "",
+            ),
+        ]
+        if d.sized_topology_cost is not None:
+            lines.append(
+                SummaryLine(
+                    "Cheapest-route design, sized",
+                    d.sized_topology_cost,
+                    "gbp",
+                    "the design cheapest in kilometres, with each circuit sized for its traffic: what optimising "
+                    "routes and capacity together saves against it",
+                )
+            )
+        if s.capacity_saving is not None:
+            lines += [
+                SummaryLine("Saving from sharing routes", s.route_saving, "gbp", "what sharing saves with no traffic"),
+                SummaryLine(
+                    "Saving from sharing capacity",
+                    s.capacity_saving,
+                    "gbp",
+                    "the rest: partners' traffic on fewer, faster circuits at a lower price per Mb/s",
+                ),
+            ]
+        return lines
+
+    @property
+    def traffic_text(self) -> str:
+        """The traffic in a line: how many demands, how much in all, and the utilisation limit."""
+        traffic = flows(self.project)
+        total = sum(f.mbps for f in traffic)
+        limit = self.project.settings.max_utilisation
+        return (
+            f"{plural(len(traffic), 'demand')}, {total:,.0f} Mb/s in all, each way; every circuit sized to stay "
+            f"within {limit:.0%} of its capacity after any failure the design survives"
+        )
+
     def notes(self) -> list[str]:
-        """Sentences the board must read: who pays more than alone, and anything the failures cut off."""
+        """Sentences the board must read: who pays more than alone, where the saving comes from, and anything
+        the failures cut off."""
         notes = list(self.sharing.warnings())
+        s = self.sharing
+        if s.capacity_saving is not None and s.saving > 0:
+            notes.append(
+                f"Of the {format_gbp(s.saving)} saving, {format_gbp(s.capacity_saving)} comes from sharing capacity "
+                f"(partners' traffic on fewer, faster circuits) and {format_gbp(s.route_saving)} from sharing routes."
+            )
         bad = [f for f in self.failures_found if not f.connected]
         if bad:
             worst = max(bad, key=lambda f: len(f.cut_off))

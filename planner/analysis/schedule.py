@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from planner.analysis.loads import FailurePeak, failure_peaks
 from planner.analysis.resilience import Failure, diverse_from, single_failures
 from planner.analysis.sharing import METHODS, CostSharing
 from planner.core.design_result import LINK_ROLES, Design
@@ -53,7 +54,7 @@ __all__ = [
     "display",
 ]
 
-Kind = Literal["text", "int", "km", "deg", "metres", "gbp", "percent"]
+Kind = Literal["text", "int", "km", "deg", "metres", "gbp", "percent", "mbps"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ _CONVERT = {
     "metres": lambda x: round(float(x)),
     "gbp": pounds,
     "percent": lambda x: round(float(x), 4),
+    "mbps": lambda x: round(float(x), 1),
 }
 _DISPLAY = {
     "text": str,
@@ -95,6 +97,7 @@ _DISPLAY = {
     "metres": lambda x: f"{round(float(x))}",
     "gbp": format_gbp,
     "percent": lambda x: f"{float(x):.1%}",
+    "mbps": lambda x: f"{float(x):,.1f}",
 }
 
 
@@ -154,6 +157,13 @@ class CircuitRow:
     distance_km: float
     route_km: int
     bandwidth: str
+    circuits: int
+    capacity_mbps: int
+    metric: int
+    load_mbps: float
+    worst_load_mbps: float
+    worst_utilisation: float
+    worst_failure: str
     role: str
     diverse_from: str
     priced_from: str
@@ -180,7 +190,16 @@ CIRCUIT_COLUMNS: tuple[Column, ...] = (
     *_end_columns("b", "B-end"),
     Column("distance_km", "Straight km", "km", "Straight-line (geodesic, WGS84) distance between the ends"),
     Column("route_km", "Route km", "int", "Chargeable route distance: straight km x route factor, rounded up"),
-    Column("bandwidth", "Bandwidth", "text", "Bandwidth tier of the circuit"),
+    Column("bandwidth", "Bandwidth", "text", "What to order: a tier (1G), or a bundle of parallel circuits (3x10G)"),
+    Column("circuits", "Circuits", "int", "Parallel circuits of that tier between the two ends"),
+    Column("capacity_mbps", "Capacity Mb/s", "int", "Capacity bought, all circuits together, each way"),
+    Column("metric", "Metric", "int", "Routing metric to configure (route km): traffic takes the lowest total"),
+    Column("load_mbps", "Load Mb/s", "mbps", "Planned load in the normal state, each way"),
+    Column("worst_load_mbps", "Worst load Mb/s", "mbps", "Highest planned load after any failure the design survives"),
+    Column("worst_utilisation", "Worst use", "percent", "Worst load as a share of the capacity bought"),
+    Column(
+        "worst_failure", "Worst after losing", "text", "The failure that causes the worst load (empty: none adds load)"
+    ),
     Column("role", "Role", "text", "Backbone, Protection, Access (dual-homing) or Existing, reused"),
     Column(
         "diverse_from",
@@ -232,6 +251,13 @@ def circuit_table(project: Project, design: Design) -> Table:
             k.distance_km,
             k.route_km,
             k.bandwidth,
+            k.circuits,
+            k.capacity_mbps,
+            k.metric,
+            k.load_mbps,
+            k.worst_load_mbps,
+            k.worst_utilisation,
+            k.worst_failure,
             LINK_ROLES.get(k.role, k.role),
             ", ".join(diverse[k.circuit_id]),
             _priced_from(carriers, k.source, k.a, k.b),
@@ -251,6 +277,7 @@ def circuit_table(project: Project, design: Design) -> Table:
     totals = {
         "distance_km": sum(r.distance_km for r in rows),
         "route_km": sum(r.route_km for r in rows),
+        "circuits": sum(r.circuits for r in rows),
         "install": sum(r.install for r in rows),
         "annual": sum(r.annual for r in rows),
         "total": total,
@@ -392,6 +419,9 @@ class FailureRow:
     cut_off: str
     cut_off_count: int
     detour_hops: int | None
+    peak_circuit: str
+    peak_load_mbps: float | None
+    peak_utilisation: float | None
 
 
 FAILURE_COLUMNS: tuple[Column, ...] = (
@@ -402,13 +432,18 @@ FAILURE_COLUMNS: tuple[Column, ...] = (
     Column("cut_off", "Sites cut off", "text", "Sites that can no longer reach the rest of the network"),
     Column("cut_off_count", "Cut off", "int", "Number of sites cut off"),
     Column("detour_hops", "Detour hops", "int", "Circuits on the shortest way round a lost circuit"),
+    Column("peak_circuit", "Most loaded circuit", "text", "With traffic: the circuit carrying most of its capacity"),
+    Column("peak_load_mbps", "Its load Mb/s", "mbps", "That circuit's load after the failure, each way"),
+    Column("peak_utilisation", "Its use", "percent", "That load as a share of the circuit's capacity"),
 )
 
 
 def failure_table(project: Project, design: Design, failures: list[Failure] | None = None) -> Table:
-    """Each single failure of ``design`` (circuits; sites too for ``2node``) and what it cuts off."""
+    """Each single failure of ``design`` (circuits; sites too for ``2node``), what it cuts off and,
+    with traffic, its most loaded circuit."""
     names = {s.id: s.name for s in project.sites}
     links = {k.circuit_id: k for k in design.links}
+    peaks = {p.failure: p for p in failure_peaks(project, design)}
     rows = []
     for f in single_failures(design) if failures is None else failures:
         if f.kind == "link":
@@ -425,6 +460,11 @@ def failure_table(project: Project, design: Design, failures: list[Failure] | No
                 ", ".join(f"{names.get(s, s)} ({s})" for s in f.cut_off),
                 len(f.cut_off),
                 f.detour_hops,
+                *_peak(peaks.get(f"{'circuit' if f.kind == 'link' else 'site'} {f.element}")),
             )
         )
     return Table("Resilience", FAILURE_COLUMNS, tuple(rows))
+
+
+def _peak(peak: FailurePeak | None) -> tuple[str, float | None, float | None]:
+    return ("", None, None) if peak is None else (peak.circuit_id, peak.load_mbps, peak.utilisation)

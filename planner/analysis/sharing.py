@@ -79,10 +79,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
+from planner.analysis.loads import has_traffic
 from planner.core.design_result import Design
 from planner.core.errors import DesignCancelled, InfeasibleError, PlannerError
 from planner.core.model import DesignSettings, Project
 from planner.core.money import format_gbp
+from planner.core.tariff import cheapest_option
 from planner.design import Control, design_project
 from planner.design.problem import build_problem
 
@@ -177,6 +179,15 @@ class CostSharing:
     seconds: float
     permutations: int = 0
     exact_skipped: bool = False
+    #: With traffic: the saving the same networks would make with every circuit at the smallest tier
+    #: and no traffic to size for (what sharing routes saves); ``None`` without traffic.
+    route_saving: int | None = None
+
+    @property
+    def capacity_saving(self) -> int | None:
+        """With traffic: the part of the saving that sharing capacity buys (bigger circuits carrying
+        several partners' traffic at a lower price per Mb/s), the rest of it coming from shared routes."""
+        return None if self.route_saving is None else self.saving - self.route_saving
 
     @property
     def standalone_total(self) -> int:
@@ -378,6 +389,7 @@ class CoalitionCosts:
             self.settings,
             bool(self.project.quotes),
             own.quotes,
+            own.demands,
             own.existing_links,
             own.forbidden_links,
             own.exclusion_zones,
@@ -385,7 +397,8 @@ class CoalitionCosts:
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def _own(self, members: frozenset[str]) -> Project:
-        """The project cut down to ``members``: their sites, the quotes, owned links and forbidden links among them."""
+        """The project cut down to ``members``: their sites (and the traffic they send to their own hubs),
+        the quotes, demands, owned links and forbidden links among them."""
         p = self.project
         sites = [s for s in p.sites if s.partner in members]
         ids = {s.id for s in sites}
@@ -399,6 +412,7 @@ class CoalitionCosts:
             sites=sites,
             tariff=p.tariff,
             quotes=[q for q in p.quotes if inside(q.a, q.b)],
+            demands=[d for d in p.demands if inside(d.a, d.b)],
             existing_links=[e for e in p.existing_links if e.owner in members and inside(e.a, e.b)],
             forbidden_links=[(a, b) for a, b in p.forbidden_links if inside(a, b)],
             exclusion_zones=list(p.exclusion_zones),
@@ -428,19 +442,23 @@ class CoalitionCosts:
         return own
 
     def _pair(self, members: frozenset[str], required: tuple[str, ...], sub: Project) -> Standalone:
+        """Two sites: one link (``tree``), or two on separate routes each carrying all their traffic."""
         a, b = required
-        edge = build_problem(sub, self.settings).graph.get_edge_data(a, b)
+        problem = build_problem(sub, self.settings)
+        edge = problem.graph.get_edge_data(a, b)
         if edge is None:
             raise InfeasibleError(f"no permitted link joins {a} and {b}")
-        circuits = [edge]
-        if self.settings.redundancy != "tree":
-            if edge["source"] == "existing":  # the diverse second circuit is a new one
-                edge = build_problem(replace(sub, existing_links=[]), self.settings).graph.get_edge_data(a, b)
-                if edge is None:
-                    raise InfeasibleError(f"no new link may join {a} and {b}")
-            circuits.append(edge)
-        cost = sum(c["cost"] for c in circuits)
-        return Standalone(members, required, cost, cost, ((a, b),) * len(circuits), "pair")
+        load = sum(f.mbps for f in problem.flows)
+        choices = [edge["prices"]]
+        if self.settings.redundancy != "tree":  # the diverse second circuit is a new one
+            choices.append(tuple(p for p in edge["prices"] if p[2] != "existing"))
+        cost = 0
+        for number, prices in enumerate(choices):
+            option = cheapest_option(prices, load, self.settings.max_utilisation, sub.tariff.term_years)
+            if option is None:
+                raise InfeasibleError(f"no {'new ' if number else ''}link may join {a} and {b} for its traffic")
+            cost += option.total(sub.tariff.term_years)
+        return Standalone(members, required, cost, cost, ((a, b),) * len(choices), "pair")
 
     def _design(self, members: frozenset[str], required: tuple[str, ...], sub: Project) -> Standalone:
         if self.cancel.is_set():
@@ -722,6 +740,7 @@ def share_costs(
         else:
             shapley, sampling_error, used = _shapley_sampled(players, costs, control, permutations, seed)
         costs.prefetch({p} for p in players)
+    route_saving = _route_saving(project, settings, players, control, cache, workers) if has_traffic(project) else None
     exact = found is not None
     networks = {p: costs.network({p}) for p in players}
     sites = {p: len(networks[p].sites) for p in players}
@@ -748,4 +767,23 @@ def share_costs(
         seconds=time.monotonic() - started,
         permutations=used,
         exact_skipped=not exact and len(players) <= exact_up_to,
+        route_saving=route_saving,
     )
+
+
+def _route_saving(
+    project: Project,
+    settings: DesignSettings,
+    players: list[str],
+    control: Control,
+    cache: dict[str, Standalone] | None,
+    workers: int,
+) -> int:
+    """What the partnership would save with no traffic: each partner's network alone and the shared one,
+    designed again with every circuit at the smallest tier."""
+    free = replace(project, demands=[], sites=[replace(s, demand_mbps=0.0) for s in project.sites])
+    control.report(1.0, "Separating the saving from routes and from capacity")
+    deadline = time.time() + control.remaining()
+    with CoalitionCosts(free, settings, control.cancel_event, cache, workers, deadline) as bare:
+        bare.prefetch([{p} for p in players] + [players])
+        return sum(bare.cost({p}) for p in players) - bare.cost(players)

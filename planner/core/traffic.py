@@ -23,6 +23,7 @@ each failure state it goes to the first that is still there and reachable.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ from planner.core.geo import geodesic_km
 if TYPE_CHECKING:
     from planner.core.model import Project, Site
 
-__all__ = ["Flow", "flows", "traffic_problems", "MAX_MBPS", "check_mbps"]
+__all__ = ["Flow", "flows", "traffic_problems", "MAX_MBPS", "check_mbps", "mbps_from_text"]
 
 #: The largest demand a file may state (10 Tb/s): beyond it a figure is a typing mistake.
 MAX_MBPS = 10_000_000
@@ -63,6 +64,27 @@ def check_mbps(value: object) -> str | None:
     if value > MAX_MBPS:
         return f"{value!r} Mb/s is more than {MAX_MBPS:,} (10 Tb/s)"
     return None
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def mbps_from_text(text: str) -> float:
+    """A rate in Mb/s as a person types it in a table (``250``, ``2.5e3``); ``ValueError`` saying why not.
+
+    Only plain decimal numbers count: ``5_3.8`` is not 53.8, and ``nan`` is not a rate.
+
+    >>> mbps_from_text(" 250 "), mbps_from_text("2.5e3")
+    (250.0, 2500.0)
+    """
+    cleaned = text.strip()
+    if not _NUMBER.match(cleaned):
+        raise ValueError(f"{text.strip()[:40]!r} is not a number of Mb/s")
+    value = float(cleaned)
+    bad = check_mbps(value)
+    if bad:
+        raise ValueError(bad)
+    return value
 
 
 def _hubs_by_partner(project: Project) -> dict[str, list[Site]]:

@@ -69,10 +69,11 @@ Pair = tuple[str, str]
 
 @dataclass(frozen=True)
 class State:
-    """A failure state: ``normal``, a ``link`` lost (``element`` its site pair) or a ``site`` lost."""
+    """A failure state: ``normal``, a ``link`` lost (``element`` its site pair), a ``site`` lost, or
+    several ``links`` lost together (``element`` a tuple of pairs: the presenter's double cuts)."""
 
-    kind: Literal["normal", "link", "site"]
-    element: Pair | str | None = None
+    kind: Literal["normal", "link", "site", "links"]
+    element: Pair | str | tuple[Pair, ...] | None = None
 
     def label(self, circuit_ids: dict[Pair, str] | None) -> str:
         """How a schedule names the failure: ``circuit C0007``, ``site LDS-HQ``; empty for the normal state."""
@@ -80,9 +81,14 @@ class State:
             return ""
         if self.kind == "site":
             return f"site {self.element}"
-        if circuit_ids and self.element in circuit_ids:
-            return f"circuit {circuit_ids[self.element]}"
-        return f"link {self.element[0]}-{self.element[1]}"
+        pairs = self.element if self.kind == "links" else (self.element,)
+        names = [circuit_ids[p] if circuit_ids and p in circuit_ids else f"{p[0]}-{p[1]}" for p in pairs]
+        known = circuit_ids and all(p in circuit_ids for p in pairs)
+        return f"{'circuit' if known else 'link'}{'s' if len(names) > 1 else ''} {' and '.join(names)}"
+
+    @property
+    def lost_links(self) -> tuple[Pair, ...]:
+        return {"link": (self.element,), "links": self.element}.get(self.kind, ())
 
 
 def failure_states(redundancy: str, pairs: Sequence[Pair], sites: Sequence[str]) -> list[State]:
@@ -216,9 +222,9 @@ def route(problem: DesignProblem, pairs: Sequence[Pair], states: Sequence[State]
     alive = np.ones((len(states), n), dtype=bool)
     link_number = {pair: e for e, pair in enumerate(pairs)}
     for s, state in enumerate(states):
-        if state.kind == "link":
-            up[s, link_number[state.element]] = False
-        elif state.kind == "site":
+        for pair in state.lost_links:
+            up[s, link_number[pair]] = False
+        if state.kind == "site":
             alive[s, index[state.element]] = False
     up &= alive[:, a] & alive[:, b]
     sources = np.array([index[f.source] for f in flows], dtype=np.int64)

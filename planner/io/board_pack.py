@@ -106,6 +106,22 @@ _CIRCUIT_COLUMNS = (
     _PdfColumn("annual", "Annual", 18, True),
     _PdfColumn("total", "Total over term", 20, True),
 )
+#: With traffic the schedule shows what each circuit carries (site ids are in the XLSX and CSV).
+_TRAFFIC_CIRCUIT_COLUMNS = (
+    _PdfColumn("circuit_id", "Circuit", 13),
+    _PdfColumn("a_name", "A-end", 42),
+    _PdfColumn("b_name", "B-end", 42),
+    _PdfColumn("route_km", "Route km", 12, True),
+    _PdfColumn("bandwidth", "Bandwidth", 15),
+    _PdfColumn("load_mbps", "Load Mb/s", 15, True),
+    _PdfColumn("worst_load_mbps", "Worst Mb/s", 15, True),
+    _PdfColumn("worst_failure", "Worst after losing", 22),
+    _PdfColumn("role", "Role", 16),
+    _PdfColumn("diverse_from", "Diverse from", 20),
+    _PdfColumn("install", "Installation", 18, True),
+    _PdfColumn("annual", "Annual", 18, True),
+    _PdfColumn("total", "Total over term", 21, True),
+)
 _PARTNER_COLUMNS = (
     _PdfColumn("name", "Partner", 62),
     _PdfColumn("sites", "Sites", 11, True),
@@ -124,6 +140,17 @@ _FAILURE_COLUMNS = (
     _PdfColumn("connected", "Everyone else connected?", 37),
     _PdfColumn("cut_off", "Sites cut off", 58),
     _PdfColumn("detour_hops", "Detour hops", 20, True),
+)
+_TRAFFIC_FAILURE_COLUMNS = (
+    _PdfColumn("failure", "Lost", 14),
+    _PdfColumn("element", "Id", 24),
+    _PdfColumn("description", "Where", 82),
+    _PdfColumn("connected", "Others connected?", 28),
+    _PdfColumn("cut_off", "Sites cut off", 50),
+    _PdfColumn("detour_hops", "Detour hops", 18, True),
+    _PdfColumn("peak_circuit", "Most loaded", 22),
+    _PdfColumn("peak_load_mbps", "Its load Mb/s", 18, True),
+    _PdfColumn("peak_utilisation", "Its use", 13, True),
 )
 _METHOD_NOTES = {
     "shapley": "each partner pays its average extra cost over every order in which the partners could have joined; "
@@ -389,7 +416,8 @@ class _Painter:
             "Grid references and coordinates: see the XLSX or CSV schedule."
         )
         self.heading("Circuit schedule", subtitle)
-        self.table(self.pack.circuits, _CIRCUIT_COLUMNS, rows, _CONTENT_TOP, totals=last)
+        columns = _TRAFFIC_CIRCUIT_COLUMNS if self.pack.has_traffic else _CIRCUIT_COLUMNS
+        self.table(self.pack.circuits, columns, rows, _CONTENT_TOP, totals=last)
 
     def failure_page(self, rows: Sequence, first: bool) -> None:
         pack = self.pack
@@ -403,7 +431,7 @@ class _Painter:
             mark = "✓" if ok else "✗"
             self.text(_MARGIN, y, 269, 9, f"{mark}  {pack.failure_text}", 13, bold=True, colour=_GOOD if ok else _BAD)
             y += 12
-        self.table(pack.failures, _FAILURE_COLUMNS, rows, y)
+        self.table(pack.failures, _TRAFFIC_FAILURE_COLUMNS if pack.has_traffic else _FAILURE_COLUMNS, rows, y)
 
 
 def _level_clause(level: str) -> str:

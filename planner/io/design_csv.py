@@ -1,8 +1,11 @@
 """The command line's compact design table: one row per chosen circuit.
 
-Columns ``circuit_id,a,b,a_name,b_name,distance_km,cost``; cost is the circuit's
-total over the term in pounds, distance the geodesic km. Formula-like text is
-neutralised (``planner/io/safe_output.py``).
+Columns ``circuit_id,a,b,a_name,b_name,distance_km,cost,bandwidth,load_mbps,
+worst_load_mbps,worst_failure``; cost is the link's total over the term in pounds
+(a bundle ``3x10G`` is one row: all its circuits), distance the geodesic km, loads
+in Mb/s each way in the normal state and after the worst failure the design must
+survive (``worst_failure`` names it; empty when no failure adds load). Formula-like
+text is neutralised (``planner/io/safe_output.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,19 @@ from planner.io.safe_output import neutralise
 
 __all__ = ["DESIGN_COLUMNS", "design_rows", "write_design_csv", "design_csv_text"]
 
-DESIGN_COLUMNS = ("circuit_id", "a", "b", "a_name", "b_name", "distance_km", "cost")
+DESIGN_COLUMNS = (
+    "circuit_id",
+    "a",
+    "b",
+    "a_name",
+    "b_name",
+    "distance_km",
+    "cost",
+    "bandwidth",
+    "load_mbps",
+    "worst_load_mbps",
+    "worst_failure",
+)
 
 
 def design_rows(project: Project, design: Design) -> list[tuple]:
@@ -32,9 +47,18 @@ def design_rows(project: Project, design: Design) -> list[tuple]:
             neutralise(names.get(k.b, k.b)),
             f"{k.distance_km:.2f}",
             str(pounds(k.total(design.term_years))),
+            k.bandwidth,
+            _mbps(k.load_mbps),
+            _mbps(k.worst_load_mbps),
+            neutralise(k.worst_failure),
         )
         for k in design.links
     ]
+
+
+def _mbps(value: float) -> str:
+    """A load to 3 decimals, without trailing zeros (``250``, ``333.333``)."""
+    return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 def design_csv_text(project: Project, design: Design) -> str:

@@ -47,6 +47,7 @@ NUMBER_FORMATS: dict[str, str] = {
     "metres": "0",
     "int": "#,##0",
     "percent": "0.0%",
+    "mbps": "#,##0.0",
 }
 
 _HEADER_FILL = PatternFill("solid", fgColor="1F3A5F")

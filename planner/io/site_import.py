@@ -28,7 +28,16 @@ from planner.core.errors import InputError
 from planner.core.model import Partner, Project, Site
 from planner.io.site_tables import SITE_COLUMNS, check_header, read_sites_csv, sites_from_records
 
-__all__ = ["read_sites", "read_sites_xlsx", "read_sites_gis", "plan_import", "SiteImport", "READERS", "FILE_FILTER"]
+__all__ = [
+    "read_sites",
+    "read_sites_xlsx",
+    "xlsx_records",
+    "read_sites_gis",
+    "plan_import",
+    "SiteImport",
+    "READERS",
+    "FILE_FILTER",
+]
 
 #: GIS attribute columns by the site field they give, in order of preference (lower case).
 _GIS_COLUMNS = {
@@ -63,8 +72,12 @@ def _missing(path: Path) -> None:
 
 
 # -- tables ---------------------------------------------------------------------------------------
-def read_sites_xlsx(path: str | os.PathLike) -> tuple[list[Partner], list[Site]]:
-    """Partners and sites from the first sheet of an Excel workbook (the columns of a CSV site list)."""
+def xlsx_records(path: str | os.PathLike, required_any: list[set[str]], what: str) -> list[tuple[str, dict[str, str]]]:
+    """``(row N, {lower-case column: text})`` for each non-blank row of a workbook's first sheet.
+
+    The header (row 1) must hold one of the ``required_any`` column sets; ``what`` names
+    what the file should hold, for messages (``sites``, ``demands``).
+    """
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -80,20 +93,24 @@ def read_sites_xlsx(path: str | os.PathLike) -> tuple[list[Partner], list[Site]]
         if header is None or not any(_text(c) for c in header):
             raise InputError(f"{path.name}: the first sheet is empty")
         columns = [_text(c).lower() for c in header]
-        check_header(path.name, columns, SITE_COLUMNS)
-
-        def records() -> Iterator[tuple[str, dict[str, str]]]:
-            for number, row in enumerate(rows, start=2):
-                cells = [_text(c) for c in row]
-                if any(cells):
-                    yield f"row {number}", {c: (cells[i] if i < len(cells) else "") for i, c in enumerate(columns)}
-
-        partners, sites = sites_from_records(path.name, records())
+        check_header(path.name, columns, required_any)
+        records = []
+        for number, row in enumerate(rows, start=2):
+            cells = [_text(c) for c in row]
+            if any(cells):
+                records.append(
+                    (f"row {number}", {c: (cells[i] if i < len(cells) else "") for i, c in enumerate(columns)})
+                )
     finally:
         book.close()
-    if not sites:
-        raise InputError(f"{path.name}: has a header but no sites")
-    return partners, sites
+    if not records:
+        raise InputError(f"{path.name}: has a header but no {what}")
+    return records
+
+
+def read_sites_xlsx(path: str | os.PathLike) -> tuple[list[Partner], list[Site]]:
+    """Partners and sites from the first sheet of an Excel workbook (the columns of a CSV site list)."""
+    return sites_from_records(Path(path).name, xlsx_records(path, SITE_COLUMNS, "sites"))
 
 
 # -- GIS layers --------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Site lists and carrier quotes from CSV, as procurement and architects keep them.
 
 Sites: columns ``id,name,lat,lon`` (or ``easting,northing`` in British National
-Grid metres, or ``grid_ref`` such as ``SE 2990 3350``), optional ``partner`` and
-``role`` (site, hub, optional). Quotes: columns ``a,b,cost`` naming site ids,
-where cost is the whole-term price in pounds; or ``a,b,install,annual``.
+Grid metres, or ``grid_ref`` such as ``SE 2990 3350``), optional ``partner``,
+``role`` (site, hub, optional) and ``demand_mbps`` (the site's traffic to its
+partner's hubs). Quotes: columns ``a,b,cost`` naming site ids, where cost is the
+whole-term price in pounds; or ``a,b,install,annual``; with a ``bandwidth`` column,
+one row per quoted pair and tier (a quote without one is for the smallest tier).
 
 Every problem names the file, the spreadsheet row (the header is row 1) and the
 column: ``sites.csv: row 7: lat: '95.2' is out of range -90..90``.
@@ -14,23 +16,28 @@ from __future__ import annotations
 import csv
 import math
 import os
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
 from planner.core.errors import InputError
 from planner.core.geo import bng_to_lonlat, check_lonlat, parse_grid_reference
 from planner.core.model import PALETTE, SITE_ROLES, Partner, Project, Quote, Site
 from planner.core.money import parse_pounds
+from planner.core.tariff import DEFAULT_TIERS
+from planner.core.traffic import mbps_from_text, traffic_problems
 
 __all__ = [
     "read_sites_csv",
     "read_quotes_csv",
     "project_from_csv",
     "check_header",
+    "csv_records",
     "sites_from_records",
     "SITE_COLUMNS",
 ]
 
+DEFAULT_TIER_NAMES = tuple(t.name for t in DEFAULT_TIERS)
 #: The column sets a site list may use to say where each site is.
 SITE_COLUMNS = [{"id", "name", "lat", "lon"}, {"id", "name", "easting", "northing"}, {"id", "name", "grid_ref"}]
 
@@ -42,8 +49,9 @@ def check_header(name: str, columns: list[str], required_any: list[set[str]]) ->
         raise InputError(f"{name}: row 1: the header needs the columns {wanted} (found {','.join(columns)})")
 
 
-def _rows(path: Path, required_any: list[set[str]]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, {lower-case column: stripped text}) for each non-blank row."""
+def csv_records(path: Path, required_any: list[set[str]]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, {lower-case column: stripped text}) for each non-blank row of a CSV file whose
+    header holds one of the ``required_any`` column sets."""
     name = path.name
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
@@ -141,7 +149,11 @@ def sites_from_records(name: str, records: Iterable[tuple[str, dict[str, str]]])
         partner = row.get("partner") or "Partnership"
         partner_id = partner_names.setdefault(partner, partner)
         lon, lat = _location(row, where)
-        sites.append(Site(site_id, row.get("name") or site_id, partner_id, lon, lat, role))
+        try:
+            demand = mbps_from_text(row["demand_mbps"]) if row.get("demand_mbps") else 0.0
+        except ValueError as err:
+            raise InputError(f"{where}: demand_mbps: {err}") from None
+        sites.append(Site(site_id, row.get("name") or site_id, partner_id, lon, lat, role, demand_mbps=demand))
     partners = [Partner(pid, text, PALETTE[i % len(PALETTE)]) for i, (text, pid) in enumerate(partner_names.items())]
     return partners, sites
 
@@ -149,19 +161,22 @@ def sites_from_records(name: str, records: Iterable[tuple[str, dict[str, str]]])
 def read_sites_csv(path: str | os.PathLike) -> tuple[list[Partner], list[Site]]:
     """Partners (named by the ``partner`` column) and sites from a CSV file."""
     path = Path(path)
-    records = ((f"row {line}", row) for line, row in _rows(path, SITE_COLUMNS))
+    records = ((f"row {line}", row) for line, row in csv_records(path, SITE_COLUMNS))
     partners, sites = sites_from_records(path.name, records)
     if not sites:
         raise InputError(f"{path.name}: has a header but no sites")
     return partners, sites
 
 
-def read_quotes_csv(path: str | os.PathLike, site_ids: set[str]) -> list[Quote]:
-    """Carrier quotes between known sites; the only links a design may then use."""
+def read_quotes_csv(
+    path: str | os.PathLike, site_ids: set[str], tiers: Collection[str] = DEFAULT_TIER_NAMES
+) -> list[Quote]:
+    """Carrier quotes between known sites at the ``tiers`` of the tariff; the only links (and, with a
+    ``bandwidth`` column, the only tiers) a design may then use."""
     path = Path(path)
     quotes: list[Quote] = []
-    seen: dict[frozenset[str], int] = {}
-    for line, row in _rows(path, [{"a", "b", "cost"}, {"a", "b", "install", "annual"}]):
+    seen: dict[tuple, int] = {}
+    for line, row in csv_records(path, [{"a", "b", "cost"}, {"a", "b", "install", "annual"}]):
         where = f"{path.name}: row {line}"
         a, b = row["a"], row["b"]
         for end, value in (("a", a), ("b", b)):
@@ -169,22 +184,38 @@ def read_quotes_csv(path: str | os.PathLike, site_ids: set[str]) -> list[Quote]:
                 raise InputError(f"{where}: {end}: {value!r} is not a site id")
         if a == b:
             raise InputError(f"{where}: a link must join two different sites ({a!r} twice)")
-        key = frozenset((a, b))
+        tier = row.get("bandwidth") or None
+        if tier is not None and tier not in tiers:
+            known = {t.upper(): t for t in tiers}
+            if tier.upper() not in known:
+                raise InputError(f"{where}: bandwidth: {tier[:40]!r} is not one of the tiers ({', '.join(tiers)})")
+            tier = known[tier.upper()]
+        key = (frozenset((a, b)), tier)
         if key in seen:
-            raise InputError(f"{where}: the pair {a}-{b} is quoted twice (also row {seen[key]})")
+            at = f" at {tier}" if tier else ""
+            raise InputError(f"{where}: the pair {a}-{b} is quoted twice{at} (also row {seen[key]})")
         seen[key] = line
         if row.get("cost"):  # one figure: the whole-term price
             install, annual = _money(row, "cost", where), 0
         else:
             install, annual = _money(row, "install", where), _money(row, "annual", where, "0")
-        quotes.append(Quote(a, b, install, annual, row.get("carrier", "")))
+        quotes.append(Quote(a, b, install, annual, row.get("carrier", ""), tier))
     if not quotes:
         raise InputError(f"{path.name}: has a header but no quotes, so no link could be used")
     return quotes
 
 
 def project_from_csv(sites_path: str | os.PathLike, quotes_path: str | os.PathLike | None = None) -> Project:
-    """A project built from a site list and, optionally, carrier quotes."""
+    """A project built from a site list and, optionally, carrier quotes (priced on the default tariff).
+
+    Raises ``InputError`` naming the sites file when its per-site demands cannot be routed
+    (a partner with no hub to send them to).
+    """
     partners, sites = read_sites_csv(sites_path)
     quotes = read_quotes_csv(quotes_path, {s.id for s in sites}) if quotes_path else []
-    return Project(name=Path(sites_path).stem, partners=partners, sites=sites, quotes=quotes)
+    project = Project(name=Path(sites_path).stem, partners=partners, sites=sites, quotes=quotes)
+    problems = traffic_problems(project)
+    if problems:  # "sites[3] (id): ..." is the fourth site: row 5 of the file, after the header
+        where = re.sub(r"^sites\[(\d+)\]", lambda m: f"row {int(m[1]) + 2}", problems[0])
+        raise InputError(f"{Path(sites_path).name}: {where}")
+    return project

@@ -160,7 +160,7 @@ def import_quotes(document: ProjectDocument, settings: AppSettings, parent: QWid
         return False
     path = Path(name)
     try:
-        quotes = read_quotes_csv(path, set(document.sites_by_id))
+        quotes = read_quotes_csv(path, set(document.sites_by_id), [t.name for t in document.project.tariff.tiers])
     except InputError as err:
         QMessageBox.warning(parent, "Cannot import quotes", str(err))
         return False
