@@ -3,8 +3,10 @@
 The design cheapest in kilometres is often not the cheapest once loads are sized:
 a long ring carries everything to the data centre the long way round after a cut,
 and one chord can spare tier upgrades on many links. Starting from the topology
-designed first and sized (so the result is never dearer than "design the
-topology, then size it"), a local search adds and drops links, re-routing and
+designed first and sized, or from a cheaper "petal" design of
+:mod:`planner.design.petals` (short rings out of each hub whose traffic fits one
+tier), whichever costs less once sized — so the result is never dearer than "design
+the topology, then size it" — a local search adds and drops links, re-routing and
 re-sizing every failure state for each move, and keeps a move when the sized
 design is cheaper:
 
@@ -40,6 +42,7 @@ from planner.core.model import pair_key
 from planner.design.capacity import Sizing, State, route, size_links
 from planner.design.capacity_bound import capacity_lower_bound
 from planner.design.control import Control
+from planner.design.petals import petal_designs
 from planner.design.problem import DesignProblem
 from planner.design.solution import Solution
 from planner.design.survivable import NEAREST
@@ -75,8 +78,10 @@ _EFFORTS = {
 }
 #: Share of the time left that the ``relaxation`` bound may use.
 _RELAXATION_SHARE = 0.25
-#: Moves routed in full per pass at most, best screen first.
-_FULL_PER_PASS = 40
+#: Moves routed in full in a row without finding a cheaper design before a pass ends.
+_MISSES = 25
+#: Share of the time left after the search that the integer bound may use (the rest: verification).
+_BOUND_SHARE = 0.85
 
 
 def _cost(problem: DesignProblem, pairs: list[Pair], states: list[State] | None = None) -> int | None:
@@ -124,7 +129,7 @@ def _valid(problem: DesignProblem, pairs: Iterable[Pair]) -> bool:
 def optimise_capacity(
     problem: DesignProblem, solution: Solution, sizing: Sizing, control: Control
 ) -> tuple[Solution, Sizing]:
-    """Improve ``solution`` (sized as ``sizing``) by adding, dropping and swapping links; see the module notes.
+    """Improve ``solution`` (sized as ``sizing``) by adding and dropping links; see the module notes.
 
     Returns the best design found, sized, with a proven lower bound and notes on how it was found.
     """
@@ -132,47 +137,30 @@ def optimise_capacity(
     effort = _EFFORTS[problem.settings.method]
     seconds = min(effort.search_seconds, control.remaining() * SEARCH_SHARE)
     search = Control(seconds, control.cancel_event, control.progress)
-    current, current_sizing = sorted(pair_key(*e) for e in solution.edges), sizing
     additions = _additions(problem, effort.neighbours)
-    moves_taken = 0
-    while not search.expired() and not control.cancelled:
-        search.report(0.6, f"Sizing links for traffic: {moves_taken} changes so far")
-        chosen = set(current)
-        screen = _screen_states(problem, current_sizing)
-        trials: list[tuple[int, list[Pair]]] = []
-        for candidate in _moves(current, chosen, additions):
-            if search.expired():
-                break
-            estimate = _cost(problem, candidate, screen)
-            if estimate is not None and estimate < current_sizing.cost and _valid(problem, candidate):
-                trials.append((estimate, candidate))
-        trials.sort(key=lambda t: t[0])
-        best: tuple[int, list[Pair]] | None = None
-        for estimate, candidate in trials[:_FULL_PER_PASS]:
-            if best is not None and best[0] <= estimate:
-                break  # no move left can beat the best one found
-            cost = _cost(problem, candidate)
-            if cost is not None and cost < current_sizing.cost and (best is None or cost < best[0]):
-                best = (cost, candidate)
-        if best is None:
+    starts = _starts(problem, sorted(pair_key(*e) for e in solution.edges), sizing, search)
+    current, current_sizing = starts[0]
+    for number, (pairs, sized) in enumerate(starts):  # cheapest start first, then the others while time lasts
+        if search.expired() or control.cancelled:
             break
-        current = best[1]
-        current_sizing = size_links(problem, current)
-        moves_taken += 1
+        search.report(0.6, f"Sizing links for traffic: local search {number + 1} of {len(starts)}")
+        pairs, sized = _descend(problem, pairs, sized, additions, search)
+        if sized.cost < current_sizing.cost:
+            current, current_sizing = pairs, sized
     control.check()
     lower = solution.lower_bound
     if effort.bound != "topology":
         control.report(0.9, "Proving a lower bound for the traffic")
         integer = effort.bound == "integer"
-        share = control if integer else Control(control.remaining() * _RELAXATION_SHARE, control.cancel_event)
+        share = Control(control.remaining() * (_BOUND_SHARE if integer else _RELAXATION_SHARE), control.cancel_event)
         lower = max(lower, capacity_lower_bound(problem, share, current_sizing.cost, integer=integer))
     cost = current_sizing.cost
     notes = [n for n in solution.notes if not n.startswith("gap") and n != "proven optimal"]
     saved = (sizing.cost - cost) / sizing.cost if sizing.cost else 0.0
     notes.append(
-        f"sized for traffic: {moves_taken} links changed from the topology-first design, {saved:.1%} cheaper"
-        if moves_taken
-        else "sized for traffic: no change to the topology-first design paid"
+        f"sized for traffic: {saved:.1%} cheaper than the topology designed first, then sized"
+        if cost < sizing.cost
+        else "sized for traffic: the topology designed first was the cheapest found"
     )
     if lower >= cost:
         notes.append("proven optimal")
@@ -182,10 +170,65 @@ def optimise_capacity(
     return improved, current_sizing
 
 
-def _moves(current: list[Pair], chosen: set[Pair], additions: list[Pair]):
-    """Each design one add or drop away from ``current``."""
-    for pair in additions:
-        if pair not in chosen:
-            yield sorted([*current, pair])
-    for pair in current:
-        yield [p for p in current if p != pair]
+def _starts(
+    problem: DesignProblem, pairs: list[Pair], sizing: Sizing, control: Control
+) -> list[tuple[list[Pair], Sizing]]:
+    """The topology-first design and the petal designs of :mod:`planner.design.petals` (for a group
+    capacity of one circuit, or two, of each tier), sized, cheapest first."""
+    u = problem.settings.max_utilisation
+    rates = {tier.mbps for _, data in problem.graph.edges.items() for tier, _, _ in data["prices"]}
+    capacities = sorted({u * rate * count for rate in rates for count in (1, 2)})
+    starts = [(pairs, sizing)]
+    for start in petal_designs(problem, capacities):
+        if control.expired():
+            break
+        try:
+            starts.append((sorted(start), size_links(problem, start)))
+        except InfeasibleError:
+            continue
+    return sorted(starts, key=lambda start: start[1].cost)
+
+
+def _descend(
+    problem: DesignProblem, current: list[Pair], sizing: Sizing, additions: list[Pair], control: Control
+) -> tuple[list[Pair], Sizing]:
+    """Local search from ``current`` until no move pays or time is up (see the module notes)."""
+    while not control.expired() and not control.cancelled:
+        screen = _screen_states(problem, sizing)
+        trials: list[tuple[int, tuple[str, Pair]]] = []
+        for move in _moves(current, additions):
+            if control.expired():
+                break
+            candidate = _apply(current, move)
+            estimate = _cost(problem, candidate, screen)
+            if estimate is not None and estimate < sizing.cost and _valid(problem, candidate):
+                trials.append((estimate, move))
+        trials.sort(key=lambda t: t[0])
+        misses, improved = 0, False
+        for _, move in trials:  # best screen first, each tried on the design as it now is
+            if control.expired() or misses >= _MISSES:
+                break
+            candidate = _apply(current, move)
+            cost = _cost(problem, candidate) if candidate is not None and _valid(problem, candidate) else None
+            if cost is not None and cost < sizing.cost:
+                current, sizing, misses, improved = candidate, size_links(problem, candidate), 0, True
+            else:
+                misses += 1
+        if not improved:
+            break
+    return current, sizing
+
+
+def _moves(current: list[Pair], additions: list[Pair]) -> Iterable[tuple[str, Pair]]:
+    """Every move from ``current``: ``("add", pair)`` for each addition not in it, ``("drop", pair)`` for each link."""
+    chosen = set(current)
+    yield from (("add", pair) for pair in additions if pair not in chosen)
+    yield from (("drop", pair) for pair in current)
+
+
+def _apply(current: list[Pair], move: tuple[str, Pair]) -> list[Pair] | None:
+    """``current`` after ``move``; ``None`` when it no longer applies (the link is already in, or out)."""
+    kind, pair = move
+    if (pair in current) == (kind == "add"):
+        return None
+    return sorted([*current, pair]) if kind == "add" else [p for p in current if p != pair]

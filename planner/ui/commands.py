@@ -2,8 +2,8 @@
 
 Values in the project are immutable, so each command keeps the old and the new value
 and swaps them. Compound commands (:class:`Steps`) run several swaps as one: deleting
-sites also drops the quotes, existing and forbidden links that name them; marking an
-existing link also lifts a ban on it. Moves made during one drag merge into a single step.
+sites also drops the quotes, demands, existing and forbidden links that name them; marking
+an existing link also lifts a ban on it. Moves made during one drag merge into a single step.
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def _list_swaps(doc: ProjectDocument, changes: dict[str, list]) -> list[QUndoCom
 
 
 class SetLists(Steps):
-    """Replace some of the project's link lists or its no-go areas (``quotes``, ``existing_links``,
+    """Replace some of the project's lists (``quotes``, ``demands``, ``existing_links``,
     ``forbidden_links``, ``exclusion_zones``) in one step."""
 
     def __init__(self, doc: ProjectDocument, changes: dict[str, list], text: str):
@@ -140,7 +140,7 @@ class SetLists(Steps):
 
 
 class DeleteSites(Steps):
-    """Delete sites and every quote, existing or forbidden link that names them."""
+    """Delete sites and every quote, demand, existing or forbidden link that names them."""
 
     def __init__(self, doc: ProjectDocument, site_ids: list[str]):
         names = [doc.project.site(i).name for i in site_ids]
@@ -148,6 +148,7 @@ class DeleteSites(Steps):
         project = doc.project
         lists = {
             "quotes": [k for k in project.quotes if k.a not in gone and k.b not in gone],
+            "demands": [d for d in project.demands if d.a not in gone and d.b not in gone],
             "existing_links": [k for k in project.existing_links if k.a not in gone and k.b not in gone],
             "forbidden_links": [(a, b) for a, b in project.forbidden_links if a not in gone and b not in gone],
         }
@@ -172,7 +173,7 @@ class EditSites(Steps):
 
 
 class ImportSites(Steps):
-    """Add imported sites and their new partners, or replace every site (and the links naming them)."""
+    """Add imported sites and their new partners, or replace every site (and the links and demands naming them)."""
 
     def __init__(self, doc: ProjectDocument, sites: list[Site], partners: list[Partner], replace: bool, text: str):
         project = doc.project
@@ -180,7 +181,8 @@ class ImportSites(Steps):
         if partners:
             steps.append(_Swap("", doc.set_partners, [*project.partners, *partners], list(project.partners)))
         if replace:
-            steps += _list_swaps(doc, {k: [] for k in ("quotes", "existing_links", "forbidden_links")})
+            lists = ("quotes", "demands", "existing_links", "forbidden_links")
+            steps += _list_swaps(doc, {k: [] for k in lists if getattr(project, k)})
         new_sites = list(sites) if replace else [*project.sites, *sites]
         steps.append(_Swap("", doc.set_sites, new_sites, list(project.sites)))
         super().__init__(text, steps)

@@ -1,5 +1,6 @@
 """The design panel: the Design button with progress and Cancel, redundancy, method and time
-limit, hubs and the hop and ring limits, what limits the candidate links, and the tariff.
+limit, hubs and the hop and ring limits, what limits the candidate links, the traffic (how
+much there is and the utilisation limit), and the tariff with its bandwidth tiers.
 
 Every field pushes an undo command through the document when the user finishes editing
 it, and follows the document when something else (Undo, Open) changes the value.
@@ -7,34 +8,50 @@ it, and follows the document when something else (Undo, Open) changes the value.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from planner.core.model import REDUNDANCY_LEVELS, Project
 from planner.core.money import parse_pounds, pounds
+from planner.core.tariff import Tariff, parse_rate
 from planner.core.words import plural
 from planner.ui import style
 from planner.ui.design_runner import DesignRunner
-from planner.ui.document import ProjectDocument
+from planner.ui.document import ProjectDocument, format_mbps
 from planner.ui.figures import FiguresPanel
 from planner.ui.widgets import money_box
 
-__all__ = ["DesignPanel", "METHOD_WORDS", "hubs_note", "candidates_note", "sites_in_zones"]
+__all__ = [
+    "DesignPanel",
+    "TierDialog",
+    "METHOD_WORDS",
+    "hubs_note",
+    "candidates_note",
+    "traffic_note",
+    "sites_in_zones",
+]
 
 #: Tariff money fields: (field, label, suffix).
 _MONEY_FIELDS = (
@@ -43,6 +60,9 @@ _MONEY_FIELDS = (
     ("rental_per_km", "Rental per route km", " a year"),
 )
 _SHOW_PROGRESS_AFTER_MS = 250
+#: The tier table's columns; only the price factor is edited in place (a tier's rate is in its name).
+_TIER_COLUMNS = ("Tier", "Mb/s", "Price factor")
+_FACTOR_COLUMN = 2
 #: Design methods as the architect chooses them.
 METHOD_WORDS = {
     "auto": "Auto — exact when provable",
@@ -96,6 +116,16 @@ class DesignPanel(QWidget):
         self.candidates = QLabel(wordWrap=True)
         self.candidates.setObjectName("candidatesNote")
 
+        self.traffic = QLabel(wordWrap=True)
+        self.traffic.setObjectName("trafficNote")
+        self.utilisation = QSpinBox(minimum=5, maximum=100, suffix=" %", keyboardTracking=False)
+        self.utilisation.setToolTip(
+            "The most of a circuit's capacity the planned traffic may use, in the normal state and after any "
+            "failure the design must survive. Lower leaves more headroom and buys bigger circuits."
+        )
+        self.utilisation.setAccessibleName("Utilisation limit")
+        self.utilisation.valueChanged.connect(self._on_utilisation_edit)
+
         self.money: dict[str, QDoubleSpinBox] = {}
         tariff_form = QFormLayout()
         for name, label, suffix in _MONEY_FIELDS:
@@ -115,6 +145,36 @@ class DesignPanel(QWidget):
         tariff_form.addRow("Route factor", self.route_factor)
         tariff_form.addRow("Contract term", self.term)
         tariff_form.addRow("Smallest tier", self.min_tier)
+        self.tiers = QTableWidget(0, len(_TIER_COLUMNS))
+        self.tiers.setHorizontalHeaderLabels(_TIER_COLUMNS)
+        self.tiers.setAccessibleName("Bandwidth tiers")
+        self.tiers.setToolTip(
+            "The bandwidths a circuit may be bought at, and each one's price factor on every charge "
+            "(1 = the prices above). Double-click a factor to change it. A link whose load is more than one "
+            "circuit may carry is bought as a bundle of circuits of one tier."
+        )
+        self.tiers.verticalHeader().hide()
+        self.tiers.verticalHeader().setDefaultSectionSize(22)
+        self.tiers.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tiers.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tiers.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.tiers.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.tiers.itemChanged.connect(self._on_tier_edit)
+        self.tiers.itemSelectionChanged.connect(self._update_tier_buttons)
+        self.add_tier = QPushButton("Add tier…")
+        self.add_tier.setToolTip("Offer another bandwidth, such as 2.5G or 100G")
+        self.add_tier.clicked.connect(self._on_add_tier)
+        self.remove_tier = QPushButton("Remove tier")
+        self.remove_tier.setToolTip("Stop offering the selected bandwidth")
+        self.remove_tier.clicked.connect(self._on_remove_tier)
+        tier_buttons = QHBoxLayout()
+        tier_buttons.addWidget(self.add_tier)
+        tier_buttons.addWidget(self.remove_tier)
+        tier_buttons.addStretch(1)
+        tariff_form.addRow(self.tiers)
+        tariff_form.addRow(tier_buttons)
         self.tariff_problem = QLabel(wordWrap=True, visible=False)
         self.tariff_problem.setStyleSheet("color: #B00020")
         tariff_form.addRow(self.tariff_problem)
@@ -144,6 +204,11 @@ class DesignPanel(QWidget):
         structure.addLayout(limits_form)
         links_box = QGroupBox("Candidate links")
         QVBoxLayout(links_box).addWidget(self.candidates)
+        traffic_box = QGroupBox("Traffic")
+        traffic_form = QFormLayout(traffic_box)
+        traffic_form.addRow(self.traffic)
+        traffic_form.addRow("Utilisation limit", self.utilisation)
+        traffic_form.labelForField(self.utilisation).setToolTip(self.utilisation.toolTip())
         tariff_box = QGroupBox("Tariff")
         tariff_box.setLayout(tariff_form)
         buttons = QHBoxLayout()
@@ -158,6 +223,7 @@ class DesignPanel(QWidget):
         layout.addWidget(method_box)
         layout.addWidget(structure_box)
         layout.addWidget(links_box)
+        layout.addWidget(traffic_box)
         layout.addWidget(tariff_box)
         layout.addStretch(1)
 
@@ -172,7 +238,8 @@ class DesignPanel(QWidget):
         document.sites_changed.connect(self._refresh_notes)
         document.site_changed.connect(self._on_site_change)
         document.constraints_changed.connect(self._refresh_notes)
-        self._roles = {s.id: s.role for s in document.project.sites}
+        document.demands_changed.connect(self._refresh_notes)
+        self._roles = {s.id: (s.role, s.demand_mbps) for s in document.project.sites}
         self._refresh()
 
     # -- document -> widgets -------------------------------------------------------------------
@@ -181,6 +248,7 @@ class DesignPanel(QWidget):
         tariff, settings = project.tariff, project.settings
         widgets = [self.redundancy, self.route_factor, self.term, self.min_tier, *self.money.values()]
         widgets += [self.method, self.time_limit, *self.limit_checks.values(), *self.limit_boxes.values()]
+        widgets += [self.utilisation, self.tiers]
         for widget in widgets:
             widget.blockSignals(True)
         self.redundancy.setCurrentIndex(max(0, self.redundancy.findData(settings.redundancy)))
@@ -200,22 +268,54 @@ class DesignPanel(QWidget):
         for tier in sorted(tariff.tiers, key=lambda t: t.mbps):
             self.min_tier.addItem(f"{tier.name}b/s", tier.name)
         self.min_tier.setCurrentIndex(max(0, self.min_tier.findData(tariff.min_tier)))
+        self.utilisation.setValue(round(settings.max_utilisation * 100))
+        self._fill_tiers(tariff)
         for widget in widgets:
             widget.blockSignals(False)
         self.tariff_problem.hide()
         self._refresh_notes()
 
+    def _fill_tiers(self, tariff: Tariff) -> None:
+        selected = self._selected_tier()
+        self.tiers.setRowCount(len(tariff.tiers))
+        for row, tier in enumerate(sorted(tariff.tiers, key=lambda t: (t.mbps, t.name))):
+            cells = (tier.name, format_mbps(tier.mbps), str(tier.factor))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, tier.name)
+                if column != _FACTOR_COLUMN:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.tiers.setItem(row, column, item)
+            if tier.name == selected:
+                self.tiers.selectRow(row)
+        header = self.tiers.horizontalHeader().height()
+        self.tiers.setFixedHeight(header + 22 * max(3, len(tariff.tiers)) + 2 * self.tiers.frameWidth())
+        self._update_tier_buttons()
+
+    def _selected_tier(self) -> str | None:
+        items = self.tiers.selectedItems()
+        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+
+    def _update_tier_buttons(self) -> None:
+        self.remove_tier.setEnabled(self._selected_tier() is not None and self.tiers.rowCount() > 1)
+
     def _on_site_change(self, site_id: str) -> None:
-        """Only a change of role, or a move with no-go areas about, alters the notes (drags move sites often)."""
+        """Only a change of role or traffic, or a move with no-go areas about, alters the notes (drags move
+        sites often)."""
         site = self.document.sites_by_id.get(site_id)
-        if site is not None and (self._roles.get(site_id) != site.role or self.document.project.exclusion_zones):
+        if site is None:
+            return
+        if self._roles.get(site_id) != (site.role, site.demand_mbps) or self.document.project.exclusion_zones:
             self._refresh_notes()
 
     def _refresh_notes(self) -> None:
         project = self.document.project
-        self._roles = {s.id: s.role for s in project.sites}
+        self._roles = {s.id: (s.role, s.demand_mbps) for s in project.sites}
         self.hubs.setText(hubs_note(project))
         self.candidates.setText(candidates_note(project))
+        self.traffic.setText(traffic_note(project))
 
     # -- widgets -> document (each an undo command) ---------------------------------------------
     def _change_tariff(self, **changes) -> None:
@@ -238,6 +338,60 @@ class DesignPanel(QWidget):
 
     def _on_min_tier_edit(self) -> None:
         self._change_tariff(min_tier=self.min_tier.currentData())
+
+    def _on_tier_edit(self, item: QTableWidgetItem) -> None:
+        if item.column() != _FACTOR_COLUMN:
+            return
+        name = item.data(Qt.ItemDataRole.UserRole)
+        try:
+            factor = Decimal(item.text().strip())
+            if not factor.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            factor = None
+        try:
+            if factor is None:
+                raise ValueError(f"tier {name}: price factor {item.text().strip()[:20]!r} is not a number")
+            self.document.set_tier_factor(name, factor)
+            self._fill_tiers_quietly()  # as the tariff has it (``2.40`` reads ``2.4``)
+        except ValueError as err:
+            self._fill_tiers_quietly()
+            self.tariff_problem.setText(str(err))
+            self.tariff_problem.show()
+            return
+        self.tariff_problem.hide()
+
+    def _fill_tiers_quietly(self) -> None:
+        self.tiers.blockSignals(True)
+        self._fill_tiers(self.document.project.tariff)
+        self.tiers.blockSignals(False)
+
+    def _on_add_tier(self) -> None:
+        dialog = TierDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            self.document.add_tier(*dialog.values())
+        except ValueError as err:
+            self.tariff_problem.setText(str(err))
+            self.tariff_problem.show()
+            return
+        self.tariff_problem.hide()
+
+    def _on_remove_tier(self) -> None:
+        name = self._selected_tier()
+        if name is None:
+            return
+        try:
+            self.document.remove_tier(name)
+        except ValueError as err:
+            self.tariff_problem.setText(str(err))
+            self.tariff_problem.show()
+            return
+        self.tariff_problem.hide()
+
+    def _on_utilisation_edit(self) -> None:
+        self.document.change_settings(max_utilisation=self.utilisation.value() / 100)
 
     def _on_redundancy_edit(self) -> None:
         self.document.change_settings(redundancy=self.redundancy.currentData())
@@ -314,6 +468,58 @@ def candidates_note(project: Project) -> str:
     for zone, site in sites_in_zones(project):
         text += f" ‘{zone}’ encloses {site}: only an existing link can reach it."
     return text
+
+
+def traffic_note(project: Project) -> str:
+    """How much traffic the design carries, and what it does to the circuits, in a sentence or two."""
+    pairs = len(project.demands)
+    senders = sum(1 for s in project.sites if s.demand_mbps > 0)
+    smallest = project.tariff.min_tier
+    if not pairs and not senders:
+        return (
+            f"No traffic stated: every circuit is bought at the smallest tier ({smallest}). Add demands in the "
+            "Demands dock, or a site's traffic to its hubs in Properties, to size the circuits."
+        )
+    parts = [plural(pairs, "pair demand")] if pairs else []
+    if senders:
+        parts.append(f"{plural(senders, 'site')}' traffic to {'its' if senders == 1 else 'their'} hubs")
+    return (
+        f"{' and '.join(parts)}: each circuit is sized for its load in every failure the design survives, "
+        "within the utilisation limit."
+    )
+
+
+class TierDialog(QDialog):
+    """A new bandwidth tier: its name (which states its rate, such as 2.5G), rate and price factor."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Add bandwidth tier")
+        self.name = QLineEdit(placeholderText="2.5G, 100G, 500M…")
+        self.mbps = QSpinBox(minimum=1, maximum=10_000_000, suffix=" Mb/s", value=1000)
+        self.mbps.setGroupSeparatorShown(True)
+        self.factor = QDoubleSpinBox(decimals=2, minimum=0.01, maximum=100, singleStep=0.05, value=1)
+        self.factor.setToolTip("This tier's charges as a multiple of the tariff's prices (1: the same)")
+        self.name.textChanged.connect(self._on_name_edit)
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Rate", self.mbps)
+        form.addRow("Price factor", self.factor)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _on_name_edit(self, text: str) -> None:
+        rate = parse_rate(text)
+        if rate is not None:
+            self.mbps.setValue(rate)
+
+    def values(self) -> tuple[str, int, Decimal]:
+        factor = f"{self.factor.value():.2f}".rstrip("0").rstrip(".")  # 2.50 -> 2.5, 10.00 -> 10
+        return self.name.text().strip(), self.mbps.value(), Decimal(factor)
 
 
 def sites_in_zones(project: Project) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from PySide6.QtGui import QUndoStack
 
 from planner.core.design_result import Design
 from planner.core.model import (
+    Demand,
     DesignSettings,
     ExclusionZone,
     ExistingLink,
@@ -29,13 +31,26 @@ from planner.core.model import (
     SiteRole,
     pair_key,
 )
-from planner.core.tariff import Tariff
+from planner.core.tariff import MAX_BUNDLE, Tariff, Tier
+from planner.core.traffic import check_mbps
+from planner.core.words import plural
 from planner.ui import commands
 
 if TYPE_CHECKING:
     from planner.io.site_import import SiteImport
 
-__all__ = ["ProjectDocument", "Selection"]
+__all__ = ["ProjectDocument", "Selection", "format_mbps"]
+
+
+def format_mbps(mbps: float) -> str:
+    """A rate as the app writes it: ``2,500``, ``0.5``, ``12.25`` (Mb/s left to the caller).
+
+    >>> format_mbps(2500.0), format_mbps(0.5), format_mbps(12.25), format_mbps(1e7)
+    ('2,500', '0.5', '12.25', '10,000,000')
+    """
+    if mbps == int(mbps):
+        return f"{int(mbps):,}"
+    return f"{mbps:,.3f}".rstrip("0").rstrip(".")
 
 
 class Selection(QObject):
@@ -72,6 +87,7 @@ class ProjectDocument(QObject):
     path_changed = Signal()
     #: One of the lists ``quotes``, ``existing_links``, ``forbidden_links``, ``exclusion_zones`` was replaced.
     constraints_changed = Signal(str)
+    demands_changed = Signal()  # the pair demands were replaced (a site's own traffic is ``site_changed``)
     inputs_changed = Signal()  # anything a design depends on: the design is now stale
     design_changed = Signal()  # the shown design, or whether it is current, changed
 
@@ -213,8 +229,18 @@ class ProjectDocument(QObject):
         self.partners_changed.emit()
         return old
 
+    def set_demands(self, demands: list[Demand]) -> list[Demand]:
+        """Replace the pair demands; returns the old list."""
+        old, self.project.demands = self.project.demands, list(demands)
+        self.demands_changed.emit()
+        self._inputs_changed()
+        return old
+
     def set_list(self, attribute: str, values: list) -> list:
-        """Replace one of the project's link lists (quotes, existing or forbidden links) or its no-go areas."""
+        """Replace one of the project's link lists (quotes, existing or forbidden links), its no-go areas,
+        or its demands (which :meth:`set_demands` replaces)."""
+        if attribute == "demands":
+            return self.set_demands(values)
         old = getattr(self.project, attribute)
         setattr(self.project, attribute, list(values))
         if attribute == "exclusion_zones" and self.selection.zones:  # indices may now name other areas
@@ -272,6 +298,44 @@ class ProjectDocument(QObject):
         if tariff != self.project.tariff:
             text = _describe_change("tariff", self.project.tariff, tariff)
             self.undo_stack.push(commands.SetTariff(self, tariff, text))
+
+    def set_tier_factor(self, name: str, factor: Decimal) -> None:
+        """Change the price factor of the tier ``name``; ``ValueError`` naming a bad value."""
+        tariff = self.project.tariff
+        tier = tariff.tier(name)
+        if Decimal(factor) == tier.factor:
+            return
+        tiers = tuple(dataclasses.replace(t, factor=Decimal(factor)) if t.name == name else t for t in tariff.tiers)
+        self._push_tariff(tariff, {"tiers": tiers}, f"Change tier ‘{name}’ price factor to {factor}")
+
+    def add_tier(self, name: str, mbps: int, factor: Decimal) -> None:
+        """Offer another bandwidth tier to the design; ``ValueError`` naming a bad value."""
+        name = name.strip()
+        tariff = self.project.tariff
+        if not name:
+            raise ValueError("a tier needs a name, such as 2.5G or 100G")
+        if name in {t.name for t in tariff.tiers}:
+            raise ValueError(f"there is a tier {name} already")
+        tiers = tuple(sorted((*tariff.tiers, Tier(name, mbps, Decimal(factor))), key=lambda t: (t.mbps, t.name)))
+        self._push_tariff(tariff, {"tiers": tiers}, f"Add tier ‘{name}’")
+
+    def remove_tier(self, name: str) -> None:
+        """Stop offering the tier ``name``; refused while it is the smallest tier or quotes or links use it."""
+        project, tariff = self.project, self.project.tariff
+        tariff.tier(name)
+        if name == tariff.min_tier:
+            raise ValueError(f"{name} is the smallest tier bought: choose another smallest tier first")
+        users = [q for q in project.quotes if q.bandwidth == name]
+        users += [e for e in project.existing_links if e.bandwidth == name]
+        if users:
+            raise ValueError(f"{plural(len(users), 'carrier quote or existing link')} at {name} would have no tier")
+        tiers = tuple(t for t in tariff.tiers if t.name != name)
+        self._push_tariff(tariff, {"tiers": tiers}, f"Remove tier ‘{name}’")
+
+    def _push_tariff(self, tariff: Tariff, changes: dict, text: str) -> None:
+        new = tariff.with_changes(**changes)
+        if new != tariff:
+            self.undo_stack.push(commands.SetTariff(self, new, text))
 
     def change_settings(self, **changes) -> None:
         settings = dataclasses.replace(self.project.settings, **changes)
@@ -396,6 +460,116 @@ class ProjectDocument(QObject):
         source = f" from {plan.source}" if plan.source else ""
         text = f"Replace sites with {n}{source}" if plan.replace else f"Import {n} sites{source}"
         self.undo_stack.push(commands.ImportSites(self, list(plan.sites), list(plan.new_partners), plan.replace, text))
+
+    # -- traffic: pair demands ----------------------------------------------------------------------
+    def demand_problem(self, demand: Demand, others: Iterable[Demand] | None = None) -> str | None:
+        """Why ``demand`` cannot be added beside ``others`` (the project's demands by default); ``None`` if it can.
+
+        The words name sites as the user knows them; the engine would refuse the same things.
+        """
+        project = self.project
+        sites = self.sites_by_id
+        for end in (demand.a, demand.b):
+            if end not in sites:
+                return f"{end!r} is not a site of this project"
+        if demand.a == demand.b:
+            return f"a demand joins two different sites (‘{sites[demand.a].name}’ twice)"
+        for end in (demand.a, demand.b):
+            if sites[end].role == "optional":
+                return f"‘{sites[end].name}’ is an optional relay (it need not be connected), so it has no traffic"
+        bad = check_mbps(demand.mbps)
+        if bad:
+            return bad
+        from planner.io.demand_tables import largest_link_mbps
+
+        limit = largest_link_mbps(project)
+        if demand.mbps > limit:
+            return (
+                f"{format_mbps(demand.mbps)} Mb/s is more than any link may carry ({limit:,.0f} Mb/s: "
+                f"{MAX_BUNDLE} of the fastest circuits at the utilisation limit)"
+            )
+        for other in project.demands if others is None else others:
+            if other.pair == demand.pair:
+                return (
+                    f"{self._pair_words(demand.a, demand.b)} has a demand already "
+                    f"({format_mbps(other.mbps)} Mb/s): change that one"
+                )
+        return None
+
+    def add_demand(self, a: str, b: str, mbps: float) -> None:
+        """Add a demand of ``mbps`` each way between sites ``a`` and ``b``; ``ValueError`` saying why not."""
+        demand = Demand(a, b, float(mbps))
+        problem = self.demand_problem(demand)
+        if problem:
+            raise ValueError(problem)
+        text = f"Add demand {self._pair_words(a, b)}"
+        self.undo_stack.push(commands.SetLists(self, {"demands": [*self.project.demands, demand]}, text))
+
+    def edit_demand(self, which: int | tuple[str, str], demand: Demand) -> None:
+        """Put ``demand`` in place of the demand at index ``which`` (or for the pair ``which``)."""
+        demands = list(self.project.demands)
+        index = which if isinstance(which, int) else self._demand_index(which)
+        old = demands[index]
+        demand = dataclasses.replace(demand, mbps=float(demand.mbps))
+        if demand == old:
+            return
+        problem = self.demand_problem(demand, demands[:index] + demands[index + 1 :])
+        if problem:
+            raise ValueError(problem)
+        demands[index] = demand
+        words = self._pair_words(demand.a, demand.b)
+        if old.pair == demand.pair:
+            text = f"Change demand {words} to {format_mbps(demand.mbps)} Mb/s"
+        else:
+            text = f"Edit demand {self._pair_words(old.a, old.b)}"
+        self.undo_stack.push(commands.SetLists(self, {"demands": demands}, text))
+
+    def delete_demands(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Delete the demands between the pairs of sites ``pairs``, in one undo step."""
+        gone = {pair_key(a, b) for a, b in pairs}
+        kept = [d for d in self.project.demands if d.pair not in gone]
+        removed = [(d.a, d.b) for d in self.project.demands if d.pair in gone]
+        if removed:
+            text = self._count_words(removed, "Delete demand", "Delete {n} demands")
+            self.undo_stack.push(commands.SetLists(self, {"demands": kept}, text))
+
+    def import_demands(self, demands: list[Demand], source: str = "", replace: bool = False) -> None:
+        """Use imported demands: in place of every demand (``replace``), or beside them, a pair the
+        project lists already taking the imported rate. Nothing changes if any is refused (``ValueError``)."""
+        demands = [dataclasses.replace(d, mbps=float(d.mbps)) for d in demands]
+        seen: set[tuple[str, str]] = set()
+        for i, demand in enumerate(demands):
+            words = self._pair_words(demand.a, demand.b)
+            if demand.pair in seen:
+                raise ValueError(f"demand {i + 1}: the pair {words} is listed twice: give one rate")
+            seen.add(demand.pair)
+            problem = self.demand_problem(demand, ())
+            if problem:
+                raise ValueError(f"demand {i + 1} ({words}): {problem}")
+        if replace:
+            new = demands
+        else:  # a pair listed already keeps its place and its ends, with the imported rate
+            imported = {d.pair: d for d in demands}
+            new = [
+                dataclasses.replace(d, mbps=imported.pop(d.pair).mbps) if d.pair in imported else d
+                for d in self.project.demands
+            ]
+            new += imported.values()
+        if new == self.project.demands:
+            return
+        src = f" from {source}" if source else ""
+        if replace and self.project.demands:
+            text = f"Replace demands with {len(demands):,}{src}"
+        else:
+            text = f"Import {plural(len(demands), 'demand')}{src}"
+        self.undo_stack.push(commands.SetLists(self, {"demands": new}, text))
+
+    def _demand_index(self, pair: tuple[str, str]) -> int:
+        key = pair_key(*pair)
+        for i, demand in enumerate(self.project.demands):
+            if demand.pair == key:
+                return i
+        raise KeyError(pair)
 
     def _count_words(self, pairs: list[tuple[str, str]], one: str, many: str) -> str:
         """``one`` followed by the pair's site names, or ``many`` with ``{n}`` the number of pairs."""

@@ -1,6 +1,7 @@
-"""File → Import: site lists (with a preview) and carrier quotes.
+"""File → Import: site lists (with a preview), carrier quotes and demands.
 
-Reading is done by :mod:`planner.io.site_import` and :mod:`planner.io.site_tables`; a file
+Reading is done by :mod:`planner.io.site_import`, :mod:`planner.io.site_tables` and
+:mod:`planner.io.demand_tables`; a file
 that cannot be read is explained in one line naming the row or feature and the field, and
 the project is left as it was. A successful import is one undo command.
 """
@@ -26,12 +27,21 @@ from PySide6.QtWidgets import (
 from planner.core.errors import InputError
 from planner.core.model import Partner, Site
 from planner.core.words import plural
+from planner.io import demand_tables
 from planner.io.site_import import FILE_FILTER, SiteImport, plan_import, read_sites
 from planner.io.site_tables import read_quotes_csv
 from planner.ui.document import ProjectDocument
 from planner.ui.settings import AppSettings
 
-__all__ = ["SiteImportDialog", "import_sites", "describe_import", "import_quotes", "PREVIEW_ROWS"]
+__all__ = [
+    "SiteImportDialog",
+    "import_sites",
+    "describe_import",
+    "import_quotes",
+    "import_demands",
+    "ask_how_to_import_demands",
+    "PREVIEW_ROWS",
+]
 
 #: At most this many sites are listed in the preview.
 PREVIEW_ROWS = 200
@@ -76,8 +86,8 @@ class SiteImportDialog(QDialog):
             if current:
                 buttons.addButton(self.replace_button, QDialogButtonBox.ButtonRole.DestructiveRole)
                 self.replace_button.setToolTip(
-                    f"Remove the {plural(current, 'current site')} (and the quotes, existing and forbidden links "
-                    "between them) and use these instead"
+                    f"Remove the {plural(current, 'current site')} (and the quotes, demands, existing and forbidden "
+                    "links between them) and use these instead"
                 )
                 self.replace_button.clicked.connect(lambda: self._finish("replace"))
         layout.addWidget(buttons)
@@ -167,3 +177,59 @@ def import_quotes(document: ProjectDocument, settings: AppSettings, parent: QWid
     document.set_quotes(quotes, path.name)
     settings.last_directory = str(path.parent)
     return True
+
+
+def ask_how_to_import_demands(parent: QWidget, current: int, read: int, overlap: int) -> str | None:
+    """When the project has demands already: ``"replace"`` them, ``"add"`` to them, or ``None`` (cancel)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Import demands",
+        f"The project has {plural(current, 'pair demand')} already. Replace them with the file's "
+        f"{read:,}, or add the file's to them?",
+        parent=parent,
+    )
+    if overlap:
+        box.setInformativeText(
+            f"{plural(overlap, 'pair')} of the file's {'is' if overlap == 1 else 'are'} listed in the project "
+            "already: adding takes the file's rate for them."
+        )
+    replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+    add = box.addButton("Add", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(add)
+    box.exec()
+    return {replace: "replace", add: "add"}.get(box.clickedButton())
+
+
+def import_demands(document: ProjectDocument, settings: AppSettings, parent: QWidget) -> int:
+    """Ask for a table of demands (CSV or XLSX: ``a,b,mbps``) and use it; returns how many were imported.
+
+    A file that cannot be read, or names sites this project lacks, is explained in one line and
+    nothing changes. When the project has demands already, the user chooses to replace or add to them.
+    """
+    name, _ = QFileDialog.getOpenFileName(parent, "Import demands", settings.last_directory, demand_tables.FILE_FILTER)
+    if not name:
+        return 0
+    path = Path(name)
+    try:
+        demands = demand_tables.read_demands(path, document.project)
+        if not demands:
+            raise InputError(f"{path.name}: has no demands")
+    except InputError as err:
+        QMessageBox.warning(parent, "Cannot import demands", str(err))
+        return 0
+    settings.last_directory = str(path.parent)
+    current = document.project.demands
+    replace = False
+    if current:
+        listed = {d.pair for d in current}
+        choice = ask_how_to_import_demands(parent, len(current), len(demands), sum(d.pair in listed for d in demands))
+        if choice is None:
+            return 0
+        replace = choice == "replace"
+    try:
+        document.import_demands(demands, path.name, replace=replace)
+    except ValueError as err:
+        QMessageBox.warning(parent, "Cannot import demands", f"{path.name}: {err}")
+        return 0
+    return len(demands)

@@ -25,12 +25,13 @@ from planner.core.model import REDUNDANCY_LEVELS, Project
 from planner.core.project_file import load_project, save_project
 from planner.io.basemap import ATTRIBUTION
 from planner.ui import style
+from planner.ui.demands_panel import DemandsPanel
 from planner.ui.design_panel import DesignPanel
 from planner.ui.design_runner import DesignRunner
 from planner.ui.dialogs import AddSiteDialog, WelcomeDialog
 from planner.ui.document import ProjectDocument
 from planner.ui.export import ExportController
-from planner.ui.importing import describe_import, import_quotes, import_sites
+from planner.ui.importing import describe_import, import_demands, import_quotes, import_sites
 from planner.ui.links_panel import LinksPanel
 from planner.ui.map import MapScene, MapView
 from planner.ui.map.scene import describe_place, to_scene
@@ -104,6 +105,13 @@ class MainWindow(QMainWindow):
         self.docks["links"] = self._dock("Links", self.links, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.docks["history"], self.docks["links"])
         self.docks["design"].raise_()
+        self.demands = DemandsPanel(self.document, self.actions_["import_demands"])
+        self.docks["demands"] = self._dock("Demands", self.demands, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.docks["schedule"], self.docks["demands"])
+        self.docks["schedule"].raise_()
+        # Tabifying lays the bottom area out again: give the schedule and the sharing their sizes back.
+        self.resizeDocks([self.docks["schedule"]], [280], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["schedule"], self.docks["sharing"]], [740, 700], Qt.Orientation.Horizontal)
         self._make_menus_and_toolbars()
         self._make_status_bar()
         self._connect()
@@ -197,6 +205,12 @@ class MainWindow(QMainWindow):
                 lambda: import_quotes(self.document, self.settings, self),
                 tip="Use carrier quotes (CSV a,b,cost or a,b,install,annual): only quoted pairs may be linked",
             ),
+            "import_demands": self._action(
+                "Import &Demands…",
+                lambda: import_demands(self.document, self.settings, self),
+                "Ctrl+Shift+D",
+                tip="Use a table of traffic between sites (CSV or XLSX a,b,mbps): circuits are sized for it",
+            ),
             "clear_quotes": self._action(
                 "Clear Carrier Quotes", lambda: self.document.set_quotes([]), tip="Price every link by the tariff again"
             ),
@@ -243,7 +257,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([a["save"], a["save_as"]])
         file_menu.addSeparator()
-        file_menu.addActions([a["import_sites"], a["import_quotes"], a["clear_quotes"]])
+        file_menu.addActions([a["import_sites"], a["import_demands"], a["import_quotes"], a["clear_quotes"]])
         file_menu.addMenu(self.exporter.menu)
         file_menu.addSeparator()
         file_menu.addAction(a["quit"])

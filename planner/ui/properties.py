@@ -1,8 +1,9 @@
 """The properties panel: the project's name, the selected site, and the partners.
 
 A site's fields commit when editing finishes (Enter or leaving the field), each as one
-undo command. Partners can be added, renamed, recoloured, and deleted while they have
-no sites.
+undo command. A site's traffic to its partner's hubs is one of them; when there is no hub
+to send it to, a warning under the field says so (the design would be refused). Partners
+can be added, renamed, recoloured, and deleted while they have no sites.
 """
 
 from __future__ import annotations
@@ -30,13 +31,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.model import SITE_ROLES, Partner
+from planner.core.model import SITE_ROLES, Partner, Project, Site
+from planner.core.traffic import MAX_MBPS
 from planner.ui.document import ProjectDocument
 from planner.ui.map.scene import describe_place
 
-__all__ = ["PropertiesPanel", "swatch"]
+__all__ = ["PropertiesPanel", "swatch", "traffic_warning"]
 
 _ROLE_WORDS = {"site": "Site", "hub": "Hub (core)", "optional": "Optional relay"}
+_TRAFFIC_TIP = (
+    "The site's traffic to its partner's hubs (data centres), the same rate each way. All of it goes to the "
+    "nearest hub of its partner; when that hub is lost, to the next nearest. A hub's own traffic goes to its "
+    "partner's nearest other hub (replication). 0: none. Traffic between two particular sites is a pair "
+    "demand (the Demands dock)."
+)
+
+
+def traffic_warning(project: Project, site: Site) -> str:
+    """Why ``site``'s traffic to its hubs cannot be routed ("" when it can, or it has none)."""
+    if not site.demand_mbps > 0:
+        return ""
+    if site.role == "optional":
+        return "An optional relay need not be connected, so it has no traffic: set 0, or change its role."
+    if any(s.role == "hub" and s.partner == site.partner and s.id != site.id for s in project.sites):
+        return ""
+    partner = project.partners_by_id.get(site.partner)
+    name = partner.name if partner else site.partner
+    if site.role == "hub":
+        return f"{name} has no other hub to send it to: make another of its sites a hub, or set 0."
+    return (
+        f"{name} has no hub to send it to: make its data centre a hub, or state the traffic as a pair demand (Demands)."
+    )
 
 
 def role_combo() -> QComboBox:
@@ -82,6 +107,15 @@ class _SiteEditor(QWidget):
         self.place = QLabel()
         self.place.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.note = QLineEdit()
+        self.traffic = QDoubleSpinBox(decimals=1, minimum=0, maximum=MAX_MBPS, singleStep=10, suffix=" Mb/s")
+        self.traffic.setSpecialValueText("None")
+        self.traffic.setGroupSeparatorShown(True)
+        self.traffic.setKeyboardTracking(False)
+        self.traffic.setToolTip(_TRAFFIC_TIP)
+        self.traffic.setAccessibleName("Traffic to hubs")
+        self.traffic_warning = QLabel(wordWrap=True, visible=False)
+        self.traffic_warning.setObjectName("trafficWarning")
+        self.traffic_warning.setStyleSheet("color: #9A6200")
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         for label, widget in (
@@ -92,19 +126,25 @@ class _SiteEditor(QWidget):
             ("Latitude", self.lat),
             ("Where", self.place),
             ("Note", self.note),
+            ("Traffic to hubs", self.traffic),
         ):
             form.addRow(label, widget)
+        form.labelForField(self.traffic).setToolTip(_TRAFFIC_TIP)
+        form.addRow(self.traffic_warning)
         self.name.editingFinished.connect(lambda: self._commit(name=self.name.text().strip() or None))
         self.note.editingFinished.connect(lambda: self._commit(note=self.note.text()))
         self.partner.activated.connect(lambda: self._commit(partner=self.partner.currentData()))
         self.role.activated.connect(lambda: document.set_roles([self.site_id], self.role.currentData()))
-        self.lon.editingFinished.connect(lambda: self._commit(lon=round(self.lon.value(), 6)))
-        self.lat.editingFinished.connect(lambda: self._commit(lat=round(self.lat.value(), 6)))
+        #: What each spin box showed of the site: leaving one unchanged must not round the site's value.
+        self._shown: dict[QDoubleSpinBox, float] = {}
+        self.lon.editingFinished.connect(lambda: self._commit_box(self.lon, "lon", 6))
+        self.lat.editingFinished.connect(lambda: self._commit_box(self.lat, "lat", 6))
+        self.traffic.editingFinished.connect(lambda: self._commit_box(self.traffic, "demand_mbps", 1))
 
     def show_site(self, site_id: str) -> None:
         self.site_id = site_id
         site = self.document.project.site(site_id)
-        for widget in (self.lon, self.lat):
+        for widget in (self.lon, self.lat, self.traffic):
             widget.blockSignals(True)
         if not self.name.hasFocus():
             self.name.setText(site.name)
@@ -115,8 +155,17 @@ class _SiteEditor(QWidget):
         self.lon.setValue(site.lon)
         self.lat.setValue(site.lat)
         self.place.setText(describe_place(site.lon, site.lat).split(" · ")[-1])
-        for widget in (self.lon, self.lat):
+        self.traffic.setValue(site.demand_mbps)
+        warning = traffic_warning(self.document.project, site)
+        self.traffic_warning.setText(warning)
+        self.traffic_warning.setVisible(bool(warning))
+        self._shown = {box: box.value() for box in (self.lon, self.lat, self.traffic)}
+        for widget in (self.lon, self.lat, self.traffic):
             widget.blockSignals(False)
+
+    def _commit_box(self, box: QDoubleSpinBox, field: str, digits: int) -> None:
+        if box.value() != self._shown.get(box):
+            self._commit(**{field: round(box.value(), digits)})
 
     def _commit(self, **changes) -> None:
         if self.site_id is None or any(v is None for v in changes.values()):
