@@ -19,7 +19,7 @@ from planner.core.design_result import Design
 from planner.core.geo import geodesic_km
 from planner.core.model import REDUNDANCY_LEVELS, Project
 from planner.core.money import format_gbp
-from planner.core.traffic import flows
+from planner.core.traffic import flows, traffic_key
 from planner.core.words import plural
 from planner.design import Control
 
@@ -248,11 +248,15 @@ def build_pack(
 
 
 def design_matches(project: Project, design: Design, tolerance_km: float = 0.001) -> bool:
-    """Whether ``design`` is still a design of ``project``: the same sites to connect, at the same places.
+    """Whether ``design`` is still a design of ``project``: the same sites to connect, at the same places,
+    sized for the same traffic.
 
-    A design saved before sites were added, removed or moved is out of date: its
-    figures would not match the project's, so it must be designed again.
+    A design saved before sites were added, removed or moved, or before the demands, the
+    utilisation limit or the tiers changed, is out of date: its figures would not match the
+    project's, so it must be designed again.
     """
+    if design.traffic_key != traffic_key(project):
+        return False
     sites = project.sites_by_id
     if set(design.sites) != {s.id for s in project.sites if s.role != "optional"}:
         return False

@@ -81,6 +81,8 @@ class Design:
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: What "design the topology, then size it" costs for the same project (``None`` without traffic).
     sized_topology_cost: int | None = None
+    #: The traffic it was sized for (:func:`planner.core.traffic.traffic_key`; empty without traffic).
+    traffic_key: str = ""
 
     @property
     def gap(self) -> float:

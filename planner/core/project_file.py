@@ -86,6 +86,7 @@ def _design_to_dict(d: Design) -> dict:
             for k in d.links
         ],
         **({"sized_topology_cost": _money(d.sized_topology_cost)} if d.sized_topology_cost is not None else {}),
+        **({"traffic_key": d.traffic_key} if d.traffic_key else {}),
     }
 
 
@@ -375,6 +376,7 @@ def _design(obj, where, problems) -> Design:
         sites=tuple(f.items("sites")),
         notes=tuple(f.items("notes")),
         sized_topology_cost=f.money("sized_topology_cost", None),
+        traffic_key=f.text("traffic_key"),
     )
 
 

@@ -22,6 +22,7 @@ each failure state it goes to the first that is still there and reachable.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from planner.core.geo import geodesic_km
 if TYPE_CHECKING:
     from planner.core.model import Project, Site
 
-__all__ = ["Flow", "flows", "traffic_problems", "MAX_MBPS", "check_mbps", "mbps_from_text"]
+__all__ = ["Flow", "flows", "traffic_problems", "traffic_key", "MAX_MBPS", "check_mbps", "mbps_from_text"]
 
 #: The largest demand a file may state (10 Tb/s): beyond it a figure is a typing mistake.
 MAX_MBPS = 10_000_000
@@ -113,6 +114,17 @@ def flows(project: Project) -> tuple[Flow, ...]:
         if s.demand_mbps > 0:
             result.append(Flow(s.id, _site_targets(s, hubs), float(s.demand_mbps), "site"))
     return tuple(result)
+
+
+def traffic_key(project: Project) -> str:
+    """A short fingerprint of what circuits are sized for: the flows, the utilisation limit and the tiers
+    (empty without traffic). A design made for another key is out of date."""
+    traffic = flows(project)
+    if not traffic:
+        return ""
+    tariff = project.tariff
+    parts = (traffic, project.settings.max_utilisation, tariff.min_tier, tariff.tiers)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
 def traffic_problems(project: Project) -> list[str]:

@@ -20,6 +20,7 @@ import networkx as nx
 from planner.core.design_result import Design, DesignLink, assign_circuit_ids
 from planner.core.errors import InfeasibleError, InputError
 from planner.core.model import DesignSettings, Project, pair_key
+from planner.core.traffic import traffic_key
 from planner.design.capacity import Sizing, size_links
 from planner.design.control import Control
 from planner.design.exact import solve_auto, solve_exact
@@ -128,6 +129,7 @@ def _to_design(project: Project, problem: DesignProblem, solution: Solution, siz
         sites=tuple(sorted(problem.required)),
         notes=tuple(solution.notes),
         sized_topology_cost=solution.sized_topology_cost if problem.flows else None,
+        traffic_key=traffic_key(project),
     )
 
 

@@ -106,3 +106,21 @@ def test_bad_outputs_are_one_clear_line(saved, tmp_path, capsys, args, message):
     assert main(["export", str(saved), *args]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_export_with_demands_sizes_the_schedule_for_them_and_a_changed_demand_redesigns(saved, tmp_path, capsys):
+    project = load_project(saved)
+    hub = project.sites[0]
+    others = [s.id for s in project.sites[1:4]]
+    demands = tmp_path / "demands.csv"
+    demands.write_text("a,b,mbps\n" + "".join(f"{hub.id},{o},900\n" for o in others), encoding="utf-8")
+    out = tmp_path / "circuits.csv"
+    assert main(["export", str(saved), "--demands", str(demands), "--csv", str(out), "--method", "heuristic"]) == 0
+    assert "out-of-date 2edge design: designing it now" in capsys.readouterr().err  # the stored one had no traffic
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert any(float(r["Load Mb/s"]) > 0 for r in rows)
+    for r in rows:
+        assert float(r["Worst load Mb/s"]) <= 0.8 * int(r["Capacity Mb/s"]) + 1e-6
+        assert float(r["Worst use"]) == pytest.approx(float(r["Worst load Mb/s"]) / int(r["Capacity Mb/s"]), abs=1e-3)
+    assert any(r["Bandwidth"] != "1G" for r in rows)  # 900 Mb/s each way does not fit a 1G circuit at 80%
