@@ -59,7 +59,18 @@ from planner.core.model import pair_key
 from planner.core.tariff import MAX_BUNDLE, CircuitOption, cheapest_option
 from planner.design.problem import DesignProblem
 
-__all__ = ["State", "Routing", "Sizing", "failure_states", "route", "size_links", "LOAD_TOLERANCE"]
+__all__ = [
+    "State",
+    "Routing",
+    "Sizing",
+    "PriceTable",
+    "failure_states",
+    "route",
+    "route_masks",
+    "routed_sites",
+    "size_links",
+    "LOAD_TOLERANCE",
+]
 
 #: Loads within this many Mb/s of a limit count as within it (floating-point sums of rates).
 LOAD_TOLERANCE = 1e-6
@@ -204,38 +215,107 @@ def route(problem: DesignProblem, pairs: Sequence[Pair], states: Sequence[State]
     ``states`` defaults to :func:`failure_states` for the problem's redundancy.
     """
     pairs = tuple(pair_key(a, b) for a, b in pairs)
-    nodes = sorted({x for pair in pairs for x in pair} | set(problem.required))
-    index = {x: i for i, x in enumerate(nodes)}
+    nodes = routed_sites(problem, pairs)
     if states is None:
         states = failure_states(problem.redundancy, pairs, nodes)
     states = tuple(states)
-    n, m = len(nodes), len(pairs)
-    flows = problem.flows
-    loads = np.zeros((len(states), m))
-    carried = np.zeros((len(states), len(flows)), dtype=bool)
-    if not flows or not states:
-        return Routing(pairs, states, loads, carried)
-    a = np.array([index[p[0]] for p in pairs], dtype=np.int64)
-    b = np.array([index[p[1]] for p in pairs], dtype=np.int64)
-    metric = np.array([problem.graph.edges[p]["metric"] for p in pairs], dtype=np.int64)
-    up = np.ones((len(states), m), dtype=bool)
-    alive = np.ones((len(states), n), dtype=bool)
+    index = {x: i for i, x in enumerate(nodes)}
+    up = np.ones((len(states), len(pairs)), dtype=bool)
+    alive = np.ones((len(states), len(nodes)), dtype=bool)
     link_number = {pair: e for e, pair in enumerate(pairs)}
     for s, state in enumerate(states):
         for pair in state.lost_links:
             up[s, link_number[pair]] = False
         if state.kind == "site":
             alive[s, index[state.element]] = False
-    up &= alive[:, a] & alive[:, b]
+    loads, carried = route_masks(problem, pairs, up, alive)
+    return Routing(pairs, states, loads, carried)
+
+
+def routed_sites(problem: DesignProblem, pairs: Sequence[Pair]) -> list[str]:
+    """The sites a routing of ``pairs`` numbers, in order: those of the links and the required ones."""
+    return sorted({x for pair in pairs for x in pair} | set(problem.required))
+
+
+def route_masks(
+    problem: DesignProblem, pairs: Sequence[Pair], up: np.ndarray, alive: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Loads (rows x links) and carried flows (rows x flows) of ``problem.flows`` over many networks at once.
+
+    Row ``r`` is the network of the links ``pairs[e]`` with ``up[r, e]`` set and the sites
+    with ``alive[r]`` set (every site by default; sites are numbered in sorted order, as
+    :func:`routed_sites` lists them). One row per failure state routes a design
+    (:func:`route`); one row per candidate design and state screens many moves of a local
+    search in one call.
+    """
+    pairs = tuple(pair_key(a, b) for a, b in pairs)
+    nodes = routed_sites(problem, pairs)
+    index = {x: i for i, x in enumerate(nodes)}
+    rows, (n, m) = len(up), (len(nodes), len(pairs))
+    flows = problem.flows
+    loads = np.zeros((rows, m))
+    carried = np.zeros((rows, len(flows)), dtype=bool)
+    if not flows or not rows:
+        return loads, carried
+    alive = np.ones((rows, n), dtype=bool) if alive is None else alive
+    a = np.array([index[p[0]] for p in pairs], dtype=np.int64)
+    b = np.array([index[p[1]] for p in pairs], dtype=np.int64)
+    metric = np.array([problem.graph.edges[p]["metric"] for p in pairs], dtype=np.int64)
+    up = up & alive[:, a] & alive[:, b]
     sources = np.array([index[f.source] for f in flows], dtype=np.int64)
     targets = _padded_targets(flows, index)
     mbps = np.array([f.mbps for f in flows], dtype=float)
     destinations = max(1, len(np.unique(targets[targets >= 0])))
     batch = max(1, int(np.sqrt(_CELLS / (destinations * n))))
-    for start in range(0, len(states), batch):
+    for start in range(0, rows, batch):
         part = slice(start, start + batch)
         loads[part], carried[part] = _route_batch(n, a, b, metric, up[part], alive[part], sources, targets, mbps)
-    return Routing(pairs, states, loads, carried)
+    return loads, carried
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    """What each of a set of links costs at its cheapest tier or bundle for any load, for many loads at once.
+
+    The same prices as :func:`~planner.core.tariff.cheapest_option`, vectorised so that a
+    local search prices hundreds of candidate designs in one step.
+
+    >>> import networkx as nx
+    >>> from planner.core.model import DesignSettings
+    >>> from planner.core.tariff import Tariff
+    >>> g = nx.Graph([("a", "b", {"prices": Tariff().prices(10.0)})])
+    >>> p = DesignProblem(g, frozenset(g), frozenset(), DesignSettings(), 5)
+    >>> table = PriceTable.of(p, [("a", "b")])
+    >>> [cheapest_option(Tariff().prices(10.0), load, 0.8, 5).total(5) for load in (700, 1500)]
+    [2142500, 4285000]
+    >>> table.costs(np.array([[700.0], [1500.0]])).ravel().tolist()
+    [2142500.0, 4285000.0]
+    """
+
+    unit: np.ndarray  # links x tiers: one circuit's total over the term (inf: tier not offered)
+    usable: np.ndarray  # links x tiers: Mb/s one circuit may carry within the utilisation limit
+    most: np.ndarray  # links x tiers: the most circuits that may be bought (1 for an existing one)
+
+    @classmethod
+    def of(cls, problem: DesignProblem, pairs: Sequence[Pair]) -> PriceTable:
+        prices = [problem.graph.edges[pair]["prices"] for pair in pairs]
+        width = max((len(p) for p in prices), default=0)
+        unit = np.full((len(pairs), width), np.inf)
+        usable = np.ones((len(pairs), width))
+        most = np.zeros((len(pairs), width))
+        u = problem.settings.max_utilisation
+        for e, options in enumerate(prices):
+            for t, (tier, cost, source) in enumerate(options):
+                unit[e, t] = cost.total(problem.term_years)
+                usable[e, t] = tier.mbps * u
+                most[e, t] = 1 if source == "existing" else MAX_BUNDLE
+        return cls(unit, usable, most)
+
+    def costs(self, loads: np.ndarray) -> np.ndarray:
+        """Each link's cheapest price (pence) for ``loads`` (designs x links); inf where nothing carries it."""
+        count = np.maximum(1.0, np.ceil(loads[..., None] / self.usable - 1e-9))
+        price = np.where(count <= self.most, count * self.unit, np.inf)
+        return price.min(axis=-1) if price.shape[-1] else np.full(loads.shape, np.inf)
 
 
 @dataclass(frozen=True)

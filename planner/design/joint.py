@@ -16,9 +16,12 @@ design is cheaper:
 
 Moves are screened cheaply first: a design's cost over a few failure states (the
 normal state and those that set the current upgrades) is a lower bound on its
-cost over all of them, since a link's price only grows with its load. Only moves
-whose screen beats the current design are routed in full, best screen first; the
-best move found is taken and the search goes on until no move pays or time is up.
+cost over all of them, since a link's price only grows with its load. Every move's
+screen is routed in one call (each candidate design's states side by side, see
+:func:`~planner.design.capacity.route_masks`) and priced in one step. Moves whose
+screen beats the current design are then routed in full, best screen first, each on
+the design as it now is; a cheaper one is taken at once, and the search goes on
+until no move pays or time is up.
 
 The lower bound comes from :func:`planner.design.capacity_bound.capacity_lower_bound`
 (every routing, not only shortest paths), so the gap is proven.
@@ -37,9 +40,11 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from planner.core.errors import InfeasibleError
 from planner.core.model import pair_key
-from planner.design.capacity import Sizing, State, route, size_links
+from planner.design.capacity import PriceTable, Sizing, State, failure_states, route_masks, routed_sites, size_links
 from planner.design.capacity_bound import capacity_lower_bound
 from planner.design.control import Control
 from planner.design.petals import petal_designs
@@ -71,7 +76,7 @@ class _Effort:
 #: Efforts by design method: ``quick`` prices thousands of coalitions for cost sharing, ``heuristic``
 #: runs live while the map is edited, ``auto`` and ``exact`` run when asked.
 _EFFORTS = {
-    "quick": _Effort(0.5, 4, "topology"),
+    "quick": _Effort(0.1, 4, "topology"),
     "heuristic": _Effort(3.0, NEAREST, "relaxation"),
     "auto": _Effort(math.inf, NEAREST, "integer"),
     "exact": _Effort(math.inf, NEAREST, "integer"),
@@ -84,16 +89,48 @@ _MISSES = 25
 _BOUND_SHARE = 0.85
 
 
-def _cost(problem: DesignProblem, pairs: list[Pair], states: list[State] | None = None) -> int | None:
-    """The sized cost of ``pairs`` over ``states`` (every state the redundancy covers by default); ``None``
-    when some load is more than any permitted tier or bundle carries."""
-    if states is not None:
-        present = set(pairs)
-        states = [s for s in states if s.kind != "link" or s.element in present]
-    try:
-        return size_links(problem, pairs, route(problem, pairs, states)).cost
-    except InfeasibleError:
-        return None
+class _Pricer:
+    """Sized costs of many candidate designs at once, each a subset of a fixed set of links.
+
+    Every candidate's failure states are laid side by side and routed in one call of
+    :func:`~planner.design.capacity.route_masks`, then priced with a
+    :class:`~planner.design.capacity.PriceTable`: the same costs as
+    :func:`~planner.design.capacity.size_links`, hundreds of designs per call.
+    """
+
+    def __init__(self, problem: DesignProblem, universe: list[Pair]):
+        self.problem, self.universe = problem, universe
+        self.column = {pair: e for e, pair in enumerate(universe)}
+        self.site = {x: i for i, x in enumerate(routed_sites(problem, universe))}
+        self.table = PriceTable.of(problem, universe)
+
+    def mask(self, pairs: Iterable[Pair]) -> np.ndarray:
+        present = np.zeros(len(self.universe), dtype=bool)
+        present[[self.column[p] for p in pairs]] = True
+        return present
+
+    def costs(self, designs: list[np.ndarray], states: list[State] | None = None) -> np.ndarray:
+        """The cost of each design (a mask over the links) over ``states`` (by default every state its
+        redundancy covers); inf where some load is more than any permitted tier or bundle carries.
+        A state losing a link the design lacks is its normal state again."""
+        up, alive, starts = [], [], []
+        for present in designs:
+            starts.append(len(up))
+            for state in states if states is not None else self._states(present):
+                row, sites = present.copy(), np.ones(len(self.site), dtype=bool)
+                row[[self.column[p] for p in state.lost_links]] = False
+                if state.kind == "site":
+                    sites[self.site[state.element]] = False
+                up.append(row)
+                alive.append(sites)
+        loads, _ = route_masks(self.problem, self.universe, np.array(up), np.array(alive))
+        worst = np.maximum.reduceat(loads, starts, axis=0)
+        prices = np.where(np.array(designs), self.table.costs(worst), 0.0)
+        return prices.sum(axis=1)
+
+    def _states(self, present: np.ndarray) -> list[State]:
+        pairs = [p for p, keep in zip(self.universe, present, strict=True) if keep]
+        return failure_states(self.problem.redundancy, pairs, sorted(self.site))
 
 
 def _additions(problem: DesignProblem, nearest: int) -> list[Pair]:
@@ -193,24 +230,18 @@ def _descend(
     problem: DesignProblem, current: list[Pair], sizing: Sizing, additions: list[Pair], control: Control
 ) -> tuple[list[Pair], Sizing]:
     """Local search from ``current`` until no move pays or time is up (see the module notes)."""
+    pricer = _Pricer(problem, sorted(set(current) | set(additions)))
     while not control.expired() and not control.cancelled:
-        screen = _screen_states(problem, sizing)
-        trials: list[tuple[int, tuple[str, Pair]]] = []
-        for move in _moves(current, additions):
-            if control.expired():
-                break
-            candidate = _apply(current, move)
-            estimate = _cost(problem, candidate, screen)
-            if estimate is not None and estimate < sizing.cost and _valid(problem, candidate):
-                trials.append((estimate, move))
-        trials.sort(key=lambda t: t[0])
+        moves = list(_moves(current, additions))
+        screens = pricer.costs([pricer.mask(_apply(current, move)) for move in moves], _screen_states(problem, sizing))
         misses, improved = 0, False
-        for _, move in trials:  # best screen first, each tried on the design as it now is
-            if control.expired() or misses >= _MISSES:
+        for i in np.argsort(screens, kind="stable"):  # best screen first, each tried on the design as it now is
+            if screens[i] >= sizing.cost or misses >= _MISSES or control.expired():
                 break
-            candidate = _apply(current, move)
-            cost = _cost(problem, candidate) if candidate is not None and _valid(problem, candidate) else None
-            if cost is not None and cost < sizing.cost:
+            candidate = _apply(current, moves[i])
+            if candidate is None or not _valid(problem, candidate):
+                continue  # only moves routed in full count as misses
+            if pricer.costs([pricer.mask(candidate)])[0] < sizing.cost:
                 current, sizing, misses, improved = candidate, size_links(problem, candidate), 0, True
             else:
                 misses += 1

@@ -5,16 +5,20 @@ import random
 from dataclasses import replace
 
 import networkx as nx
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.core.errors import InfeasibleError
 from planner.core.model import Demand, DesignSettings, ExistingLink, Partner, Project, Quote, Site
-from planner.core.tariff import Tariff
+from planner.core.tariff import CircuitCost, Tariff, Tier, cheapest_option
 from planner.core.traffic import Flow
 from planner.design import design_project
-from planner.design.capacity import State, route, size_links
+from planner.design.capacity import PriceTable, State, route, route_masks, size_links
 from planner.design.control import Control
 from planner.design.heuristic import solve_heuristic
+from planner.design.joint import _Pricer
 from planner.design.problem import DesignProblem, build_problem
 from planner.design.verify import link_loads, verify_capacity
 from tests.factories import town_region
@@ -179,3 +183,47 @@ def test_an_existing_circuit_is_kept_while_it_carries_the_load_and_replaced_when
     big = replace(small, sites=[*small.sites[:1], replace(small.sites[1], demand_mbps=5000), small.sites[2]])
     replaced = {k.pair: k for k in design_project(big, DesignSettings("2edge")).links}[("a", "hq")]
     assert replaced.source == "tariff" and replaced.bandwidth == "10G" and replaced.role != "existing"
+
+
+_TIERS = [Tier("100M", 100, 1), Tier("1G", 1_000, 1), Tier("10G", 10_000, 1)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    offers=st.lists(
+        st.tuples(st.sampled_from(_TIERS), st.integers(1, 10**7), st.sampled_from(["tariff", "quote", "existing"])),
+        min_size=1,
+        max_size=4,
+    ),
+    loads=st.lists(st.floats(0, 200_000, allow_nan=False), min_size=1, max_size=8),
+    utilisation=st.floats(0.1, 1.0),
+)
+def test_the_vectorised_price_table_charges_what_the_cheapest_option_does(offers, loads, utilisation):
+    prices = tuple((tier, CircuitCost(install, 3 * install), source) for tier, install, source in offers)
+    graph = nx.Graph([("a", "b", {"prices": prices})])
+    problem = DesignProblem(graph, frozenset(graph), frozenset(), DesignSettings(max_utilisation=utilisation), 5)
+    costs = PriceTable.of(problem, [("a", "b")]).costs(np.array([[load] for load in loads]))
+    for load, cost in zip(loads, costs[:, 0], strict=True):
+        option = cheapest_option(prices, load, utilisation, 5)
+        assert cost == (np.inf if option is None else option.total(5))
+
+
+@pytest.mark.parametrize("level", ["2edge", "2node"])
+def test_many_candidate_designs_routed_at_once_cost_what_each_costs_alone(level):
+    project = _region(18, 3)
+    problem = build_problem(project, DesignSettings(level))
+    design = sorted(tuple(sorted(e)) for e in solve_heuristic(problem, Control(5)).edges)
+    extra = random.Random(3).sample(sorted(set(map(tuple, map(sorted, problem.graph.edges))) - set(design)), 5)
+    pricer = _Pricer(problem, sorted(set(design) | set(extra)))
+    candidates = [design, *(sorted([*design, pair]) for pair in extra), design[1:]]
+    costs = pricer.costs([pricer.mask(c) for c in candidates])
+    for candidate, cost in zip(candidates, costs, strict=True):
+        try:
+            assert cost == size_links(problem, candidate).cost
+        except InfeasibleError:
+            assert cost == np.inf
+    # A row with a link switched off routes as the design without that link.
+    without = route_masks(problem, pricer.universe, pricer.mask(design[1:])[None])[0][0]
+    alone = route(problem, design[1:], [State("normal")])
+    for e, pair in enumerate(alone.pairs):
+        assert without[pricer.column[pair]] == pytest.approx(alone.loads[0, e])
