@@ -26,8 +26,15 @@ def _square(lon: float, lat: float, half: float) -> dict:
 
 @pytest.fixture(scope="module")
 def constrained():
+    # What is drawn here is geography (a no-go area, a forbidden link), so the sample's traffic is left out:
+    # sizing circuits for it would make the design take its whole time limit and add nothing to these checks.
     project = load_project(YORKSHIRE)
-    project = replace(project, exclusion_zones=[ExclusionZone("Moors", _square(-0.85, 54.35, 0.06))])
+    project = replace(
+        project,
+        sites=[replace(s, demand_mbps=0.0) for s in project.sites],
+        demands=[],
+        exclusion_zones=[ExclusionZone("Moors", _square(-0.85, 54.35, 0.06))],
+    )
     design = design_project(project)
     chosen = {k.pair for k in design.links}
     forbidden = next(
