@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addActions([a["select_tool"], a["add_tool"], a["existing_tool"], a["zone_tool"]])
         view_menu.addSeparator()
-        view_menu.addActions([a["zoom_in"], a["zoom_out"], a["fit"], a["labels"]])
+        view_menu.addActions([a["zoom_in"], a["zoom_out"], a["fit"], a["labels"], self.map_view.use_action])
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())

@@ -1,9 +1,14 @@
-"""The properties panel: the project's name, the selected site, and the partners.
+"""The properties panel: the project's name, the selected site or circuit, and the partners.
 
 A site's fields commit when editing finishes (Enter or leaving the field), each as one
 undo command. A site's traffic to its partner's hubs is one of them; when there is no hub
 to send it to, a warning under the field says so (the design would be refused). Partners
 can be added, renamed, recoloured, and deleted while they have no sites.
+
+A selected circuit is shown read-only, from the design: what to order and its metric, its
+load, its worst load and the failure causing it, and (with traffic) the demands it carries
+in the normal state, most first (:func:`planner.analysis.carried.carried_flows`, worked
+out only while the panel is on show).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -26,17 +32,23 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from planner.core.design_result import LINK_ROLES, Design, DesignLink
 from planner.core.model import SITE_ROLES, Partner, Project, Site
-from planner.core.traffic import MAX_MBPS
-from planner.ui.document import ProjectDocument
-from planner.ui.map.scene import describe_place
+from planner.core.traffic import MAX_MBPS, Flow
+from planner.core.words import short_name
+from planner.ui import style
+from planner.ui.document import ProjectDocument, format_mbps
+from planner.ui.map.scene import describe_place, has_traffic
 
-__all__ = ["PropertiesPanel", "swatch", "traffic_warning"]
+__all__ = ["PropertiesPanel", "swatch", "traffic_warning", "MAX_CARRIED_ROWS"]
 
 _ROLE_WORDS = {"site": "Site", "hub": "Hub (core)", "optional": "Optional relay"}
 _TRAFFIC_TIP = (
@@ -62,6 +74,15 @@ def traffic_warning(project: Project, site: Site) -> str:
     return (
         f"{name} has no hub to send it to: make its data centre a hub, or state the traffic as a pair demand (Demands)."
     )
+
+
+#: The demands a circuit carries are listed up to this many, then "and N more".
+MAX_CARRIED_ROWS = 20
+
+
+def _mbps(mbps: float) -> str:
+    """A load as the panel shows it: whole Mb/s, or one decimal below 10 (``1,240 Mb/s``, ``2.5 Mb/s``)."""
+    return f"{format_mbps(round(mbps, 1) if mbps < 10 else round(mbps))} Mb/s"
 
 
 def role_combo() -> QComboBox:
@@ -174,8 +195,216 @@ class _SiteEditor(QWidget):
         self.document.edit_site(dataclasses.replace(site, **changes))
 
 
+class _CircuitView(QWidget):
+    """One circuit of the design on show, read-only: what it is, its loads, and the demands it carries."""
+
+    def __init__(self, document: ProjectDocument, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.circuit_id: str | None = None
+        self.title = QLabel(wordWrap=True)
+        self.title.setObjectName("circuitTitle")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fields: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        for key, label in (
+            ("role", "Role"),
+            ("bandwidth", "Bandwidth"),
+            ("capacity", "Capacity"),
+            ("metric", "Metric"),
+            ("load", "Load"),
+            ("worst", "Worst load"),
+            ("use", "Worst-case use"),
+        ):
+            field = self.fields[key] = QLabel(wordWrap=True)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(label, field)
+        self.fields["metric"].setToolTip("The routing metric to configure (route km): traffic takes the lowest total")
+        self.fields["use"].setToolTip("The worst load as a share of the capacity bought, against the utilisation limit")
+        self._traffic_rows = [form.labelForField(self.fields[k]) for k in ("load", "worst", "use")]
+        self.carried_title = QLabel()
+        self.carried_title.setStyleSheet("font-weight: 600")
+        self.carried = QTreeWidget()
+        self.carried.setAccessibleName("Demands carried")
+        self.carried.setColumnCount(3)
+        self.carried.setHeaderLabels(["From", "To", "Mb/s"])
+        self.carried.setRootIsDecorated(False)
+        self.carried.setUniformRowHeights(True)
+        self.carried.setAlternatingRowColors(True)
+        self.carried.headerItem().setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.carried.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.carried.header()
+        header.setStretchLastSection(False)
+        for column, mode in enumerate(
+            (QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.Stretch, QHeaderView.ResizeMode.ResizeToContents)
+        ):
+            header.setSectionResizeMode(column, mode)
+        self.carried.setMinimumHeight(100)
+        self.note = QLabel(wordWrap=True)
+        self.note.setStyleSheet("color: #5B6B7B")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addWidget(self.carried_title)
+        layout.addWidget(self.carried, 1)
+        layout.addWidget(self.note)
+        #: What the list shows: (design, project, circuit) it was worked out for; None when it is due.
+        self._carried_for: tuple[Design, Project, str] | None = None
+
+    def show_circuit(self, circuit_id: str) -> None:
+        design = self.document.design
+        link = _find_link(design, circuit_id)
+        if link is None:
+            return
+        self.circuit_id = circuit_id
+        project = self.document.project
+        sites = self.document.sites_by_id
+        names = [sites[end].name if end in sites else end for end in (link.a, link.b)]
+        self.title.setText(
+            f"<b>{link.circuit_id}</b>  {_escape(short_name(names[0]))} – {_escape(short_name(names[1]))}"
+        )
+        self.title.setToolTip(f"{names[0]} – {names[1]}")
+        f = self.fields
+        f["role"].setText(LINK_ROLES.get(link.role, link.role))
+        f["bandwidth"].setText(
+            link.bandwidth if link.circuits <= 1 else f"{link.bandwidth} ({link.circuits} parallel circuits)"
+        )
+        f["capacity"].setText(_mbps(link.capacity_mbps) + " each way")
+        f["metric"].setText(f"{link.metric:,}")
+        traffic = has_traffic(project)
+        limit = project.settings.max_utilisation
+        if traffic:
+            f["load"].setText(f"{_mbps(link.load_mbps)}, all working")
+            after = (
+                f"after losing {_failure_words(link.worst_failure, sites)}"
+                if link.worst_failure
+                else "(no failure adds load)"
+            )
+            f["worst"].setText(f"{_mbps(link.worst_load_mbps)} {after}")
+            band = style.use_band(link.worst_utilisation, limit)
+            f["use"].setText(
+                f"<span style='color:{style.USE_COLOURS[band]}'>■</span> "
+                f"{link.worst_utilisation:.0%} of capacity (limit {limit:.0%})"
+            )
+        for key in ("load", "worst", "use"):
+            f[key].setVisible(traffic)
+        for label in self._traffic_rows:
+            label.setVisible(traffic)
+        self.carried_title.setVisible(traffic)
+        self.carried.setVisible(traffic)
+        if not traffic:
+            self.note.setText(
+                "No traffic is stated, so every circuit is bought at the smallest tier. Add demands (the Demands "
+                "dock) or a site's traffic to its hubs to size circuits for it."
+            )
+            self._carried_for = None
+            return
+        self.note.setText("")
+        self._carried_for = None
+        if self.isVisible():
+            self.fill_carried()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.circuit_id is not None and self._carried_for is None and self.carried.isVisibleTo(self):
+            self.fill_carried()
+
+    def fill_carried(self) -> None:
+        """List the demands the circuit carries in the normal state (worked out once per design and project)."""
+        design, project, circuit_id = self.document.design, self.document.project, self.circuit_id
+        if design is None or circuit_id is None or _find_link(design, circuit_id) is None:
+            return
+        key = (design, project, circuit_id)
+        if self._carried_for is not None and all(a is b for a, b in zip(self._carried_for, key, strict=True)):
+            return
+        from planner.analysis.carried import carried_flows  # scipy and the router: loaded on first use
+
+        try:
+            carried = carried_flows(project, design, circuit_id)
+        except (KeyError, ValueError) as err:  # a design for sites since deleted: shown until the redesign
+            self.carried.clear()
+            self.carried_title.setText("Demands carried")
+            self.note.setText(f"Cannot route the traffic on this design yet: {err}")
+            self._carried_for = key
+            return
+        self._carried_for = key
+        sites = self.document.sites_by_id
+        self.carried.clear()
+        total = sum(mbps for _, mbps in carried)
+        self.carried_title.setText(
+            f"Carries {len(carried)} demand{'s' if len(carried) != 1 else ''}, {_mbps(total)}, all working"
+            if carried
+            else "Carries no traffic while all is working"
+        )
+        for flow, mbps in carried[:MAX_CARRIED_ROWS]:
+            item = QTreeWidgetItem([_site_name(flow.source, sites), _target_words(flow, sites), _mbps(mbps)[:-5]])
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setToolTip(0, _flow_tip(flow, mbps, sites))
+            item.setToolTip(1, _flow_tip(flow, mbps, sites))
+            self.carried.addTopLevelItem(item)
+        rest = carried[MAX_CARRIED_ROWS:]
+        if rest:
+            more = QTreeWidgetItem([f"and {len(rest):,} more", "", _mbps(sum(m for _, m in rest))[:-5]])
+            more.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            font = more.font(0)
+            font.setItalic(True)
+            for column in range(3):
+                more.setFont(column, font)
+            self.carried.addTopLevelItem(more)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """The list of demands carried as the user sees it, top to bottom."""
+        return [
+            tuple(self.carried.topLevelItem(i).text(c) for c in range(3))
+            for i in range(self.carried.topLevelItemCount())
+        ]
+
+
+def _find_link(design: Design | None, circuit_id: str) -> DesignLink | None:
+    if design is None:
+        return None
+    try:
+        return design.link(circuit_id)
+    except KeyError:
+        return None
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _site_name(site_id: str, sites: dict[str, Site]) -> str:
+    return short_name(sites[site_id].name) if site_id in sites else site_id
+
+
+def _target_words(flow: Flow, sites: dict[str, Site]) -> str:
+    """Where a flow goes while all is working: its first target (a site's traffic: its nearest hub)."""
+    return _site_name(flow.targets[0], sites) if flow.targets else ""
+
+
+def _flow_tip(flow: Flow, mbps: float, sites: dict[str, Site]) -> str:
+    source = _site_name(flow.source, sites)
+    if flow.origin == "site":
+        order = ", then ".join(_site_name(t, sites) for t in flow.targets)
+        what = f"{source}'s traffic to its hubs ({order}), {_mbps(flow.mbps)}"
+    else:
+        what = f"Demand {source} – {_site_name(flow.targets[0], sites)}, {_mbps(flow.mbps)} each way"
+    share = "all of it" if mbps >= flow.mbps - 1e-6 else f"{mbps / flow.mbps:.0%} of it (equal-cost paths)"
+    return f"{what}: {share} on this circuit"
+
+
+def _failure_words(failure: str, sites: dict[str, Site]) -> str:
+    """``circuit C0007`` as it is; ``site LDS-HQ`` with the site's name."""
+    kind, _, key = failure.partition(" ")
+    if kind == "site" and key in sites:
+        return f"site {sites[key].name}"
+    return failure
+
+
 class PropertiesPanel(QWidget):
-    """Project name, the selected site's fields, and the partner list."""
+    """Project name, the selected site's fields or circuit's figures, and the partner list."""
 
     def __init__(self, document: ProjectDocument, parent: QWidget | None = None):
         super().__init__(parent)
@@ -204,9 +433,16 @@ class PropertiesPanel(QWidget):
         hint_layout.addWidget(self.sites_role_row)
         hint_layout.addWidget(self.delete_sites)
         hint_layout.addStretch(1)
+        self.circuit_view = _CircuitView(document)
         self.site_pages = QStackedWidget()
         self.site_pages.addWidget(hint_page)
         self.site_pages.addWidget(self.site_editor)
+        # In a scroll area: the circuit's figures and its demands must not make the dock taller than the window.
+        self.circuit_page = QScrollArea()
+        self.circuit_page.setWidgetResizable(True)
+        self.circuit_page.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.circuit_page.setWidget(self.circuit_view)
+        self.site_pages.addWidget(self.circuit_page)
 
         self.partners = QListWidget()
         self.partners.setAccessibleName("Partners")
@@ -226,7 +462,7 @@ class PropertiesPanel(QWidget):
 
         project_box = QGroupBox("Project")
         QFormLayout(project_box).addRow("Name", self.project_name)
-        site_box = QGroupBox("Site")
+        self.site_box = site_box = QGroupBox("Site")
         QVBoxLayout(site_box).addWidget(self.site_pages)
         partner_box = QGroupBox("Partners")
         partner_layout = QVBoxLayout(partner_box)
@@ -234,7 +470,7 @@ class PropertiesPanel(QWidget):
         partner_layout.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(project_box)
-        layout.addWidget(site_box)
+        layout.addWidget(site_box, 2)
         layout.addWidget(partner_box, 1)
 
         document.project_replaced.connect(self._refresh_all)
@@ -245,6 +481,8 @@ class PropertiesPanel(QWidget):
         document.sites_changed.connect(self._refresh_partners)  # the site counts
         document.site_changed.connect(self._refresh_site)
         document.selection.changed.connect(self._refresh_site)
+        for signal in (document.design_changed, document.settings_changed, document.demands_changed):
+            signal.connect(self._refresh_circuit)
         self._refresh_all()
 
     def _refresh_all(self) -> None:
@@ -255,18 +493,38 @@ class PropertiesPanel(QWidget):
     def _refresh_name(self) -> None:
         self.project_name.setText(self.document.project.name)
 
-    def _refresh_site(self) -> None:
+    def _refresh_circuit(self) -> None:
+        if self.site_pages.currentWidget() is self.circuit_page or self.document.selection.circuits:
+            self._refresh_site()
+
+    def _selected_circuit(self) -> str | None:
+        """The one circuit selected (and no site), if it is in the design on show."""
+        selection = self.document.selection
+        if selection.sites or len(selection.circuits) != 1:
+            return None
+        (circuit_id,) = selection.circuits
+        return circuit_id if _find_link(self.document.design, circuit_id) is not None else None
+
+    def _refresh_site(self, *_) -> None:
         sites = self.document.sites_by_id  # built afresh at each read: once here, not per selected site
         selected = [s for s in self.document.selection.sites if s in sites]
+        circuit = self._selected_circuit()
+        self.site_box.setTitle("Circuit" if circuit else "Site")
         if len(selected) == 1:
             self.site_editor.show_site(selected[0])
             self.site_pages.setCurrentWidget(self.site_editor)
             return
+        if circuit is not None:
+            self.circuit_view.show_circuit(circuit)  # first, so the page works out what it carries as it shows
+            self.site_pages.setCurrentWidget(self.circuit_page)
+            return
+        self.circuit_view.circuit_id = None
         self.site_editor.site_id = None
         self.site_hint.setText(
             f"{len(selected)} sites selected."
             if selected
-            else "Select a site on the map to edit it, or use the Add site tool (A) or the town search to add one."
+            else "Select a site on the map to edit it, or use the Add site tool (A) or the town search to add one. "
+            "Click a circuit to see what it carries."
         )
         self.delete_sites.setVisible(bool(selected))
         self.sites_role_row.setVisible(bool(selected))

@@ -1,7 +1,9 @@
 """The link schedule: the shown design's circuits in a sortable, filterable table.
 
 Selecting rows selects those circuits (the map highlights them) and selecting circuits
-on the map selects their rows, through the document's shared selection.
+on the map selects their rows, through the document's shared selection. With traffic,
+each circuit's load, worst load, worst-case use (in the map's colour for it) and the
+failure causing it are shown next to its bandwidth; without, those columns are hidden.
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from planner.core.design_result import LINK_ROLES, DesignLink
 from planner.core.money import format_gbp
+from planner.ui import style
 from planner.ui.document import ProjectDocument
+from planner.ui.map.scene import has_traffic
 
-__all__ = ["ScheduleModel", "SchedulePanel", "COLUMNS"]
+__all__ = ["ScheduleModel", "SchedulePanel", "COLUMNS", "TRAFFIC_COLUMNS"]
 
 #: Column titles, in order.
 COLUMNS = (
@@ -33,12 +38,19 @@ COLUMNS = (
     "km",
     "Route km",
     "Bandwidth",
+    "Load Mb/s",
+    "Worst Mb/s",
+    "Worst use",
+    "Worst after losing",
     "Role",
     "Install",
     "Annual",
     "Total",
 )
-_NUMERIC = {4, 5, 8, 9, 10}
+_NUMERIC = {4, 5, 7, 8, 9, 12, 13, 14}
+#: The columns about traffic, hidden while the project has none.
+TRAFFIC_COLUMNS = (7, 8, 9, 10)
+_USE_COLUMN = 9
 CIRCUIT_ROLE = Qt.ItemDataRole.UserRole + 1
 _MAX_COLUMN_WIDTH = 240
 _FIT_ROWS = 60  # rows read to fit a column's width
@@ -51,9 +63,11 @@ class ScheduleModel(QAbstractTableModel):
         super().__init__(parent)
         self.document = document
         self._rows: list[tuple[DesignLink, tuple, tuple]] = []
+        self.limit = document.project.settings.max_utilisation
         for signal in (document.design_changed, document.project_replaced, document.partners_changed):
             signal.connect(self.reload)
         document.sites_changed.connect(self.reload)
+        document.settings_changed.connect(self.reload)  # the utilisation limit colours the worst use
         self.reload()
 
     def reload(self) -> None:
@@ -69,13 +83,17 @@ class ScheduleModel(QAbstractTableModel):
             names = [s.name if s else "(deleted)" for s in (a, b)]
             owners = sorted({partners[s.partner].name if s.partner in partners else s.partner for s in (a, b) if s})
             total = link.total(term)
+            failure = _failure_words(link.worst_failure, sites)
             sort = (link.circuit_id, *names, " / ".join(owners), link.distance_km, link.route_km)
-            sort += (link.bandwidth, link.role, link.install, link.annual, total)
+            sort += (link.capacity_mbps, link.load_mbps, link.worst_load_mbps, link.worst_utilisation, failure)
+            sort += (link.role, link.install, link.annual, total)
             shown = (link.circuit_id, *names, " / ".join(owners), f"{link.distance_km:,.1f}", f"{link.route_km:,}")
-            shown += (link.bandwidth, LINK_ROLES.get(link.role, link.role))
+            shown += (link.bandwidth, f"{link.load_mbps:,.0f}", f"{link.worst_load_mbps:,.0f}")
+            shown += (f"{link.worst_utilisation:.0%}", failure or "–", LINK_ROLES.get(link.role, link.role))
             shown += (format_gbp(link.install), format_gbp(link.annual), format_gbp(total))
             rows.append((link, shown, sort))
         self._rows = rows
+        self.limit = self.document.project.settings.max_utilisation
         self.endResetModel()
 
     def circuit_id(self, row: int) -> str:
@@ -106,14 +124,31 @@ class ScheduleModel(QAbstractTableModel):
             return link.circuit_id
         if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column == _USE_COLUMN:
+            return QColor(style.use_colour(link.worst_utilisation, self.limit))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{shown[0]}: {shown[1]} – {shown[2]}, {shown[7].lower()}, {shown[10]} over the term"
+            tip = f"{shown[0]}: {shown[1]} – {shown[2]}, {shown[11].lower()}, {shown[14]} over the term"
+            if column in TRAFFIC_COLUMNS:
+                after = f" after losing {shown[10]}" if link.worst_failure else ""
+                tip += (
+                    f"; {shown[7]} Mb/s while all is working, {shown[8]} of {link.capacity_mbps:,} Mb/s"
+                    f" ({shown[9]}){after}"
+                )
+            return tip
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
+
+
+def _failure_words(failure: str, sites) -> str:
+    """``circuit C0007`` as it is; ``site LDS-HQ`` by the site's name."""
+    kind, _, key = failure.partition(" ")
+    if kind == "site" and key in sites:
+        return f"site {sites[key].name}"
+    return failure
 
 
 class SchedulePanel(QWidget):
@@ -157,6 +192,9 @@ class SchedulePanel(QWidget):
         self._after_reset()
 
     def _after_reset(self) -> None:
+        traffic = has_traffic(self.document.project)
+        for column in TRAFFIC_COLUMNS:
+            self.table.setColumnHidden(column, not traffic)
         # Fit the columns once per project, not on every redesign (it reads every cell).
         if self._fitted != self.document.project and self.model.rowCount():
             self._fitted = self.document.project

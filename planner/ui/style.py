@@ -1,4 +1,4 @@
-"""The app's look in one place: map colours, link styles by role and bandwidth, fonts, icons.
+"""The app's look in one place: map colours, link styles by role, capacity and use, fonts, icons.
 
 Partner colours come from the project (the colour-blind-safe ``PALETTE``); everything
 else a widget draws takes its colour from here so the map, legend and figures agree. The
@@ -8,6 +8,7 @@ printed map uses too.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -25,8 +26,11 @@ __all__ = [
     "SELECTION",
     "LinkStyle",
     "LINK_STYLES",
-    "BANDWIDTH_WIDTH",
+    "link_width",
     "link_pen",
+    "USE_COLOURS",
+    "use_band",
+    "use_colour",
     "NO_GO",
     "no_go_brushes",
     "forbidden_pen",
@@ -41,6 +45,8 @@ COUNTY_EDGE = QColor(map_colours.COUNTY_EDGE)
 COUNTRY_EDGE = QColor("#8C8577")
 LABEL_TEXT = QColor("#1F2A36")
 SELECTION = QColor("#FFB000")
+#: A selected circuit's casing while circuits are coloured by use (the amber would read as "busy").
+SELECTED_CIRCUIT_BY_USE = QColor(31, 42, 54, 130)
 INK = QColor("#263238")
 
 
@@ -58,16 +64,57 @@ LINK_STYLES: dict[str, LinkStyle] = {
     role: LinkStyle(colour, _DASHES.get(role, ())) for role, colour in map_colours.ROLE_COLOURS.items()
 }
 
-#: Line width in pixels by bandwidth tier: fatter pipes look fatter.
-BANDWIDTH_WIDTH: dict[str, float] = {"100M": 1.4, "1G": 2.2, "10G": 3.6}
+#: Circuit width in pixels at 100 Mb/s, and how it grows with each tenfold capacity ``d`` above it:
+#: ``1.4 + 0.8 d + 0.3 d (d - 1)``, so 100M 1.4, 1G 2.2 and 10G 3.6 (the widths the tiers always had),
+#: and bundles thicker still (2x10G 4.1, 4x10G 4.7), up to ``_MAX_WIDTH``.
+_WIDTH_AT_100M, _MIN_WIDTH, _MAX_WIDTH = 1.4, 1.0, 5.5
+
+
+def link_width(capacity_mbps: float) -> float:
+    """The line width of a circuit of ``capacity_mbps``: fatter pipes look fatter, on a log scale.
+
+    >>> [link_width(c) for c in (100, 1000, 10_000, 20_000, 40_000, 160_000, 10)]
+    [1.4, 2.2, 3.6, 4.14, 4.73, 5.5, 1.0]
+    """
+    if capacity_mbps <= 0:
+        return _MIN_WIDTH
+    d = math.log10(capacity_mbps / 100)
+    width = _WIDTH_AT_100M + 0.8 * d + (0.3 * d * (d - 1) if d > 0 else 0.0)
+    return round(max(_MIN_WIDTH, min(_MAX_WIDTH, width)), 2)
+
+
+#: Worst-case use of a circuit's capacity, by band: plenty of room, busy (up to the utilisation limit), and
+#: over the limit. Okabe–Ito bluish green, orange and vermillion: told apart with any colour vision (they
+#: differ in lightness and in blue as well as in hue), darkened a little to stand out on the pale land.
+USE_COLOURS: dict[str, str] = {"low": "#008C66", "busy": "#D98E00", "over": "#C84C00"}
+#: Below this share of capacity a circuit counts as having plenty of room (or the limit, if lower).
+BUSY_FROM = 0.5
+_TOLERANCE = 1e-9
+
+
+def use_band(utilisation: float, limit: float) -> str:
+    """``low`` (under half its capacity), ``busy`` (up to ``limit``) or ``over`` (above the limit).
+
+    >>> use_band(0.3, 0.8), use_band(0.5, 0.8), use_band(0.8, 0.8), use_band(0.81, 0.8), use_band(0.45, 0.4)
+    ('low', 'busy', 'busy', 'over', 'over')
+    """
+    if utilisation > limit + _TOLERANCE:
+        return "over"
+    return "busy" if utilisation >= min(BUSY_FROM, limit) - _TOLERANCE else "low"
+
+
+def use_colour(utilisation: float, limit: float) -> str:
+    """The colour of a circuit whose worst load is ``utilisation`` of its capacity (see ``use_band``)."""
+    return USE_COLOURS[use_band(utilisation, limit)]
 
 
 @cache
-def link_pen(role: str, bandwidth: str, *, lod: bool = False) -> QPen:
-    """The cosmetic pen for a circuit of ``role`` and ``bandwidth`` (thin when zoomed far out)."""
+def link_pen(role: str, capacity_mbps: float = 1000, *, lod: bool = False, colour: str = "") -> QPen:
+    """The cosmetic pen for a circuit of ``role`` and ``capacity_mbps``, in its role's colour or in
+    ``colour`` (its use); a thin hairline when zoomed far out (``lod``). The role's dashes stay either way."""
     style = LINK_STYLES.get(role, LINK_STYLES["backbone"])
-    width = 1.0 if lod else BANDWIDTH_WIDTH.get(bandwidth, 2.2)
-    pen = QPen(QColor(style.colour), width)
+    width = 1.0 if lod else link_width(capacity_mbps)
+    pen = QPen(QColor(colour or style.colour), width)
     pen.setCosmetic(True)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     if style.dashes and not lod:

@@ -18,6 +18,7 @@ from planner.ui import style
 from planner.ui.dialogs import ExistingLinkDialog
 from planner.ui.importing import SiteImportDialog
 from planner.ui.map_actions import ContextMenu
+from planner.ui.schedule import COLUMNS
 from tests.ui.conftest import site_point, wait_design
 
 #: Whether the engine honours hubs, hop and ring limits yet (the exact solver brings them).
@@ -137,7 +138,8 @@ def test_mark_an_existing_link_with_the_tool_and_the_design_reuses_it(qtbot, ope
     assert (reused.install, reused.role, reused.source) == (0, "existing", "existing")
     schedule = opened.schedule.model
     row = schedule.row_of(reused.circuit_id)
-    assert schedule.index(row, 7).data() == "Existing, reused" and schedule.index(row, 8).data() == "£0.00"
+    role, install = COLUMNS.index("Role"), COLUMNS.index("Install")
+    assert schedule.index(row, role).data() == "Existing, reused" and schedule.index(row, install).data() == "£0.00"
     assert opened.links.existing.topLevelItemCount() == 1
     undo(qtbot, opened)
     assert doc.project.existing_links == []

@@ -88,9 +88,10 @@ def make_link(circuit_id: str, a: QPointF, b: QPointF, pen: QPen) -> QGraphicsLi
     return item
 
 
-def make_halo(site_size: float | None = None) -> QAbstractGraphicsShapeItem:
-    """The selection highlight: a ring round a site, or (``None``) a broad line under a circuit."""
-    pen = QPen(style.SELECTION, 3.0 if site_size else 9.0)
+def make_halo(site_size: float | None = None, colour: QColor | None = None) -> QAbstractGraphicsShapeItem:
+    """The selection highlight: a ring round a site, or (``None``) a broad line under a circuit; in the
+    selection colour unless ``colour`` is given."""
+    pen = QPen(colour or style.SELECTION, 3.0 if site_size else 9.0)
     pen.setCosmetic(True)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     if site_size is None:
@@ -183,16 +184,17 @@ class SiteCloudItem(_CloudItem):
 
 
 class LinkCloudItem(_CloudItem):
-    """Every circuit as a hairline: one ``drawPath`` per role."""
+    """Every circuit as a hairline: one ``drawPath`` per role (and per colour, when coloured by use)."""
 
-    def set_links(self, lines_by_role: dict[str, list[tuple[QPointF, QPointF]]]) -> None:
+    def set_links(self, lines_by_style: dict[tuple[str, str], list[tuple[QPointF, QPointF]]]) -> None:
+        """``lines_by_style`` maps (role, colour; "" for the role's own) to the circuits' ends."""
         groups, rect = [], QRectF()
-        for role, lines in lines_by_role.items():
+        for (role, colour), lines in lines_by_style.items():
             path = QPainterPath()
             for a, b in lines:
                 path.moveTo(a)
                 path.lineTo(b)
-            groups.append((style.link_pen(role, "", lod=True), path))
+            groups.append((style.link_pen(role, lod=True, colour=colour), path))
             rect = rect.united(path.boundingRect())
         self._set(groups, rect)
 

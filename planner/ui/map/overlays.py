@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
@@ -13,9 +14,13 @@ from planner.io.basemap import ATTRIBUTION_SHORT
 from planner.ui import style
 from planner.ui.document import ProjectDocument
 
+if TYPE_CHECKING:
+    from planner.ui.map.scene import MapScene
+
 __all__ = ["Legend", "ScaleBar", "AttributionLabel", "nice_distance"]
 
 _PANEL = QColor(255, 255, 255, 228)
+_PIECE = 36  # a swatch, its gap and the space after a label, in a legend row of several
 _EDGE = QColor(0, 0, 0, 40)
 
 
@@ -87,21 +92,31 @@ class AttributionLabel(QLabel):
 
 class Legend(QWidget):
     """Partners by colour (with their site counts), site roles by shape, circuits by role, and the
-    constraints drawn on the map (owned and forbidden links, no-go areas)."""
+    constraints drawn on the map (owned and forbidden links, no-go areas). With traffic, what the
+    circuits' colours (worst-case use, when the scene colours by it) and widths (capacity) mean."""
 
     ROW = 18
+    #: At most this many capacities are keyed (the smallest, the largest and some between).
+    MAX_WIDTHS = 5
 
-    def __init__(self, document: ProjectDocument, parent: QWidget | None = None):
+    def __init__(self, document: ProjectDocument, parent: QWidget | None = None, scene: MapScene | None = None):
         super().__init__(parent)
         self.document = document
+        self.scene = scene
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         for signal in (document.project_replaced, document.partners_changed, document.sites_changed):
             signal.connect(self._refresh)
         document.design_changed.connect(self._refresh)
         document.constraints_changed.connect(self._refresh)
+        document.settings_changed.connect(self._refresh)
         document.site_changed.connect(self._on_site_change)
-        self._rows: list[tuple[str, str, str]] = []
+        if scene is not None:
+            scene.circuit_style_changed.connect(self._refresh)
+        self._rows: list[tuple[str, object, str]] = []
+        self._columns: list[tuple[int, list]] = []
         self._roles: dict[str, str] = {}
+        self.max_height = 10_000
+        self._keyed: bool | None = None
         self._refresh()
 
     def _on_site_change(self, site_id: str) -> None:
@@ -124,9 +139,14 @@ class Legend(QWidget):
             rows += [("optional", "", "Optional relay")] if "optional" in roles else []
         design = self.document.design
         used = [r for r in LINK_ROLES if design and any(k.role == r for k in design.links)]
+        by_use = self.scene is not None and self.scene.use_shown and design is not None
         if used:
             rows.append(("title", "", "Circuits"))
-            rows += [("link", r, LINK_ROLES[r]) for r in used]
+            rows += [("role" if by_use else "link", r, LINK_ROLES[r]) for r in used]
+        if by_use:
+            rows += self._use_rows(project.settings.max_utilisation)
+        if design is not None and (self.scene is None or self.scene.traffic):
+            rows += self._width_rows(design)
         marks = [
             ("owned", "", "Owned by a partner", bool(project.existing_links)),
             ("forbidden", "", "Forbidden link", bool(project.forbidden_links)),
@@ -136,8 +156,35 @@ class Legend(QWidget):
             rows.append(("title", "", "Constraints"))
             rows += [row for *row, shown in marks if shown]
         self._rows = rows
-        width = max(self.fontMetrics().horizontalAdvance(t) for *_, t in rows) + 46
-        self.setFixedSize(QSize(min(width, 320), self.ROW * len(rows) + 14))
+        self._layout()
+        keyed = bool(project.partners)  # a key to nothing (a new project) would only be clutter
+        if keyed != self._keyed:  # shown or hidden only when that changes: presenter mode hides it meanwhile
+            self._keyed = keyed
+            self.setVisible(keyed)
+
+    def set_max_height(self, height: int) -> None:
+        """Keep the legend within ``height`` pixels, in more columns when one would be taller."""
+        height = max(self.ROW * 6, height)
+        if height != self.max_height:
+            self.max_height = height
+            self._layout()
+
+    def _layout(self) -> None:
+        """Flow the sections into columns no taller than ``max_height`` and draw them once into a pixmap."""
+        sections: list[list] = []
+        for row in self._rows:
+            if row[0] == "title" or not sections:
+                sections.append([])
+            sections[-1].append(row)
+        room = max(1, (self.max_height - 14) // self.ROW)
+        columns: list[list] = [[]]
+        for section in sections:
+            if columns[-1] and len(columns[-1]) + len(section) > room:
+                columns.append([])
+            columns[-1].extend(section)
+        self._columns = [(self._column_width(rows), rows) for rows in columns]
+        width = sum(w for w, _ in self._columns)
+        self.setFixedSize(QSize(width, self.ROW * max(len(rows) for _, rows in self._columns) + 14))
         # Drawn once into a pixmap: the legend floats over the map, which repaints every frame.
         ratio = self.devicePixelRatioF()
         self._pixmap = QPixmap(self.size() * ratio)
@@ -146,32 +193,78 @@ class Legend(QWidget):
         painter = QPainter(self._pixmap)
         self._draw(painter)
         painter.end()
-        self.setVisible(bool(project.partners))  # a key to nothing (a new project) would only be clutter
         self.update()
+
+    def _column_width(self, rows) -> int:
+        metrics = self.fontMetrics()
+        widths = [metrics.horizontalAdvance(t) + 46 for kind, _, t in rows if kind != "scale"]
+        widths += [
+            sum(metrics.horizontalAdvance(t) + _PIECE for *_, t in pieces) + 24 for k, pieces, _ in rows if k == "scale"
+        ]
+        return min(max(widths), 320)
 
     def paintEvent(self, event) -> None:
         QPainter(self).drawPixmap(0, 0, self._pixmap)
+
+    @staticmethod
+    def _use_rows(limit: float) -> list:
+        """The colours of worst-case use: under half the capacity, up to the limit, over it (one row)."""
+        busy = min(style.BUSY_FROM, limit)
+        pieces = [("use", "low", f"<{busy:.0%}")]
+        if busy < limit:
+            pieces.append(("use", "busy", f"to {limit:.0%}"))
+        pieces.append(("use", "over", f">{limit:.0%}"))
+        return [("title", "", "Use after the worst failure"), ("scale", tuple(pieces), "")]
+
+    def _width_rows(self, design) -> list:
+        """Line width by capacity, for the capacities the design buys (none when all are alike), three a row."""
+        labels: dict[int, str] = {}
+        for mbps, bandwidth in sorted({(k.capacity_mbps, k.bandwidth) for k in design.links}):
+            labels.setdefault(mbps, bandwidth)  # one label per capacity (10x1G and 1x10G alike)
+        if len(labels) < 2:
+            return []
+        keys = sorted(labels)
+        if len(keys) > self.MAX_WIDTHS:
+            step = (len(keys) - 1) / (self.MAX_WIDTHS - 1)
+            keys = [keys[round(i * step)] for i in range(self.MAX_WIDTHS)]
+        pieces = [("width", str(k), labels[k]) for k in keys]
+        rows = [("title", "", "Capacity (line width)")]
+        rows += [("scale", tuple(pieces[i : i + 3]), "") for i in range(0, len(pieces), 3)]
+        return rows
 
     def _draw(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         _panel(painter, QRectF(self.rect()))
         bold = QFont(self.font())
         bold.setBold(True)
-        y = 7.0
-        for kind, value, text in self._rows:
-            centre = QPointF(18, y + self.ROW / 2)
-            if kind == "title":
-                painter.setFont(bold)
+        metrics = self.fontMetrics()
+        left = 0.0
+        for width, rows in self._columns:
+            y = 7.0
+            for kind, value, text in rows:
+                if kind == "title":
+                    painter.setFont(bold)
+                    painter.setPen(style.INK)
+                    painter.drawText(QRectF(left + 10, y, width - 16, self.ROW), Qt.AlignmentFlag.AlignVCenter, text)
+                    y += self.ROW
+                    continue
+                painter.setFont(self.font())
+                if kind == "scale":  # several swatches and their labels on one line
+                    x = left + 9
+                    for piece_kind, piece_value, label in value:
+                        self._swatch(painter, piece_kind, piece_value, QPointF(x + 9, y + self.ROW / 2))
+                        painter.setPen(style.INK)
+                        painter.drawText(QRectF(x + 22, y, 200, self.ROW), Qt.AlignmentFlag.AlignVCenter, label)
+                        x += metrics.horizontalAdvance(label) + _PIECE
+                    y += self.ROW
+                    continue
+                self._swatch(painter, kind, value, QPointF(left + 18, y + self.ROW / 2))
                 painter.setPen(style.INK)
-                painter.drawText(QRectF(10, y, self.width() - 16, self.ROW), Qt.AlignmentFlag.AlignVCenter, text)
+                elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width) - 42)
+                rect = QRectF(left + 32, y, width - 38, self.ROW)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, elided)
                 y += self.ROW
-                continue
-            painter.setFont(self.font())
-            self._swatch(painter, kind, value, centre)
-            painter.setPen(style.INK)
-            elided = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, self.width() - 42)
-            painter.drawText(QRectF(32, y, self.width() - 38, self.ROW), Qt.AlignmentFlag.AlignVCenter, elided)
-            y += self.ROW
+            left += width
 
     @staticmethod
     def _swatch(painter: QPainter, kind: str, value: str, c: QPointF) -> None:
@@ -191,8 +284,15 @@ class Legend(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(box)
             return
-        if kind == "link":
-            pen = QPen(style.link_pen(value, "1G"))
+        if kind in ("link", "role", "use", "width"):
+            if kind == "link":
+                pen = QPen(style.link_pen(value, 1000))
+            elif kind == "role":  # the role's dashes, in a neutral grey: the colour says the use
+                pen = QPen(style.link_pen(value, 1000, colour="#7D8B99"))
+            elif kind == "use":
+                pen = QPen(style.link_pen("backbone", 10_000, colour=style.USE_COLOURS[value]))
+            else:
+                pen = QPen(style.link_pen("backbone", float(value), colour="#4A5866"))
             pen.setCosmetic(False)
             painter.setPen(pen)
             painter.drawLine(left, right)

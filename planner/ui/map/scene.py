@@ -10,21 +10,21 @@ from collections import defaultdict
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene
 
 from planner.core.design_result import LINK_ROLES, DesignLink
 from planner.core.geo import grid_reference, lonlat_to_bng, lonlat_to_mercator, mercator_to_lonlat
-from planner.core.model import Site, pair_key
+from planner.core.model import Project, Site, pair_key
 from planner.core.money import format_gbp
 from planner.core.words import short_name
 from planner.ui import style
-from planner.ui.document import ProjectDocument
+from planner.ui.document import ProjectDocument, format_mbps
 from planner.ui.map import items
 from planner.ui.map.constraints import ConstraintLayer
 from planner.ui.map.labels import place_labels
 
-__all__ = ["MapScene", "to_scene", "to_lonlat", "describe_place", "LOD_SITES", "GB_EXTENT"]
+__all__ = ["MapScene", "to_scene", "to_lonlat", "describe_place", "has_traffic", "LOD_SITES", "GB_EXTENT"]
 
 #: Above this many sites on screen the map draws the batched "cloud" instead of markers.
 LOD_SITES = 500
@@ -49,6 +49,12 @@ def to_lonlat(point: QPointF) -> tuple[float, float]:
     return float(lon), float(lat)
 
 
+def has_traffic(project: Project) -> bool:
+    """Whether the project states any demand (``planner.analysis.loads.has_traffic``, without importing the
+    engine at start-up)."""
+    return any(d.mbps > 0 for d in project.demands) or any(s.demand_mbps > 0 for s in project.sites)
+
+
 def describe_place(lon: float, lat: float) -> str:
     """``53.79648° N, 1.54785° W · SE 29859 33492``: how the status bar and tooltips name a place."""
     ns, ew = ("N" if lat >= 0 else "S"), ("E" if lon >= 0 else "W")
@@ -62,6 +68,8 @@ class MapScene(QGraphicsScene):
 
     #: Emitted after the markers are rebuilt or moved, so the view can redo LOD and labels.
     contents_changed = Signal()
+    #: Whether circuits are coloured by their worst-case use, or whether that can be offered, changed.
+    circuit_style_changed = Signal()
 
     def __init__(self, document: ProjectDocument, parent=None):
         super().__init__(parent)
@@ -76,6 +84,9 @@ class MapScene(QGraphicsScene):
         self.link_cloud.hide()
         self.lod = False
         self.labels_on = True
+        #: The user's choice (View → Colour Circuits by Worst-Case Use); it shows only with traffic.
+        self.colour_by_use = True
+        self.traffic = has_traffic(document.project)
         self._markers: dict[str, QGraphicsItem] = {}
         self._shown: dict[str, Site] = {}  # the site value each marker shows
         self._positions: dict[str, QPointF] = {}
@@ -93,6 +104,10 @@ class MapScene(QGraphicsScene):
         document.partners_changed.connect(self._restyle_markers)
         document.design_changed.connect(self._on_design_change)
         document.selection.changed.connect(self._on_selection_change)
+        document.settings_changed.connect(self._restyle_circuits)  # the utilisation limit
+        for signal in (document.demands_changed, document.sites_changed):
+            signal.connect(self._on_traffic_change)
+        document.site_changed.connect(self._on_traffic_change)
         self._rebuild()
         # After the scene's own connections, so site positions are current when the layer follows them.
         self.constraints = ConstraintLayer(self, document)
@@ -147,8 +162,10 @@ class MapScene(QGraphicsScene):
         self._links_at.clear()
         self._labels.clear()
         self._positions.clear()
+        self.traffic = has_traffic(self.document.project)
         self._on_sites_change()
         self._on_design_change()
+        self.circuit_style_changed.emit()
 
     def _on_sites_change(self) -> None:
         sites = self.document.project.sites
@@ -231,12 +248,12 @@ class MapScene(QGraphicsScene):
         for site in self.document.project.sites:
             by_colour[self._colour(site).name()].append(self._positions[site.id])
         self.site_cloud.set_sites(by_colour)
-        by_role: dict[str, list[tuple[QPointF, QPointF]]] = defaultdict(list)
+        by_style: dict[tuple[str, str], list[tuple[QPointF, QPointF]]] = defaultdict(list)
         design = self.document.design
         for link in design.links if design else ():
             if link.a in self._positions and link.b in self._positions:
-                by_role[link.role].append((self._positions[link.a], self._positions[link.b]))
-        self.link_cloud.set_links(by_role)
+                by_style[(link.role, self._use_colour(link))].append((self._positions[link.a], self._positions[link.b]))
+        self.link_cloud.set_links(by_style)
 
     # -- circuits -----------------------------------------------------------------------------
     def _design_link(self, circuit_id: str) -> DesignLink | None:
@@ -251,6 +268,48 @@ class MapScene(QGraphicsScene):
     def _line(self, link: DesignLink) -> QLineF:
         return QLineF(self._positions[link.a], self._positions[link.b])
 
+    # -- how circuits are drawn: width by capacity, colour by role or by worst-case use ----------------
+    @property
+    def use_shown(self) -> bool:
+        """Whether circuits are coloured by their worst-case use now (chosen, and the project has traffic)."""
+        return self.colour_by_use and self.traffic
+
+    def set_colour_by_use(self, on: bool) -> None:
+        """Colour circuits by their worst-case use (when the project has traffic), or by role."""
+        if on != self.colour_by_use:
+            self.colour_by_use = on
+            self._restyle_circuits()
+            self._on_selection_change()
+            self.circuit_style_changed.emit()
+
+    def _use_colour(self, link: DesignLink) -> str:
+        """The colour ``link`` is drawn in when coloured by use ("" for its role's colour)."""
+        if not self.use_shown:
+            return ""
+        return style.use_colour(link.worst_utilisation, self.document.project.settings.max_utilisation)
+
+    def link_pen(self, link: DesignLink) -> QPen:
+        """The pen a circuit is drawn with in the editor: its capacity's width, its role's dashes, and its
+        role's colour or (coloured by use) its worst-case use's."""
+        return style.link_pen(link.role, link.capacity_mbps, colour=self._use_colour(link))
+
+    def _on_traffic_change(self, *_) -> None:
+        """A demand or a site's traffic changed: offer colouring by use only while there is traffic."""
+        traffic = has_traffic(self.document.project)
+        if traffic != self.traffic:
+            self.traffic = traffic
+            self._restyle_circuits()
+            self._on_selection_change()
+            self.circuit_style_changed.emit()
+
+    def _restyle_circuits(self) -> None:
+        design = self.document.design
+        for link in design.links if design else ():
+            item = self._links.get(link.circuit_id)
+            if item is not None:
+                item.setPen(self.link_pen(link))
+        self._refresh_cloud()
+
     def _on_design_change(self) -> None:
         design = self.document.design
         wanted = {k.circuit_id: k for k in design.links} if design else {}
@@ -259,7 +318,7 @@ class MapScene(QGraphicsScene):
             self.removeItem(self._links.pop(circuit_id))
         self._links_at.clear()
         for circuit_id, link in wanted.items():
-            pen = style.link_pen(link.role, link.bandwidth)
+            pen = self.link_pen(link)
             item = self._links.get(circuit_id)
             if item is None:
                 a, b = self._positions[link.a], self._positions[link.b]
@@ -288,9 +347,11 @@ class MapScene(QGraphicsScene):
                 halo.setZValue(19)
                 self.addItem(halo)
                 self._halos.append(halo)
+        # Coloured by use, the selection's amber would read as a busy circuit: a dark casing instead.
+        casing = style.SELECTED_CIRCUIT_BY_USE if self.use_shown else None
         for circuit_id in selection.circuits:
             if circuit_id in self._links:
-                halo = items.make_halo()
+                halo = items.make_halo(colour=casing)
                 halo.setLine(self._links[circuit_id].line())
                 halo.setZValue(9)
                 self.addItem(halo)
@@ -359,15 +420,22 @@ class MapScene(QGraphicsScene):
         sites = self.document.sites_by_id
         a, b = sites.get(link.a), sites.get(link.b)
         term = self.document.design.term_years if self.document.design else 0
-        return "<br>".join(
-            [
-                f"<b>{link.circuit_id}</b> {_html(a.name if a else link.a)} – {_html(b.name if b else link.b)}",
-                f"{LINK_ROLES.get(link.role, link.role)} · {link.bandwidth} · {link.distance_km:.1f} km "
-                f"({link.route_km} route km)",
-                f"Install {format_gbp(link.install)} · {format_gbp(link.annual)} a year",
-                f"<b>{format_gbp(link.total(term))}</b> over {term} years",
-            ]
-        )
+        lines = [
+            f"<b>{link.circuit_id}</b> {_html(a.name if a else link.a)} – {_html(b.name if b else link.b)}",
+            f"{LINK_ROLES.get(link.role, link.role)} · {link.bandwidth} · {link.distance_km:.1f} km "
+            f"({link.route_km} route km)",
+        ]
+        if self.traffic:
+            after = f" after losing {_html(link.worst_failure)}" if link.worst_failure else ""
+            lines.append(
+                f"Load {format_mbps(round(link.load_mbps))} Mb/s; at worst {format_mbps(round(link.worst_load_mbps))}"
+                f" of {format_mbps(link.capacity_mbps)} Mb/s ({link.worst_utilisation:.0%}){after}"
+            )
+        lines += [
+            f"Install {format_gbp(link.install)} · {format_gbp(link.annual)} a year",
+            f"<b>{format_gbp(link.total(term))}</b> over {term} years",
+        ]
+        return "<br>".join(lines)
 
     def _constraint_tooltip(self, kind: str, pair: tuple[str, str]) -> str:
         project = self.document.project

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QMargins, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QAction,
     QContextMenuEvent,
     QImage,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QResizeEvent,
@@ -91,7 +93,7 @@ class MapView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Map")
 
-        self.legend = Legend(self.document, self)
+        self.legend = Legend(self.document, self, scene)
         self.scale_bar = ScaleBar(self)
         self.attribution = AttributionLabel(self)
         self.basemap = Basemap()
@@ -103,6 +105,22 @@ class MapView(QGraphicsView):
         for signal in (self.document.project_replaced, self.document.sites_changed):
             signal.connect(self._drop_sketch)  # a sketch may name a site that is gone
         self.document.selection.changed.connect(self.relayout_labels)
+        #: View → Colour Circuits by Worst-Case Use (U): offered while the project has traffic.
+        self.use_action = QAction("Colour Circuits by Worst-Case &Use", self)
+        self.use_action.setShortcut(QKeySequence("U"))
+        self.use_action.setCheckable(True)
+        self.use_action.setChecked(scene.colour_by_use)
+        tip = "Colour each circuit by its load after the worst failure, as a share of its capacity"
+        self.use_action.setStatusTip(tip)
+        self.use_action.setToolTip(f"{tip} (U)")
+        self.use_action.toggled.connect(scene.set_colour_by_use)
+        self.addAction(self.use_action)
+        scene.circuit_style_changed.connect(self._sync_use_action)
+        self._sync_use_action()
+
+    def _sync_use_action(self) -> None:
+        self.use_action.setEnabled(self.map_scene.traffic)
+        self.use_action.setChecked(self.map_scene.colour_by_use)
 
     # -- zoom and pan ------------------------------------------------------------------------
     @property
@@ -401,6 +419,7 @@ class MapView(QGraphicsView):
         super().resizeEvent(event)  # keeps the scene point at the centre where it was
         if self._still_fitted():
             self.fit_region(reserve=self._fitted[2])
+        self.legend.set_max_height(self.height() - self.scale_bar.height() - 36)  # clear of the scale bar
         self.legend.move(12, 12)
         self.scale_bar.move(12, self.height() - self.scale_bar.height() - 12)
         self.attribution.adjustSize()

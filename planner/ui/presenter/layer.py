@@ -9,6 +9,7 @@ dashed forbidden link would read as a cut); no-go areas stay.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -28,9 +29,10 @@ from planner.ui.map import items
 from planner.ui.map.scene import MapScene
 
 if TYPE_CHECKING:
+    from planner.analysis.loads import TrafficOutage
     from planner.analysis.resilience import Outage  # imports networkx: kept out of start-up
 
-__all__ = ["PresenterLayer", "CONNECTED", "CUT", "MARKER_SCALE"]
+__all__ = ["PresenterLayer", "CONNECTED", "CUT", "MARKER_SCALE", "load_width"]
 
 #: Site markers are this much larger than in the editor.
 MARKER_SCALE = 1.7
@@ -39,6 +41,15 @@ CUT = "#C0392B"
 _STILL_UP = "#8CC2A4"  # circuits still working, paler than the way round
 _FADED = "#C5CDD5"
 _HIT = 14  # pixels of tolerance when clicking a circuit on a projector
+
+
+def load_width(mbps: float) -> float:
+    """How wide a circuit carrying ``mbps`` is drawn on a projector: wider as the traffic grows (log scale).
+
+    >>> [load_width(x) for x in (0, 100, 1000, 10_000)]
+    [2.5, 4.06, 5.51, 7.0]
+    """
+    return round(2.5 + 1.5 * math.log10(1 + max(0.0, mbps) / 10), 2)
 
 
 def _pen(colour: str, width: float, dashes: tuple[float, ...] = ()) -> QPen:
@@ -154,20 +165,37 @@ class PresenterLayer:
         self._reset(design)
         self._style_circuits(design, visible=True, opacity=0.3 if faded else 1.0)
 
-    def show_outage(self, design: Design | None, outage: Outage | None) -> None:
-        """The design with circuits cut: the way round in green, cut circuits and cut-off sites in red."""
+    def show_outage(
+        self,
+        design: Design | None,
+        outage: Outage | None,
+        traffic: TrafficOutage | None = None,
+        limit: float = 0.8,
+    ) -> None:
+        """The design with circuits cut: the way round in green, cut circuits and cut-off sites in red.
+
+        With ``traffic`` (the loads after the cut, or in the normal state when nothing is cut) each circuit
+        is drawn as wide as its load and coloured by its use of its capacity (the map's colours for use,
+        against ``limit``), and an overloaded circuit glows.
+        """
         self._reset(design)
-        if design is None or outage is None or not outage.cut:
+        if design is None or ((outage is None or not outage.cut) and traffic is None):
             self._style_circuits(design, visible=True)
             return
-        cut, cut_off = set(outage.cut), set(outage.cut_off)
-        detour = {c for way in outage.detours.values() for c in way}
+        cut = set(outage.cut) if outage is not None else set()
+        cut_off = set(outage.cut_off) if outage is not None else set()
+        detour = {c for way in outage.detours.values() for c in way} if outage is not None else set()
+        over = set(traffic.overloaded) if traffic is not None else set()
         for link in design.links:
             item = self._item(link.circuit_id)
             if item is None:
                 continue
             item.setVisible(True)
-            if link.circuit_id in cut:
+            item.setOpacity(1.0)
+            if traffic is not None and link.circuit_id not in cut:
+                self._style_load(item, link, traffic.loads.get(link.circuit_id, 0.0), limit, link.circuit_id in over)
+                item.setZValue(13 if link.circuit_id in detour or link.circuit_id in over else 10)
+            elif link.circuit_id in cut:
                 item.setPen(_pen(CUT, 4.0, (2.0, 2.0)))
                 mark = _cut_mark()
                 mark.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
@@ -188,6 +216,18 @@ class PresenterLayer:
             ring.setPos(self.scene.position(site_id))
             ring.setZValue(19)
             self._add(ring)
+
+    def _style_load(self, item: QGraphicsLineItem, link, load: float, limit: float, overloaded: bool) -> None:
+        use = load / link.capacity_mbps if link.capacity_mbps else 0.0
+        width = load_width(load)
+        item.setPen(_pen(style.use_colour(use, limit), width))
+        if overloaded:  # a broad translucent glow under it, so an overload is seen from the back of the room
+            glow = QGraphicsLineItem(item.line())
+            colour = QColor(style.USE_COLOURS["over"])
+            colour.setAlpha(90)
+            glow.setPen(_pen(colour.name(QColor.NameFormat.HexArgb), width + 12))
+            glow.setZValue(12)
+            self._add(glow)
 
     # -- clicking a circuit -------------------------------------------------------------------
     def circuit_at(self, view: QGraphicsView, pos: QPoint) -> str | None:

@@ -27,11 +27,15 @@ from planner.core.design_result import Design
 from planner.core.model import REDUNDANCY_LEVELS
 from planner.core.money import format_gbp_short, format_saving_percent
 from planner.core.words import plural, short_name
+from planner.ui import style
+from planner.ui.document import format_mbps
+from planner.ui.map.scene import has_traffic
 from planner.ui.presenter.layer import CONNECTED, CUT, PresenterLayer
 from planner.ui.presenter.overlay import INK, MUTED, NAVY, Panel, PresenterOverlay, Row, pounds
 from planner.ui.presenter.story import Story
 
 if TYPE_CHECKING:
+    from planner.analysis.loads import TrafficOutage
     from planner.analysis.resilience import Outage
     from planner.ui.main_window import MainWindow
 
@@ -73,6 +77,9 @@ class Presenter(QObject):
         self.overlay: PresenterOverlay | None = None
         self._saved: _Saved | None = None
         self._outage: Outage | None = None
+        #: The loads after the cuts (or in the normal state), when the project has traffic; and what for.
+        self._traffic: TrafficOutage | None = None
+        self._traffic_for: tuple | None = None
         self._survived: tuple[Design, str] | None = None
         self._problems: dict[str, str] = {}  # why the networks or the sharing could not be worked out
         self._progress = 0.0
@@ -296,10 +303,29 @@ class Presenter(QObject):
             pairs = {p: n.links for p, n in networks.items()}
             self.layer.show_networks(pairs, colours, self.story.spotlight)
         elif key == "cut":
-            self.layer.show_outage(design, self._outage)
+            self._traffic = self._loads(design)
+            limit = self.document.project.settings.max_utilisation
+            self.layer.show_outage(design, self._outage, self._traffic, limit)
         else:
             self.layer.show_design(design, faded=key == "saving")
         self.overlay.update()
+
+    def _loads(self, design: Design | None) -> TrafficOutage | None:
+        """The traffic after the cuts (the normal state when none), when the project has traffic; kept while
+        the design, the cuts and the project are the same."""
+        project = self.document.project
+        if design is None or not has_traffic(project):
+            return None
+        key = (design, self.story.cuts, project)
+        if self._traffic_for is None or any(a is not b for a, b in zip(self._traffic_for, key, strict=True)):
+            from planner.analysis.loads import traffic_outage  # the router: loaded when presenting
+
+            try:
+                self._traffic = traffic_outage(project, design, self.story.cuts)
+            except (KeyError, ValueError):  # a design for sites since deleted: no loads until the redesign
+                self._traffic = None
+            self._traffic_for = key
+        return self._traffic
 
     # -- the panel ----------------------------------------------------------------------------------
     def panel(self) -> Panel:
@@ -437,20 +463,91 @@ class Presenter(QObject):
             return Panel(title, lead, waiting=self._waiting("design", "Preparing the design…"))
         sites = len(design.sites)
         facts = (("Single cuts survived", self._cuts_survived(design)),)
+        names = self.document.sites_by_id
+        traffic, traffic_colour, over_rows = self._traffic_words(design, names)
+        note = self._traffic_key() if traffic else ""
         if found is None:
             caption = f"{sites} sites, {len(design.links)} circuits"
-            return Panel(title, lead, "All connected", INK, caption, facts=facts)
-        names = self.document.sites_by_id
-        rows = tuple(Row("", f"{c}: {_ends(design, c, names)}", "cut", CUT) for c in found.cut)
+            return Panel(
+                title,
+                lead,
+                "All connected",
+                INK,
+                caption,
+                facts=facts,
+                note=note,
+                traffic=traffic,
+                traffic_colour=traffic_colour,
+            )
+        rows = tuple(Row("", f"{c}: {_ends(design, c, names)}", "cut", CUT) for c in found.cut) + over_rows
         if found.connected:
             last = found.cut[-1]
             hops = len(found.detours.get(last, ()))
             caption = f"All {sites} sites still reach each other; traffic goes round over {hops} circuits."
-            return Panel(title, lead, "Still connected", CONNECTED, caption, facts=facts, rows=rows)
-        cut_off = [short_name(names[s].name) for s in found.cut_off if s in names]
-        shown = ", ".join(cut_off[:4]) + (f" and {len(cut_off) - 4} more" if len(cut_off) > 4 else "")
-        caption = f"{len(cut_off)} of {sites} sites cut off: {shown}."
-        return Panel(title, lead, "Sites cut off", CUT, caption, facts=facts, rows=rows)
+            figure, colour = "Still connected", CONNECTED
+        else:
+            cut_off = [short_name(names[s].name) for s in found.cut_off if s in names]
+            shown = ", ".join(cut_off[:4]) + (f" and {len(cut_off) - 4} more" if len(cut_off) > 4 else "")
+            caption = f"{len(cut_off)} of {sites} sites cut off: {shown}."
+            figure, colour = "Sites cut off", CUT
+        return Panel(
+            title,
+            lead,
+            figure,
+            colour,
+            caption,
+            facts=facts,
+            rows=rows,
+            note=note,
+            traffic=traffic,
+            traffic_colour=traffic_colour,
+        )
+
+    def _traffic_key(self) -> str:
+        """What the circuits' widths and colours mean in the demonstration (the map has no legend here)."""
+        limit = self.document.project.settings.max_utilisation
+        busy = min(style.BUSY_FROM, limit)
+        return f"Width: traffic · green under {busy:.0%} of capacity, orange to {limit:.0%}, red over"
+
+    def _traffic_words(self, design: Design, names) -> tuple[str, str, tuple[Row, ...]]:
+        """What the cuts do to the traffic (empty without traffic), its colour, and a row per overloaded circuit:
+        ``All traffic still carried; busiest circuit C0007 at 64%`` or ``C0003 would be overloaded: 1,240 of
+        1,000 Mb/s``."""
+        found = self._traffic
+        if found is None:
+            return "", INK, ()
+        limit = self.document.project.settings.max_utilisation
+        links = {k.circuit_id: k for k in design.links if k.circuit_id not in found.cut}
+
+        def use(c: str) -> float:
+            return found.loads.get(c, 0.0) / links[c].capacity_mbps if links[c].capacity_mbps else 0.0
+
+        words = []
+        over = sorted((c for c in found.overloaded if c in links), key=lambda c: (-use(c), c))
+        if over:
+            worst = links[over[0]]
+            load = format_mbps(round(found.loads[worst.circuit_id]))
+            words.append(
+                f"{worst.circuit_id} would be overloaded: {load} of {format_mbps(worst.capacity_mbps)} Mb/s "
+                f"({use(worst.circuit_id):.0%}, over the {limit:.0%} limit)"
+            )
+            if len(over) > 1:
+                words.append(f"{plural(len(over) - 1, 'more circuit')} over the limit")
+        if found.not_carried:
+            lost = sum(f.mbps for f in found.not_carried)
+            words.append(f"{plural(len(found.not_carried), 'demand')} ({format_mbps(round(lost))} Mb/s) cut off")
+        if not words:
+            still = "still carried" if found.cut else "carried"
+            busiest = max(links, key=lambda c: (use(c), c), default=None)
+            text = f"All traffic {still}"
+            if busiest is not None:
+                text += f"; busiest circuit {busiest} at {use(busiest):.0%}"
+            return text, CONNECTED, ()
+        rows = tuple(
+            Row("", f"{c}: {_ends(design, c, names)}", f"{use(c):.0%}", CUT, strong=n == 0)
+            for n, c in enumerate(over[:6])
+        )
+        return "; ".join(words) + ".", CUT, rows
 
     def _cuts_survived(self, design: Design) -> str:
         """``53 of 53``: the single circuit cuts after which every site still reaches every other."""

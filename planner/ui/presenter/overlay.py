@@ -71,6 +71,8 @@ class Panel:
     rows: tuple[Row, ...] = ()
     waiting: str = ""  # "Preparing …" while figures are worked out
     note: str = ""
+    traffic: str = ""  # what a cut does to the traffic (the demonstration step, with traffic)
+    traffic_colour: str = INK
 
 
 def pounds(pence: int) -> str:
@@ -219,6 +221,9 @@ class PresenterOverlay(QWidget):
             big = _fitting_font(panel.figure, 92 * u, width)
             y = self._text(painter, x, y + 26 * u, width, panel.figure, big, panel.figure_colour)
             y = self._text(painter, x, y, width, panel.caption, _font(21 * u), MUTED)
+        if panel.traffic:
+            font = _font(21 * u, QFont.Weight.DemiBold)
+            y = self._text(painter, x, y + 14 * u, width, panel.traffic, font, panel.traffic_colour)
         for label, value in panel.facts:
             y = self._fact(painter, x, y + 12 * u, width, label, value)
         if panel.bars:
