@@ -192,6 +192,12 @@ class Pack:
                 f"Of the {format_gbp(s.saving)} saving, {format_gbp(s.capacity_saving)} comes from sharing capacity "
                 f"(partners' traffic on fewer, faster circuits) and {format_gbp(s.route_saving)} from sharing routes."
             )
+        if s.capacity_saving is not None and s.capacity_saving < 0:
+            notes.append(
+                f"Carrying the traffic costs the shared network {format_gbp(-s.capacity_saving)} more than it costs "
+                "the partners' own networks: its circuits also carry other partners' traffic round every failure, "
+                "and any traffic between partners, which no partner's own network carries."
+            )
         bad = [f for f in self.failures_found if not f.connected]
         if bad:
             worst = max(bad, key=lambda f: len(f.cut_off))

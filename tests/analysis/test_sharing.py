@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from planner.analysis.pack import build_pack
 from planner.analysis.sharing import (
     METHODS,
     CoalitionCosts,
@@ -20,7 +21,9 @@ from planner.analysis.sharing import (
 )
 from planner.core.errors import DesignCancelled, PlannerError
 from planner.core.geo import geodesic_km
-from planner.core.model import DesignSettings, ExistingLink, Partner, Project, Quote, Site
+from planner.core.model import Demand, DesignSettings, ExistingLink, Partner, Project, Quote, Site
+from planner.core.money import format_gbp
+from planner.core.traffic import flows
 from planner.design import Control, design_project
 
 # Three partners: A has three sites, B two, C one (the awkward sizes).
@@ -282,3 +285,56 @@ def test_standalone_networks_are_the_sharing_s_and_fill_the_same_cache():
     cancelled.cancel()
     with pytest.raises(DesignCancelled):
         standalone_networks(project, design, cancelled, cache={})
+
+
+def _with_traffic(between: float = 0.0) -> Project:
+    """Three partners, A's first site its data centre: A's sites send it 300 Mb/s each, and a pair demand of
+    ``between`` Mb/s joins B's first site to A's data centre."""
+    project = three_partners()
+    project.sites = [
+        replace(s, role="hub") if s.id == "a1" else replace(s, demand_mbps=300.0) if s.partner == "A" else s
+        for s in project.sites
+    ]
+    project.demands = [Demand("b1", "a1", between)] if between else []
+    return project
+
+
+def test_each_coalition_is_sized_for_its_own_members_traffic_only():
+    project = _with_traffic(between=700.0)
+    costs = CoalitionCosts(project)
+    own = {
+        members: {(f.source, f.targets) for f in flows(costs._own(frozenset(members)))} for members in ("A", "B", "AB")
+    }
+    assert own["A"] == {("a2", ("a1",)), ("a3", ("a1",))}
+    assert own["B"] == set()  # the demand to A's data centre needs A
+    assert own["AB"] == own["A"] | {("b1", ("a1",))}
+    # B alone buys its two circuits at the smallest tier; with A it pays for carrying 700 Mb/s too.
+    b_alone = costs.network({"B"})
+    assert b_alone.cost == 2 * circuit_total(project, "b1", "b2")
+    bare = CoalitionCosts(replace(project, demands=[]))
+    assert costs.cost({"A", "B"}) > bare.cost({"A", "B"})
+
+
+def test_the_saving_is_split_into_routes_and_capacity_and_the_board_is_told():
+    project = _with_traffic(between=700.0)
+    design = design_project(project, DesignSettings("2edge", method="heuristic", time_limit=10))
+    sharing = share_costs(project, design)
+    assert sharing.route_saving is not None
+    assert sharing.route_saving + sharing.capacity_saving == sharing.saving
+    # The route saving is what the partnership saves when nobody sends traffic.
+    bare = replace(project, demands=[], sites=[replace(s, demand_mbps=0.0) for s in project.sites])
+    with CoalitionCosts(bare) as plain:
+        assert sharing.route_saving == sum(plain.cost({p}) for p in "ABC") - plain.cost("ABC")
+    # B's traffic to A's data centre is carried only by networks with both: here sharing costs more.
+    assert sharing.capacity_saving < 0
+    notes = " ".join(build_pack(project, design, sharing=sharing).notes())
+    assert f"Carrying the traffic costs the shared network {format_gbp(-sharing.capacity_saving)} more" in notes
+    # Where sharing saves, the board reads how much of the saving capacity buys.
+    cheaper = replace(sharing, shared_cost=sharing.standalone_total - 100_000_00, route_saving=30_000_00)
+    notes = " ".join(build_pack(project, design, sharing=cheaper).notes())
+    assert (
+        "Of the £100,000.00 saving, £70,000.00 comes from sharing capacity" in notes
+        and "£30,000.00 from sharing routes" in notes
+    )
+    # Without traffic there is no split to report.
+    assert share_costs(bare, design_project(bare)).capacity_saving is None
