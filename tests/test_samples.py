@@ -51,9 +51,14 @@ def test_sample_carries_traffic_as_sources_md_states_it(path):
     assert [s.id for s in project.sites if s.demand_mbps > 0 and s.partner not in with_hubs] == []
     # Every site sends traffic or is where some goes: none is on the map for nothing.
     assert {end for f in flows(project) for end in (f.source, *f.targets)} == set(sites)
-    # Round planning figures by kind of site: 20 Mb/s to 1 Gb/s a site, replication of 2 Gb/s or more between hubs.
+    # Round planning figures by kind of site: 20 Mb/s to 1 Gb/s a site, and replication of 2 Gb/s or more from
+    # each partner's data centre to its second one (or its busiest other site), never to another partner's.
     assert all(20 <= s.demand_mbps <= 1_000 and s.demand_mbps % 10 == 0 for s in project.sites if s.demand_mbps)
-    assert any(sites[d.a].role == sites[d.b].role == "hub" and d.mbps >= 2_000 for d in project.demands)
+    replicated = {
+        sites[d.a].partner for d in project.demands if d.mbps >= 2_000 and "hub" in (sites[d.a].role, sites[d.b].role)
+    }
+    assert replicated == with_hubs
+    assert all(sites[d.a].partner == sites[d.b].partner for d in project.demands if d.mbps >= 2_000)
 
 
 @pytest.mark.parametrize("level", ["tree", "2edge", "2node"])
