@@ -32,9 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from planner.analysis.loads import has_traffic  # noqa: E402
 from planner.core.model import Demand, Project  # noqa: E402
 from planner.core.project_file import load_project  # noqa: E402
+from planner.core.traffic import has_traffic  # noqa: E402
 from planner.design import Control, design_project  # noqa: E402
 from tests.factories import town_region  # noqa: E402
 

@@ -33,12 +33,7 @@ from planner.core.traffic import Flow, flows
 from planner.design.capacity import LOAD_TOLERANCE, State, failure_states, route
 from planner.design.problem import DesignProblem
 
-__all__ = ["TrafficOutage", "FailurePeak", "traffic_outage", "carried_by", "failure_peaks", "has_traffic"]
-
-
-def has_traffic(project: Project) -> bool:
-    """Whether the project states any demand."""
-    return any(d.mbps > 0 for d in project.demands) or any(s.demand_mbps > 0 for s in project.sites)
+__all__ = ["TrafficOutage", "FailurePeak", "traffic_outage", "carried_by", "failure_peaks"]
 
 
 def _flows(project: Project, design: Design) -> tuple[Flow, ...]:

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from planner.analysis.loads import has_traffic
 from planner.analysis.resilience import Failure, single_failures
 from planner.analysis.schedule import Table, circuit_table, failure_table, partner_table, site_table
 from planner.analysis.sharing import CostSharing, share_costs
@@ -19,7 +18,7 @@ from planner.core.design_result import Design
 from planner.core.geo import geodesic_km
 from planner.core.model import REDUNDANCY_LEVELS, Project
 from planner.core.money import format_gbp
-from planner.core.traffic import flows, traffic_key
+from planner.core.traffic import flows, has_traffic, traffic_key
 from planner.core.words import plural
 from planner.design import Control
 

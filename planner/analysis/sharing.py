@@ -79,12 +79,12 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from planner.analysis.loads import has_traffic
 from planner.core.design_result import Design
 from planner.core.errors import DesignCancelled, InfeasibleError, PlannerError
 from planner.core.model import DesignSettings, Project
 from planner.core.money import format_gbp
 from planner.core.tariff import cheapest_option
+from planner.core.traffic import has_traffic
 from planner.design import Control, design_project
 from planner.design.problem import build_problem
 

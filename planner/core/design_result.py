@@ -108,10 +108,14 @@ class Design:
         return sum(link.route_km for link in self.links)
 
     def link(self, circuit_id: str) -> DesignLink:
-        for link in self.links:
-            if link.circuit_id == circuit_id:
-                return link
-        raise KeyError(circuit_id)
+        found = self.find_link(circuit_id)
+        if found is None:
+            raise KeyError(circuit_id)
+        return found
+
+    def find_link(self, circuit_id: str) -> DesignLink | None:
+        """The circuit ``circuit_id``, or ``None`` when this design has none (an id from another design)."""
+        return next((link for link in self.links if link.circuit_id == circuit_id), None)
 
 
 def assign_circuit_ids(

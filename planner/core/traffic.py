@@ -33,7 +33,16 @@ from planner.core.geo import geodesic_km
 if TYPE_CHECKING:
     from planner.core.model import Project, Site
 
-__all__ = ["Flow", "flows", "traffic_problems", "traffic_key", "MAX_MBPS", "check_mbps", "mbps_from_text"]
+__all__ = [
+    "Flow",
+    "flows",
+    "has_traffic",
+    "traffic_problems",
+    "traffic_key",
+    "MAX_MBPS",
+    "check_mbps",
+    "mbps_from_text",
+]
 
 #: The largest demand a file may state (10 Tb/s): beyond it a figure is a typing mistake.
 MAX_MBPS = 10_000_000
@@ -114,6 +123,11 @@ def flows(project: Project) -> tuple[Flow, ...]:
         if s.demand_mbps > 0:
             result.append(Flow(s.id, _site_targets(s, hubs), float(s.demand_mbps), "site"))
     return tuple(result)
+
+
+def has_traffic(project: Project) -> bool:
+    """Whether the project states any demand (cheap: the app asks on every edit, before any routing)."""
+    return any(d.mbps > 0 for d in project.demands) or any(s.demand_mbps > 0 for s in project.sites)
 
 
 def traffic_key(project: Project) -> str:

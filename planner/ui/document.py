@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from planner.core.design_result import Design
+from planner.core.design_result import Design, DesignLink
 from planner.core.model import (
     Demand,
     DesignSettings,
@@ -128,6 +128,10 @@ class ProjectDocument(QObject):
     def design(self) -> Design | None:
         """The design on show: current, or the last one while a new one is being made."""
         return self._design
+
+    def design_link(self, circuit_id: str) -> DesignLink | None:
+        """The circuit ``circuit_id`` of the design on show, or ``None`` (no design, or not in it)."""
+        return self._design.find_link(circuit_id) if self._design is not None else None
 
     @property
     def design_current(self) -> bool:

@@ -40,13 +40,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.design_result import LINK_ROLES, Design, DesignLink
+from planner.core.design_result import LINK_ROLES, Design
 from planner.core.model import SITE_ROLES, Partner, Project, Site
-from planner.core.traffic import MAX_MBPS, Flow
+from planner.core.traffic import MAX_MBPS, Flow, has_traffic
 from planner.core.words import short_name
 from planner.ui import style
 from planner.ui.document import ProjectDocument, format_mbps
-from planner.ui.map.scene import describe_place, has_traffic
+from planner.ui.map.scene import describe_place
 
 __all__ = ["PropertiesPanel", "swatch", "traffic_warning", "MAX_CARRIED_ROWS"]
 
@@ -254,8 +254,7 @@ class _CircuitView(QWidget):
         self._carried_for: tuple[Design, Project, str] | None = None
 
     def show_circuit(self, circuit_id: str) -> None:
-        design = self.document.design
-        link = _find_link(design, circuit_id)
+        link = self.document.design_link(circuit_id)
         if link is None:
             return
         self.circuit_id = circuit_id
@@ -314,7 +313,7 @@ class _CircuitView(QWidget):
     def fill_carried(self) -> None:
         """List the demands the circuit carries in the normal state (worked out once per design and project)."""
         design, project, circuit_id = self.document.design, self.document.project, self.circuit_id
-        if design is None or circuit_id is None or _find_link(design, circuit_id) is None:
+        if design is None or circuit_id is None or design.find_link(circuit_id) is None:
             return
         key = (design, project, circuit_id)
         if self._carried_for is not None and all(a is b for a, b in zip(self._carried_for, key, strict=True)):
@@ -360,15 +359,6 @@ class _CircuitView(QWidget):
             tuple(self.carried.topLevelItem(i).text(c) for c in range(3))
             for i in range(self.carried.topLevelItemCount())
         ]
-
-
-def _find_link(design: Design | None, circuit_id: str) -> DesignLink | None:
-    if design is None:
-        return None
-    try:
-        return design.link(circuit_id)
-    except KeyError:
-        return None
 
 
 def _escape(text: str) -> str:
@@ -503,7 +493,7 @@ class PropertiesPanel(QWidget):
         if selection.sites or len(selection.circuits) != 1:
             return None
         (circuit_id,) = selection.circuits
-        return circuit_id if _find_link(self.document.design, circuit_id) is not None else None
+        return circuit_id if self.document.design_link(circuit_id) is not None else None
 
     def _refresh_site(self, *_) -> None:
         sites = self.document.sites_by_id  # built afresh at each read: once here, not per selected site

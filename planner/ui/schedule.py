@@ -23,9 +23,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableV
 
 from planner.core.design_result import LINK_ROLES, DesignLink
 from planner.core.money import format_gbp
+from planner.core.traffic import has_traffic
 from planner.ui import style
 from planner.ui.document import ProjectDocument
-from planner.ui.map.scene import has_traffic
 
 __all__ = ["ScheduleModel", "SchedulePanel", "COLUMNS", "TRAFFIC_COLUMNS"]
 

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene
 
 from planner.core.design_result import LINK_ROLES, DesignLink
 from planner.core.geo import grid_reference, lonlat_to_bng, lonlat_to_mercator, mercator_to_lonlat
-from planner.core.model import Project, Site, pair_key
+from planner.core.model import Site, pair_key
 from planner.core.money import format_gbp
+from planner.core.traffic import has_traffic
 from planner.core.words import short_name
 from planner.ui import style
 from planner.ui.document import ProjectDocument, format_mbps
@@ -24,7 +25,7 @@ from planner.ui.map import items
 from planner.ui.map.constraints import ConstraintLayer
 from planner.ui.map.labels import place_labels
 
-__all__ = ["MapScene", "to_scene", "to_lonlat", "describe_place", "has_traffic", "LOD_SITES", "GB_EXTENT"]
+__all__ = ["MapScene", "to_scene", "to_lonlat", "describe_place", "LOD_SITES", "GB_EXTENT"]
 
 #: Above this many sites on screen the map draws the batched "cloud" instead of markers.
 LOD_SITES = 500
@@ -47,12 +48,6 @@ def to_scene(lon: float, lat: float) -> QPointF:
 def to_lonlat(point: QPointF) -> tuple[float, float]:
     lon, lat = mercator_to_lonlat(point.x(), -point.y())
     return float(lon), float(lat)
-
-
-def has_traffic(project: Project) -> bool:
-    """Whether the project states any demand (``planner.analysis.loads.has_traffic``, without importing the
-    engine at start-up)."""
-    return any(d.mbps > 0 for d in project.demands) or any(s.demand_mbps > 0 for s in project.sites)
 
 
 def describe_place(lon: float, lat: float) -> str:
@@ -144,7 +139,7 @@ class MapScene(QGraphicsScene):
         if kind == "site":
             return self._site_tooltip(self.document.sites_by_id[key])
         if kind == "link":
-            return self._link_tooltip(self._design_link(key))
+            return self._link_tooltip(self.document.design_link(key))
         if kind == "zone":
             name = _html(self.document.project.exclusion_zones[key].name)
             return f"<b>{name}</b><br>No-go area: no new circuit crosses it"
@@ -217,7 +212,7 @@ class MapScene(QGraphicsScene):
         elif label is not None:  # same text: follow the marker until the labels are laid out again
             label.setPos(label.pos() + self._positions[site_id] - old.pos())
         for circuit_id in self._links_at.get(site_id, ()):
-            link = self._design_link(circuit_id)
+            link = self.document.design_link(circuit_id)
             if link is not None:
                 self._links[circuit_id].setLine(self._line(link))
         self._xy[self._row[site_id]] = (self._positions[site_id].x(), self._positions[site_id].y())
@@ -256,15 +251,6 @@ class MapScene(QGraphicsScene):
         self.link_cloud.set_links(by_style)
 
     # -- circuits -----------------------------------------------------------------------------
-    def _design_link(self, circuit_id: str) -> DesignLink | None:
-        design = self.document.design
-        if design is None:
-            return None
-        try:
-            return design.link(circuit_id)
-        except KeyError:
-            return None
-
     def _line(self, link: DesignLink) -> QLineF:
         return QLineF(self._positions[link.a], self._positions[link.b])
 

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import QApplication, QToolBar, QWidget
 from planner.core.design_result import Design
 from planner.core.model import REDUNDANCY_LEVELS
 from planner.core.money import format_gbp_short, format_saving_percent
+from planner.core.traffic import has_traffic
 from planner.core.words import plural, short_name
 from planner.ui import style
 from planner.ui.document import format_mbps
-from planner.ui.map.scene import has_traffic
 from planner.ui.presenter.layer import CONNECTED, CUT, PresenterLayer
 from planner.ui.presenter.overlay import INK, MUTED, NAVY, Panel, PresenterOverlay, Row, pounds
 from planner.ui.presenter.story import Story
