@@ -5,7 +5,14 @@ from __future__ import annotations
 import random
 from functools import cache
 
+import networkx as nx
+
+from planner.core.design_result import Design
 from planner.core.model import DesignSettings, Partner, Project, Site
+from planner.core.traffic import Flow, flows
+from planner.design.capacity import LOAD_TOLERANCE
+from planner.design.problem import DesignProblem
+from planner.design.verify import link_loads
 
 
 @cache
@@ -35,3 +42,21 @@ def town_region(n: int, seed: int = 0, radius_deg: float = 1.2) -> Project:
     _, clon, clat = rng.choice(towns[:150])
     near = sorted(towns, key=lambda t: (t[1] - clon) ** 2 + ((t[2] - clat) * 1.6) ** 2)[:n]
     return project_from_points([(lon, lat) for _, lon, lat in near])
+
+
+def carried_by_each_flow(project: Project, design: Design, circuit_id: str) -> list[tuple[Flow, float]]:
+    """The reference for ``carried_flows``: each flow routed alone over the design by networkx
+    (``verify.link_loads``, not the planner's router), what circuit ``circuit_id`` carries of it, most first."""
+    pair = frozenset(design.link(circuit_id).pair)
+    graph = nx.Graph()
+    graph.add_nodes_from(design.sites)
+    graph.add_edges_from((k.a, k.b, {"metric": k.metric}) for k in design.links)
+    result = []
+    for flow in flows(project):
+        if flow.source not in graph:
+            continue  # a site added since the design has no circuits
+        problem = DesignProblem(graph, frozenset(graph), frozenset(), DesignSettings("tree"), 5, flows=(flow,))
+        mbps = link_loads(problem, [k.pair for k in design.links])["normal"].get(pair, 0.0)
+        if mbps > LOAD_TOLERANCE:
+            result.append((flow, mbps))
+    return sorted(result, key=lambda item: -item[1])

@@ -1,11 +1,10 @@
 """Which flows one circuit carries in the normal state, found in one pass per destination.
 
-:func:`planner.analysis.loads.carried_by` routes every flow on its own (one routing
-problem per flow): simple, and seconds at a thousand sites. This module gives the same
-answer by the same routing rule (shortest path by metric, split evenly per next hop) for
-every flow at once. Routing is linear in the rates, so the share of a flow from ``s`` to
-``t`` that crosses the link ``u``–``v`` depends only on ``s`` and ``t``: for each
-destination ``t``, the shares ``g`` of every source solve
+Routing every flow on its own (one routing problem per flow) is simple, and takes
+seconds at a thousand sites. This module gives the same answer by the same routing
+rule (shortest path by metric, split evenly per next hop) for every flow at once.
+Routing is linear in the rates, so the share of a flow from ``s`` to ``t`` that crosses
+the link ``u``–``v`` depends only on ``s`` and ``t``: for each destination ``t``, the shares ``g`` of every source solve
 
     g(x) = sum over next hops y of x:  share(x) * ([x→y is the link] + g(y)),
 
@@ -52,7 +51,7 @@ _CELLS = 4_000_000
 
 def carried_flows(project: Project, design: Design, circuit_id: str) -> list[tuple[Flow, float]]:
     """The flows circuit ``circuit_id`` carries in the normal state and how much of each (Mb/s each way),
-    most first (ties in flow order): the same list as :func:`planner.analysis.loads.carried_by`.
+    most first (ties in flow order), as routing each flow alone would find them.
 
     Raises ``KeyError`` when the design has no such circuit.
     """

@@ -2,8 +2,8 @@
 
 A design holds each circuit's metric and capacity, so the traffic can be routed on it
 again by the routing rule of :mod:`planner.design.capacity` without the candidate graph:
-for the map (which demands a clicked circuit carries), the presenter (what a cut does
-to the loads) and the Resilience sheet (the most loaded circuit in each failure state).
+for the presenter (what a cut does to the loads) and the Resilience sheet (the most loaded
+circuit in each failure state).
 
 >>> from planner.core.design_result import Design, DesignLink
 >>> from planner.core.model import Partner, Project, Site
@@ -15,8 +15,6 @@ to the loads) and the Resilience sheet (the most loaded circuit in each failure 
 >>> cut = traffic_outage(p, d, ["C0"])
 >>> cut.loads["C1"], cut.overloaded
 (600.0, ())
->>> [(f.source, round(mbps)) for f, mbps in carried_by(p, d, "C0")]
-[('a', 600)]
 """
 
 from __future__ import annotations
@@ -33,7 +31,7 @@ from planner.core.traffic import Flow, flows
 from planner.design.capacity import LOAD_TOLERANCE, State, failure_states, route
 from planner.design.problem import DesignProblem
 
-__all__ = ["TrafficOutage", "FailurePeak", "traffic_outage", "carried_by", "failure_peaks"]
+__all__ = ["TrafficOutage", "FailurePeak", "traffic_outage", "failure_peaks"]
 
 
 def _flows(project: Project, design: Design) -> tuple[Flow, ...]:
@@ -82,18 +80,6 @@ def traffic_outage(
     )
     lost = tuple(f for f, carried in zip(traffic, routing.carried[0], strict=True) if not carried)
     return TrafficOutage(cut, loads, over, lost)
-
-
-def carried_by(project: Project, design: Design, circuit_id: str) -> list[tuple[Flow, float]]:
-    """The flows circuit ``circuit_id`` carries in the normal state and how much of each (Mb/s), most first."""
-    pair = design.link(circuit_id).pair
-    result = []
-    for flow in _flows(project, design):
-        routing = route(_problem(design, (flow,)), [k.pair for k in design.links], [State("normal")])
-        mbps = float(routing.loads[0, routing.pairs.index(pair)])
-        if mbps > LOAD_TOLERANCE:
-            result.append((flow, mbps))
-    return sorted(result, key=lambda item: -item[1])
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""``carried_flows`` (one pass per destination) against ``loads.carried_by`` (each flow routed alone)."""
+"""``carried_flows`` (one pass per destination) against each flow routed alone by networkx."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import networkx as nx
 import pytest
 
 from planner.analysis.carried import carried_flows
-from planner.analysis.loads import carried_by
 from planner.core.design_result import Design, DesignLink
 from planner.core.model import Demand, Partner, Project, Site
+from tests.factories import carried_by_each_flow
 
 
 def _case(seed: int) -> tuple[Project, Design]:
@@ -52,7 +52,8 @@ def test_carried_flows_match_routing_each_flow_alone(seed):
     project, design = _case(seed)
     checked = 0
     for link in design.links:
-        fast, slow = carried_flows(project, design, link.circuit_id), carried_by(project, design, link.circuit_id)
+        fast = carried_flows(project, design, link.circuit_id)
+        slow = carried_by_each_flow(project, design, link.circuit_id)
         assert [f for f, _ in fast] == [f for f, _ in slow], link.circuit_id
         assert [mbps for _, mbps in fast] == pytest.approx([mbps for _, mbps in slow], abs=1e-9), link.circuit_id
         checked += len(fast)

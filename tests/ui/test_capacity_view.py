@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 
-from planner.analysis.loads import carried_by, traffic_outage
+from planner.analysis.loads import traffic_outage
 from planner.analysis.resilience import outage
 from planner.core.model import Demand
 from planner.core.project_file import save_project
@@ -20,6 +20,7 @@ from planner.ui import properties, style
 from planner.ui.document import format_mbps
 from planner.ui.presenter.layer import load_width
 from planner.ui.schedule import COLUMNS, TRAFFIC_COLUMNS
+from tests.factories import carried_by_each_flow
 from tests.ui.conftest import small_region, wait_design
 
 #: Each site's traffic to the hub ``s0`` cycles through these rates (Mb/s), plus one big pair demand.
@@ -168,7 +169,7 @@ def test_clicking_a_circuit_lists_the_demands_it_carries(qtbot, busy, monkeypatc
     doc = busy.document
     busy.docks["properties"].raise_()
     project, design = doc.project, doc.design
-    circuit, point = _clickable(busy, lambda k: len(carried_by(project, design, k.circuit_id)) >= 3)
+    circuit, point = _clickable(busy, lambda k: len(carried_by_each_flow(project, design, k.circuit_id)) >= 3)
     qtbot.mouseClick(busy.map_view.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert doc.selection.circuits == {circuit}
     view = busy.properties.circuit_view
@@ -189,7 +190,7 @@ def test_clicking_a_circuit_lists_the_demands_it_carries(qtbot, busy, monkeypatc
 
     expected = [
         (short_name(names[f.source].name), short_name(names[f.targets[0]].name), format_mbps(round(mbps)))
-        for f, mbps in carried_by(project, design, circuit)  # each flow routed alone: the reference
+        for f, mbps in carried_by_each_flow(project, design, circuit)  # each flow routed alone: the reference
     ]
     assert view.rows() == expected
     loads = [float(row[2].replace(",", "")) for row in view.rows()]
@@ -200,7 +201,7 @@ def test_clicking_a_circuit_lists_the_demands_it_carries(qtbot, busy, monkeypatc
     monkeypatch.setattr(properties, "MAX_CARRIED_ROWS", 2)
     doc.selection.clear()
     qtbot.mouseClick(busy.map_view.viewport(), Qt.MouseButton.LeftButton, pos=point)
-    rest = sum(m for _, m in carried_by(project, design, circuit)[2:])
+    rest = sum(m for _, m in carried_by_each_flow(project, design, circuit)[2:])
     assert view.rows() == [*expected[:2], (f"and {len(expected) - 2} more", "", format_mbps(round(rest)))]
 
 
