@@ -233,6 +233,8 @@ def _descend(
     pricer = _Pricer(problem, sorted(set(current) | set(additions)))
     while not control.expired() and not control.cancelled:
         moves = list(_moves(current, additions))
+        if not moves:
+            break
         screens = pricer.costs([pricer.mask(_apply(current, move)) for move in moves], _screen_states(problem, sizing))
         misses, improved = 0, False
         for i in np.argsort(screens, kind="stable"):  # best screen first, each tried on the design as it now is

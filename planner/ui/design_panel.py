@@ -8,6 +8,7 @@ it, and follows the document when something else (Undo, Open) changes the value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import Qt, QTimer
@@ -318,14 +319,18 @@ class DesignPanel(QWidget):
         self.traffic.setText(traffic_note(project))
 
     # -- widgets -> document (each an undo command) ---------------------------------------------
-    def _change_tariff(self, **changes) -> None:
+    def _edit_tariff(self, change: Callable[[], object]) -> None:
+        """Make a tariff edit; one the document refuses is said under the tariff, and changes nothing."""
         try:
-            self.document.change_tariff(**changes)
+            change()
         except ValueError as err:
             self.tariff_problem.setText(str(err))
             self.tariff_problem.show()
             return
         self.tariff_problem.hide()
+
+    def _change_tariff(self, **changes) -> None:
+        self._edit_tariff(lambda: self.document.change_tariff(**changes))
 
     def _on_money_edit(self, name: str) -> None:
         self._change_tariff(**{name: parse_pounds(f"{self.money[name].value():.2f}")})
@@ -349,17 +354,17 @@ class DesignPanel(QWidget):
                 raise InvalidOperation
         except InvalidOperation:
             factor = None
-        try:
-            if factor is None:
-                raise ValueError(f"tier {name}: price factor {item.text().strip()[:20]!r} is not a number")
-            self.document.set_tier_factor(name, factor)
-            self._fill_tiers_quietly()  # as the tariff has it (``2.40`` reads ``2.4``)
-        except ValueError as err:
-            self._fill_tiers_quietly()
-            self.tariff_problem.setText(str(err))
-            self.tariff_problem.show()
-            return
-        self.tariff_problem.hide()
+        text = item.text().strip()
+
+        def change() -> None:
+            try:
+                if factor is None:
+                    raise ValueError(f"tier {name}: price factor {text[:20]!r} is not a number")
+                self.document.set_tier_factor(name, factor)
+            finally:
+                self._fill_tiers_quietly()  # as the tariff has it (``2.40`` reads ``2.4``), or as it was
+
+        self._edit_tariff(change)
 
     def _fill_tiers_quietly(self) -> None:
         self.tiers.blockSignals(True)
@@ -368,27 +373,13 @@ class DesignPanel(QWidget):
 
     def _on_add_tier(self) -> None:
         dialog = TierDialog(self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        try:
-            self.document.add_tier(*dialog.values())
-        except ValueError as err:
-            self.tariff_problem.setText(str(err))
-            self.tariff_problem.show()
-            return
-        self.tariff_problem.hide()
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._edit_tariff(lambda: self.document.add_tier(*dialog.values()))
 
     def _on_remove_tier(self) -> None:
         name = self._selected_tier()
-        if name is None:
-            return
-        try:
-            self.document.remove_tier(name)
-        except ValueError as err:
-            self.tariff_problem.setText(str(err))
-            self.tariff_problem.show()
-            return
-        self.tariff_problem.hide()
+        if name is not None:
+            self._edit_tariff(lambda: self.document.remove_tier(name))
 
     def _on_utilisation_edit(self) -> None:
         self.document.change_settings(max_utilisation=self.utilisation.value() / 100)
