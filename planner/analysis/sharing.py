@@ -384,7 +384,7 @@ class CoalitionCosts:
         own = self._own(members)
         parts = (
             sorted(members),
-            tuple((s.id, s.partner, s.lon, s.lat, s.role) for s in own.sites),
+            tuple((s.id, s.partner, s.lon, s.lat, s.role, s.demand_mbps) for s in own.sites),
             own.tariff,
             self.settings,
             bool(self.project.quotes),

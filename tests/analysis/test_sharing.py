@@ -221,6 +221,18 @@ def test_a_kept_cache_designs_again_only_the_coalitions_an_edit_touches():
     assert second.networks["A"] == first.networks["A"] and second.networks["B"] == first.networks["B"]
 
 
+def test_a_kept_cache_prices_again_the_coalitions_whose_traffic_changed():
+    project = _with_traffic()
+    cache = {}
+    design = design_project(project, DesignSettings("2edge", method="quick"))
+    first = share_costs(project, design, cache=cache)
+    assert first.route_saving == share_costs(project, design).route_saving  # the no-traffic networks are not mixed up
+    project.sites = [replace(s, demand_mbps=900.0) if s.id == "a2" else s for s in project.sites]
+    second = share_costs(project, design_project(project, DesignSettings("2edge", method="quick")), cache=cache)
+    assert second.networks["A"].cost > first.networks["A"].cost  # 900 Mb/s no longer fits A's 1G triangle
+    assert second.networks["B"] == first.networks["B"]
+
+
 class Hurried(Control):
     """A run whose time never runs out but which always looks short of it, as when pricing is slow."""
 
