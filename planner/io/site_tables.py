@@ -8,7 +8,10 @@ whole-term price in pounds; or ``a,b,install,annual``; with a ``bandwidth`` colu
 one row per quoted pair and tier (a quote without one is for the smallest tier).
 
 Every problem names the file, the spreadsheet row (the header is row 1) and the
-column: ``sites.csv: row 7: lat: '95.2' is out of range -90..90``.
+column: ``sites.csv: row 7: lat: '95.2' is out of range -90..90``. A header may name a
+column once (ignoring case and spaces); numbers are plain decimals and text fields one
+printable line (see :mod:`planner.io.text_clean`); an amount of money is at most
+£1,000,000,000.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from planner.core.model import PALETTE, SITE_ROLES, Partner, Project, Quote, Sit
 from planner.core.money import parse_pounds
 from planner.core.tariff import DEFAULT_TIERS
 from planner.core.traffic import mbps_from_text, traffic_problems
+from planner.io.text_clean import SHOWN_CHARS, is_plain_number, shown, text_problem
 
 __all__ = [
     "read_sites_csv",
@@ -35,18 +39,29 @@ __all__ = [
     "csv_records",
     "sites_from_records",
     "SITE_COLUMNS",
+    "MAX_POUNDS",
 ]
 
 DEFAULT_TIER_NAMES = tuple(t.name for t in DEFAULT_TIERS)
 #: The column sets a site list may use to say where each site is.
 SITE_COLUMNS = [{"id", "name", "lat", "lon"}, {"id", "name", "easting", "northing"}, {"id", "name", "grid_ref"}]
+#: The most an amount of money in a file may be: beyond it a figure is a typing mistake.
+MAX_POUNDS = 1_000_000_000
 
 
 def check_header(name: str, columns: list[str], required_any: list[set[str]]) -> None:
-    """Raise ``InputError`` unless ``columns`` (lower case) include one of the ``required_any`` sets."""
+    """Raise ``InputError`` unless ``columns`` (lower case, stripped) include one of the ``required_any``
+    sets and name no column twice (blank columns aside)."""
+    first: dict[str, int] = {}
+    for number, column in enumerate(columns, start=1):
+        if column and first.setdefault(column, number) != number:
+            raise InputError(
+                f"{name}: row 1: the column {shown(column)} is given twice (columns {first[column]} and {number}), "
+                "so which holds the data is unclear"
+            )
     if not any(group <= set(columns) for group in required_any):
         wanted = " or ".join(",".join(sorted(g)) for g in required_any)
-        raise InputError(f"{name}: row 1: the header needs the columns {wanted} (found {','.join(columns)})")
+        raise InputError(f"{name}: row 1: the header needs the columns {wanted} (found {shown(','.join(columns))})")
 
 
 def csv_records(path: Path, required_any: list[set[str]]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -86,20 +101,29 @@ def csv_records(path: Path, required_any: list[set[str]]) -> Iterator[tuple[int,
 def _number(value: str, where: str, column: str) -> float:
     if not value:
         raise InputError(f"{where}: {column}: is empty")
-    try:
-        number = float(value)
-    except ValueError:
-        raise InputError(f"{where}: {column}: {value!r} is not a number") from None
+    if not is_plain_number(value):
+        raise InputError(f"{where}: {column}: {shown(value)} is not a number")
+    number = float(value)
     if not math.isfinite(number):
-        raise InputError(f"{where}: {column}: {value!r} is not a number")
+        raise InputError(f"{where}: {column}: {shown(value)} is too large to be a number here")
     return number
 
 
 def _money(row: dict[str, str], column: str, where: str, default: str = "") -> int:
+    """Whole pence from pounds as a person writes them (``£1,250.50``), at most :data:`MAX_POUNDS`."""
+    text = row.get(column) or default
+    plain = text.replace(",", "").removeprefix("£").strip()
+    if not is_plain_number(plain):
+        raise InputError(f"{where}: {column}: {shown(text)} is not an amount of money")
+    value = float(plain)
+    if value < 0:
+        raise InputError(f"{where}: {column}: {shown(text)} is negative")
+    if value > MAX_POUNDS:
+        raise InputError(f"{where}: {column}: {shown(text)} is more than £{MAX_POUNDS:,}")
     try:
-        return parse_pounds(row.get(column) or default)
-    except ValueError as err:
-        raise InputError(f"{where}: {column}: {err}") from None
+        return parse_pounds(plain)
+    except ArithmeticError:  # an exponent Decimal cannot hold, such as 1e-99999999999999999999
+        raise InputError(f"{where}: {column}: {shown(text)} is not an amount of money") from None
 
 
 def _location(row: dict[str, str], where: str) -> tuple[float, float]:
@@ -116,6 +140,8 @@ def _location(row: dict[str, str], where: str) -> tuple[float, float]:
                 _number(row.get("northing", ""), where, "northing"),
             )
         elif row.get("grid_ref"):
+            if len(row["grid_ref"]) > SHOWN_CHARS:  # no grid reference is this long; keep the message short
+                raise InputError(f"{where}: grid_ref: {shown(row['grid_ref'])} is not an OS grid reference")
             e, n = parse_grid_reference(row["grid_ref"])
         else:
             raise InputError(f"{where}: no location: give lat,lon or easting,northing or grid_ref")
@@ -124,6 +150,14 @@ def _location(row: dict[str, str], where: str) -> tuple[float, float]:
         if isinstance(err, InputError):
             raise
         raise InputError(f"{where}: {err}") from None
+
+
+def _check_text(row: dict[str, str], columns: tuple[str, ...], where: str) -> None:
+    """Raise ``InputError`` naming the first of ``columns`` whose text is not one printable line."""
+    for column in columns:
+        bad = text_problem(row.get(column) or "")
+        if bad:
+            raise InputError(f"{where}: {column}: {bad}")
 
 
 def sites_from_records(name: str, records: Iterable[tuple[str, dict[str, str]]]) -> tuple[list[Partner], list[Site]]:
@@ -140,12 +174,13 @@ def sites_from_records(name: str, records: Iterable[tuple[str, dict[str, str]]])
         site_id = row["id"]
         if not site_id:
             raise InputError(f"{where}: id: is empty")
+        _check_text(row, ("id", "name", "partner"), where)
         if site_id in seen:
-            raise InputError(f"{where}: id: {site_id!r} is used twice (also {seen[site_id]})")
+            raise InputError(f"{where}: id: {shown(site_id)} is used twice (also {seen[site_id]})")
         seen[site_id] = place
         role = (row.get("role") or "site").lower()
         if role not in SITE_ROLES:
-            raise InputError(f"{where}: role: {row['role']!r} is not one of {', '.join(SITE_ROLES)}")
+            raise InputError(f"{where}: role: {shown(row['role'])} is not one of {', '.join(SITE_ROLES)}")
         partner = row.get("partner") or "Partnership"
         partner_id = partner_names.setdefault(partner, partner)
         lon, lat = _location(row, where)
@@ -181,14 +216,15 @@ def read_quotes_csv(
         a, b = row["a"], row["b"]
         for end, value in (("a", a), ("b", b)):
             if value not in site_ids:
-                raise InputError(f"{where}: {end}: {value!r} is not a site id")
+                raise InputError(f"{where}: {end}: {shown(value)} is not a site id")
+        _check_text(row, ("carrier",), where)
         if a == b:
             raise InputError(f"{where}: a link must join two different sites ({a!r} twice)")
         tier = row.get("bandwidth") or None
         if tier is not None and tier not in tiers:
             known = {t.upper(): t for t in tiers}
             if tier.upper() not in known:
-                raise InputError(f"{where}: bandwidth: {tier[:40]!r} is not one of the tiers ({', '.join(tiers)})")
+                raise InputError(f"{where}: bandwidth: {shown(tier)} is not one of the tiers ({', '.join(tiers)})")
             tier = known[tier.upper()]
         key = (frozenset((a, b)), tier)
         if key in seen:
