@@ -18,6 +18,7 @@ from planner.core.errors import InputError
 from planner.core.model import Demand, Project, pair_key
 from planner.core.tariff import MAX_BUNDLE
 from planner.core.traffic import mbps_from_text
+from planner.io.text_clean import shown
 
 __all__ = ["read_demands", "DEMAND_COLUMNS", "FILE_FILTER", "largest_link_mbps"]
 
@@ -62,13 +63,13 @@ def read_demands(path: str | os.PathLike, project: Project) -> list[Demand]:
             if not value:
                 raise InputError(f"{where}: {end}: is empty")
             if value not in sites:
-                raise InputError(f"{where}: {end}: {value[:40]!r} is not a site id")
+                raise InputError(f"{where}: {end}: {shown(value)} is not a site id")
             if sites[value].role == "optional":
                 raise InputError(
-                    f"{where}: {end}: site {value!r} is optional (need not be connected): it has no traffic"
+                    f"{where}: {end}: site {shown(value)} is optional (need not be connected): it has no traffic"
                 )
         if a == b:
-            raise InputError(f"{where}: a demand must join two different sites ({a!r} twice)")
+            raise InputError(f"{where}: a demand must join two different sites ({shown(a)} twice)")
         try:
             mbps = mbps_from_text(row["mbps"]) if row["mbps"] else None
         except ValueError as err:

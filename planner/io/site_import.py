@@ -13,13 +13,21 @@ their attribute columns ``id``, ``name``, ``partner`` and ``role`` are found wha
 their case, ids are generated when the layer has none, and the name comes from a
 ``name``-like column. Every problem names the file, the row or feature, and the field:
 ``sites.gpkg: feature 4: role: 'core' is not one of site, hub, optional``.
+
+Hostile or damaged files are refused with such a line too: a workbook that would unpack
+to more than :data:`MAX_XLSX_BYTES` (a zip bomb) before it is read, and one openpyxl
+cannot read (a damaged zip, malformed XML, entity expansion, a missing shared string);
+a KML point whose coordinates are not numbers (GDAL would read ``abc,def`` as 0,0); a
+GeoJSON text holding NUL (GDAL cuts it there); two columns of a layer differing only in case.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +35,7 @@ from pathlib import Path
 from planner.core.errors import InputError
 from planner.core.model import Partner, Project, Site
 from planner.io.site_tables import SITE_COLUMNS, check_header, read_sites_csv, sites_from_records
+from planner.io.text_clean import is_plain_number, shown
 
 __all__ = [
     "read_sites",
@@ -37,7 +46,14 @@ __all__ = [
     "SiteImport",
     "READERS",
     "FILE_FILTER",
+    "MAX_XLSX_BYTES",
 ]
+
+#: The most a workbook's contents may unpack to (100 MB): a site list of 100,000 rows is about
+#: 20 MB, so more is a zip bomb or not a site list, and is refused before it is read.
+MAX_XLSX_BYTES = 100 * 2**20
+#: The last row a worksheet may have (Excel's limit); rows past it are a damaged file.
+_LAST_ROW = 1_048_576
 
 #: GIS attribute columns by the site field they give, in order of preference (lower case).
 _GIS_COLUMNS = {
@@ -72,37 +88,86 @@ def _missing(path: Path) -> None:
 
 
 # -- tables ---------------------------------------------------------------------------------------
-def xlsx_records(path: str | os.PathLike, required_any: list[set[str]], what: str) -> list[tuple[str, dict[str, str]]]:
-    """``(row N, {lower-case column: text})`` for each non-blank row of a workbook's first sheet.
+def _reason(err: BaseException) -> str:
+    """The first line of an exception's message, shortened, for the end of a one-line message."""
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return text if len(text) <= 80 else text[:80] + "…"
 
-    The header (row 1) must hold one of the ``required_any`` column sets; ``what`` names
-    what the file should hold, for messages (``sites``, ``demands``).
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook that is not a zip, or whose members would unpack to more than :data:`MAX_XLSX_BYTES`.
+
+    The sizes are those the zip declares; Python's zipfile never unpacks a member past its
+    declared size (it fails the member's checksum instead), so they bound what openpyxl reads.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise InputError(f"{path.name}: is not an Excel workbook (.xlsx)") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror or _reason(err)})") from None
+    if size > MAX_XLSX_BYTES:
+        raise InputError(
+            f"{path.name}: would unpack to {size / 2**20:,.0f} MB, more than the {MAX_XLSX_BYTES // 2**20} MB "
+            "a workbook may (is it damaged, or a zip bomb?)"
+        )
+
+
+def _sheet_rows(path: Path) -> list[tuple]:
+    """The values of the first sheet's rows as openpyxl reads them: the header, then each row cut to its width.
+
+    The sheet's own record of its size is ignored (openpyxl trusts it, and some programs write it
+    wrong, which would drop rows or pad every row to 16,384 columns); rows past Excel's last row are refused.
     """
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    path = Path(path)
-    _missing(path)
+    book = None
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        rows = [header]
+        if any(_text(c) for c in header):
+            for number, row in enumerate(sheet.iter_rows(min_row=2, max_col=len(header), values_only=True), 2):
+                if number > _LAST_ROW:
+                    raise InputError(f"{path.name}: has rows past row {_LAST_ROW:,}, the last a worksheet may have")
+                rows.append(row)
+    except InputError:
+        raise
+    except (InvalidFileException, KeyError):
         raise InputError(f"{path.name}: is not an Excel workbook (.xlsx)") from None
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None or not any(_text(c) for c in header):
-            raise InputError(f"{path.name}: the first sheet is empty")
-        columns = [_text(c).lower() for c in header]
-        check_header(path.name, columns, required_any)
-        records = []
-        for number, row in enumerate(rows, start=2):
-            cells = [_text(c) for c in row]
-            if any(cells):
-                records.append(
-                    (f"row {number}", {c: (cells[i] if i < len(cells) else "") for i, c in enumerate(columns)})
-                )
+    except Exception as err:  # openpyxl passes on what its zip and XML readers raise for a damaged file:
+        # zlib.error, BadZipFile, ParseError (also for entity expansion), IndexError, ValueError, …
+        raise InputError(f"{path.name}: cannot be read as an Excel workbook, it is damaged ({_reason(err)})") from None
     finally:
-        book.close()
+        if book is not None:
+            book.close()
+    return rows
+
+
+def xlsx_records(path: str | os.PathLike, required_any: list[set[str]], what: str) -> list[tuple[str, dict[str, str]]]:
+    """``(row N, {lower-case column: text})`` for each non-blank row of a workbook's first sheet.
+
+    The header (row 1) must hold one of the ``required_any`` column sets; ``what`` names
+    what the file should hold, for messages (``sites``, ``demands``). A workbook that would
+    unpack to more than :data:`MAX_XLSX_BYTES` is refused before openpyxl reads it.
+    """
+    path = Path(path)
+    _missing(path)
+    _check_unpacked_size(path)
+    header, *rows = _sheet_rows(path)
+    if not any(_text(c) for c in header):
+        raise InputError(f"{path.name}: the first sheet is empty")
+    columns = [_text(c).lower() for c in header]
+    check_header(path.name, columns, required_any)
+    records = []
+    for number, row in enumerate(rows, start=2):
+        cells = [_text(c) for c in row]
+        if any(cells):
+            records.append((f"row {number}", {c: (cells[i] if i < len(cells) else "") for i, c in enumerate(columns)}))
     if not records:
         raise InputError(f"{path.name}: has a header but no {what}")
     return records
@@ -125,6 +190,77 @@ def _column(columns: dict[str, str], field: str) -> str | None:
     return None
 
 
+def _coordinates_problem(text: str) -> str | None:
+    """Why a KML point's ``<coordinates>`` is not ``lon,lat`` or ``lon,lat,altitude`` in numbers, or ``None``."""
+    points = re.sub(r"\s*,\s*", ",", text.strip()).split()
+    if len(points) == 1 and len(points[0].split(",")) in (2, 3) and all(map(is_plain_number, points[0].split(","))):
+        return None
+    return f"{shown(text.strip())} is not lon,lat (or lon,lat,altitude) in numbers"
+
+
+def _check_kml_points(path: Path) -> None:
+    """Refuse a KML file with a point whose coordinates are not numbers, naming its placemark.
+
+    GDAL reads ``abc,def``, ``nan,nan``, an empty point or a lone number as 0,0 (a site off the
+    coast of Africa) and ``5_3.8`` as 5, so the coordinates are checked here before GDAL reads them.
+    """
+    from xml.etree.ElementTree import ParseError, iterparse
+
+    placemark, name, inside = 0, "", []
+    try:
+        for event, element in iterparse(path, events=("start", "end")):
+            tag = element.tag.rpartition("}")[2]
+            if event == "start":
+                inside.append(tag)
+                placemark += tag == "Placemark"
+                continue
+            inside.pop()
+            parent = inside[-1] if inside else ""
+            if tag == "name" and parent == "Placemark":
+                name = (element.text or "").strip()
+            elif tag == "coordinates" and parent == "Point":
+                bad = _coordinates_problem(element.text or "")
+                if bad:
+                    called = f" ({shown(name)})" if name else ""
+                    raise InputError(f"{path.name}: placemark {placemark}{called}: coordinates: {bad}")
+            elif tag == "Placemark":
+                name = ""
+                element.clear()
+    except ParseError as err:
+        raise InputError(f"{path.name}: cannot be read as KML ({_reason(err)})") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror or _reason(err)})") from None
+
+
+#: A JSON ``\u0000`` escape (not an escaped backslash followed by ``u0000``).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+def _check_geojson_text(path: Path) -> None:
+    """Refuse a GeoJSON file whose text holds NUL (``\u0000``): GDAL cuts a name there without a word."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot be read ({err.strerror or _reason(err)})") from None
+    found = _JSON_NUL.search(data)
+    if found:
+        line = data.count(b"\n", 0, found.start()) + 1
+        raise InputError(f"{path.name}: line {line}: a text holds a NUL character (\\u0000); remove it")
+
+
+def _layer_columns(frame, where: str) -> dict[str, str | None]:
+    """The layer's column for each site field (``None`` when it has none); ``InputError`` when two
+    columns differ only in case (``Name``, ``NAME``), so that which is meant is unclear."""
+    names = [str(c) for c in frame.columns if c != frame.geometry.name]
+    found = {field: _column({c.lower(): c for c in names}, field) for field in _GIS_COLUMNS}
+    count = Counter(c.lower() for c in names)
+    for field, column in found.items():
+        if column is not None and count[column.lower()] > 1:
+            same = ", ".join(shown(c) for c in names if c.lower() == column.lower())
+            raise InputError(f"{where}: the columns {same} differ only in case: which is the {field}?")
+    return found
+
+
 def _point_layers(path: Path, kind: str):
     """Each layer of ``path`` that holds points, as (layer name, GeoDataFrame in WGS84).
 
@@ -140,8 +276,7 @@ def _point_layers(path: Path, kind: str):
         layers = [str(layer) for layer, _ in pyogrio.list_layers(path)]
         frames = [(layer, geopandas.read_file(path, layer=layer, engine="pyogrio")) for layer in layers]
     except (DataSourceError, DataLayerError, OSError, ValueError) as err:
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise InputError(f"{name}: cannot be read as {kind} ({reason})") from None
+        raise InputError(f"{name}: cannot be read as {kind} ({_reason(err)})") from None
     if all(frame.empty for _, frame in frames):
         raise InputError(f"{name}: the layer has no features")
     found = []
@@ -172,13 +307,17 @@ def read_sites_gis(path: str | os.PathLike) -> tuple[list[Partner], list[Site]]:
     path = Path(path)
     _missing(path)
     name = path.name
-    layers = _point_layers(path, _GIS_KINDS.get(path.suffix.lower(), "a GIS layer"))
+    suffix = path.suffix.lower()
+    if suffix == ".kml":
+        _check_kml_points(path)
+    elif suffix in (".geojson", ".json"):
+        _check_geojson_text(path)
+    layers = _point_layers(path, _GIS_KINDS.get(suffix, "a GIS layer"))
 
     def records() -> Iterator[tuple[str, dict[str, str]]]:
         count = 0
         for layer, frame in layers:
-            columns = {str(c).lower(): str(c) for c in frame.columns if c != frame.geometry.name}
-            found = {field: _column(columns, field) for field in _GIS_COLUMNS}
+            found = _layer_columns(frame, name if len(layers) == 1 else f"{name}: layer {layer}")
             if found["id"] is not None and not any(_text(v) for v in frame[found["id"]]):
                 found["id"] = None  # an empty id column (KML placemarks often have one): generate ids
             values = {field: frame[column].tolist() if column else None for field, column in found.items()}
@@ -199,7 +338,7 @@ def read_sites_gis(path: str | os.PathLike) -> tuple[list[Partner], list[Site]]:
 def _point(geometry, where: str) -> tuple[str, str]:
     """The (lon, lat) of a point geometry, as exact text for the shared site reader."""
     if geometry is None or geometry.is_empty:
-        raise InputError(f"{where}: geometry: is empty (a site needs a point)")
+        raise InputError(f"{where}: geometry: is empty or not a valid point (a site needs a point)")
     if geometry.geom_type == "MultiPoint" and len(geometry.geoms) == 1:
         geometry = geometry.geoms[0]
     if geometry.geom_type != "Point":

@@ -219,7 +219,7 @@ def read_quotes_csv(
                 raise InputError(f"{where}: {end}: {shown(value)} is not a site id")
         _check_text(row, ("carrier",), where)
         if a == b:
-            raise InputError(f"{where}: a link must join two different sites ({a!r} twice)")
+            raise InputError(f"{where}: a link must join two different sites ({shown(a)} twice)")
         tier = row.get("bandwidth") or None
         if tier is not None and tier not in tiers:
             known = {t.upper(): t for t in tiers}

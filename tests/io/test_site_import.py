@@ -193,7 +193,7 @@ def test_a_file_with_no_points_says_so(tmp_path):
             {"name": ["A", "B"]},
             [Point(LEEDS), None],
             "EPSG:4326",
-            "sites.gpkg: feature 2: geometry: is empty (a site needs a point)",
+            "sites.gpkg: feature 2: geometry: is empty or not a valid point (a site needs a point)",
         ),
     ],
 )
