@@ -66,7 +66,11 @@ def check_header(name: str, columns: list[str], required_any: list[set[str]]) ->
 
 def csv_records(path: Path, required_any: list[set[str]]) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number, {lower-case column: stripped text}) for each non-blank row of a CSV file whose
-    header holds one of the ``required_any`` column sets."""
+    header holds one of the ``required_any`` column sets.
+
+    Rows are numbered as a spreadsheet shows them (the header is row 1), whatever line breaks
+    quoted cells hold.
+    """
     name = path.name
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
@@ -84,18 +88,18 @@ def csv_records(path: Path, required_any: list[set[str]]) -> Iterator[tuple[int,
                 raise InputError(f"{name}: the file is empty")
             columns = [h.strip().lower() for h in header]
             check_header(name, columns, required_any)
-            for row in reader:
+            for number, row in enumerate(reader, start=2):
                 if not any(cell.strip() for cell in row):
                     continue
                 if len(row) > len(columns):
                     raise InputError(
-                        f"{name}: row {reader.line_num}: has {len(row)} cells but the header has {len(columns)} columns"
+                        f"{name}: row {number}: has {len(row)} cells but the header has {len(columns)} columns"
                     )
-                yield reader.line_num, {c: (row[i].strip() if i < len(row) else "") for i, c in enumerate(columns)}
+                yield number, {c: (row[i].strip() if i < len(row) else "") for i, c in enumerate(columns)}
         except UnicodeDecodeError:
             raise InputError(f"{name}: is not a UTF-8 text file") from None
         except csv.Error as err:
-            raise InputError(f"{name}: row {reader.line_num}: {err}") from None
+            raise InputError(f"{name}: line {reader.line_num}: {err}") from None
 
 
 def _number(value: str, where: str, column: str) -> float:
@@ -122,7 +126,7 @@ def _money(row: dict[str, str], column: str, where: str, default: str = "") -> i
         raise InputError(f"{where}: {column}: {shown(text)} is more than £{MAX_POUNDS:,}")
     try:
         return parse_pounds(plain)
-    except ArithmeticError:  # an exponent Decimal cannot hold, such as 1e-99999999999999999999
+    except ValueError:  # an exponent Decimal cannot hold, such as 1e-99999999999999999999
         raise InputError(f"{where}: {column}: {shown(text)} is not an amount of money") from None
 
 
