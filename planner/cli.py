@@ -1,4 +1,4 @@
-"""The command line: ``planner design``, ``planner export``, and ``planner [PROJECT]`` to open the app.
+"""The command line: ``planner design``, ``export`` and ``share``, and ``planner [PROJECT]`` to open the app.
 
 Every user error prints one line naming the file, row and problem and exits with
 status 2; an impossible design exits with status 3.
@@ -222,8 +222,9 @@ class _Progress:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from planner.analysis.pack import build_pack, design_matches
-    from planner.design import Control, design_project
+    from planner.analysis.pack import build_pack
+    from planner.core.project_file import read_project
+    from planner.design import Control
     from planner.io.exports import PACK_KEYS, write_export
     from planner.io.safe_output import check_writable
 
@@ -232,23 +233,127 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise PlannerError("give at least one output: " + ", ".join(f"--{o} FILE" for o in _EXPORTS))
     for path in outputs.values():
         check_writable(path)
-    project, settings = prepared_input(args)
+    project, _ = prepared_input(args)
     progress = _Progress()
-    design = project.design_for(settings.redundancy)
-    if design is None or not design_matches(project, design):
-        why = "has no" if design is None else "has an out-of-date"
-        print(f"The project {why} {settings.redundancy} design: designing it now", file=sys.stderr)
-        design = design_project(project, settings, Control(settings.time_limit, progress=progress))
-        progress.done()
+    design = _shared_design(project, project.settings.redundancy, progress)
     pack = None
     if PACK_KEYS & set(outputs):
         limit = args.time_limit or SHARING_TIME_LIMIT
-        pack = build_pack(project, design, Control(limit, progress=progress), workers=args.workers)
+        cached = read_project(args.project)[1] if args.project else {}
+        control = Control(limit, progress=progress)
+        pack = build_pack(project, design, control, workers=args.workers, cache=cached)
         progress.done()
     for option, path in outputs.items():
         write_export(option, project, design, path, pack=pack)
         print(f"Wrote {path}", file=sys.stderr)
     return 0
+
+
+def _shared_design(project: Project, redundancy: str, progress: _Progress):
+    """The project's current design at ``redundancy``, designed now when it has none or an out-of-date one."""
+    from dataclasses import replace
+
+    from planner.analysis.pack import design_matches
+    from planner.design import Control, design_project
+
+    design = project.design_for(redundancy)
+    if design is None or not design_matches(project, design):
+        why = "has no" if design is None else "has an out-of-date"
+        print(f"The project {why} {redundancy} design: designing it now", file=sys.stderr)
+        settings = replace(project.settings, redundancy=redundancy)
+        design = design_project(project, settings, Control(settings.time_limit, progress=progress))
+        progress.done()
+    return design
+
+
+def _share_json(project: Project, sharing) -> dict:
+    from planner.core.money import pounds
+
+    def money(pence: int) -> float:
+        return float(pounds(pence))
+
+    names = project.partners_by_id
+    return {
+        "total": money(sharing.shared_cost),
+        "least_core": money(sharing.least_core),
+        "partners": [
+            {
+                "id": p.partner,
+                "name": names[p.partner].name,
+                "alone": money(p.standalone),
+                "shapley": money(p.shares["shapley"]),
+                "nucleolus": money(p.shares["nucleolus"]),
+                "pro_rata": money(p.shares["standalone"]),
+                "per_site": money(p.shares["sites"]),
+            }
+            for p in sharing.partners
+        ],
+    }
+
+
+def _print_sharing(project: Project, sharing) -> None:
+    from planner.analysis.sharing import METHODS
+    from planner.core.money import format_gbp
+
+    names = project.partners_by_id
+    headers = ("Partner", "Alone", *METHODS.values())
+    table = [
+        (names[p.partner].name, format_gbp(p.standalone), *(format_gbp(p.shares[m]) for m in METHODS))
+        for p in sharing.partners
+    ]
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *table, strict=True)]
+    for row in (headers, *table):
+        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
+    print()
+    print(
+        f"Shared cost {format_gbp(sharing.shared_cost)}; partners alone {format_gbp(sharing.standalone_total)}; "
+        f"saving {format_gbp(sharing.saving)} ({sharing.saving_fraction:.1%})"
+    )
+    checked = f"{sharing.core_checked:,} of {sharing.every_coalition:,} groups of partners"
+    core = "; ".join(f"{label}: {'in' if sharing.in_core(m) else 'NOT in'} the core" for m, label in METHODS.items())
+    print(f"Checked against {checked}. {core}. Least-core value {format_gbp(sharing.least_core)}.")
+    print(f"Recommended: {METHODS[sharing.recommended]}")
+    for warning in sharing.warnings():
+        print(f"Note: {warning}")
+
+
+def cmd_share(args: argparse.Namespace) -> int:
+    from planner.analysis.sharing import share_costs
+    from planner.core.project_file import read_project
+    from planner.design import Control
+    from planner.io.coalitions_csv import write_coalitions_csv
+    from planner.io.safe_output import check_writable
+
+    if args.coalitions:
+        check_writable(args.coalitions)
+    if args.time_limit is not None and not 0 < args.time_limit <= 86_400:
+        raise PlannerError(f"--time-limit: {args.time_limit:g} must be between 0 and 86400 seconds")
+    if args.workers < 0:
+        raise PlannerError(f"--workers: {args.workers} must be 0 or more")
+    project, cached = read_project(args.project)
+    progress = _Progress()
+    design = _shared_design(project, args.redundancy or project.settings.redundancy, progress)
+    control = Control(args.time_limit or SHARING_TIME_LIMIT, progress=progress)
+    sharing = share_costs(project, design, control, cache=cached, workers=args.workers)
+    progress.done()
+    if args.coalitions:
+        write_coalitions_csv(sharing, args.coalitions)
+        print(f"Wrote {args.coalitions}: {len(sharing.coalition_costs):,} coalitions", file=sys.stderr)
+    if args.json:
+        print(json.dumps(_share_json(project, sharing)))
+    else:
+        _print_sharing(project, sharing)
+    return 0
+
+
+def _add_workers_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes pricing partners' networks alone (default: one per core; 0: in this process)",
+    )
 
 
 def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
@@ -277,14 +382,31 @@ def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
     _add_design_arguments(export)
     for option, what in _EXPORTS.items():
         export.add_argument(f"--{option}", type=Path, metavar="FILE", help=what)
-    export.add_argument(
-        "--workers",
-        type=int,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="processes pricing partners' networks alone (default: one per core; 0: in this process)",
-    )
+    _add_workers_argument(export)
     export.set_defaults(run=cmd_export)
+
+    share = commands.add_parser(
+        "share",
+        help="split the shared cost between partners: alone, Shapley, nucleolus, pro rata, per site",
+        description="Price what each group of partners would pay alone and split the shared design's cost "
+        "(designing it first if the project has none for the redundancy).",
+    )
+    share.add_argument("project", type=Path, help="project file (.json)")
+    share.add_argument(
+        "--redundancy", choices=list(REDUNDANCY_LEVELS), help="the design to share (default: the project's)"
+    )
+    share.add_argument("--json", action="store_true", help="print the split as JSON")
+    share.add_argument(
+        "--coalitions", type=Path, metavar="FILE.csv", help="write every coalition priced: members, cost"
+    )
+    share.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="SECONDS",
+        help=f"for the cost sharing (default {SHARING_TIME_LIMIT:g}); sampled rather than overrun",
+    )
+    _add_workers_argument(share)
+    share.set_defaults(run=cmd_share)
     return parser, set(commands.choices)
 
 

@@ -307,3 +307,80 @@ def test_an_unknown_tier_in_quotes_is_named(tmp_path, capsys):
     (tmp_path / "q.csv").write_text("a,b,cost,bandwidth\nLDS,SHF,100,40G\n", encoding="utf-8")
     assert main(["design", "--sites", str(tmp_path / "sites.csv"), "--links", str(tmp_path / "q.csv")]) == 2
     assert "q.csv: row 2: bandwidth: '40G' is not one of the tiers (100M, 1G, 10G)" in capsys.readouterr().err
+
+
+def _three_partner_project(tmp_path):
+    from planner.core.project_file import save_project
+    from planner.io.site_tables import project_from_csv
+
+    path = tmp_path / "sites.csv"
+    path.write_text(SITES.replace("SYP", "WYP").replace("BMDC", "WYP").replace("WMDC", "HP"), encoding="utf-8")
+    project = project_from_csv(path)
+    saved = tmp_path / "three.json"
+    save_project(project, saved)
+    return saved
+
+
+def _excesses(costs: dict[frozenset, float], shares: dict[str, float]) -> list[float]:
+    grand = max(costs, key=len)
+    return sorted((sum(shares[p] for p in s) - c for s, c in costs.items() if s != grand), reverse=True)
+
+
+def test_share_prints_every_split_and_writes_the_coalitions_they_follow_from(tmp_path, capsys):
+    import itertools
+    import math
+
+    project = _three_partner_project(tmp_path)
+    coalitions = tmp_path / "coalitions.csv"
+    assert main(["share", str(project), "--json", "--coalitions", str(coalitions), "--workers", "0"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert set(found) == {"total", "least_core", "partners"}
+    partners = {p["id"]: p for p in found["partners"]}
+    assert set(partners) == {"WYP", "NYP", "HP"}
+    assert all(
+        set(p) == {"id", "name", "alone", "shapley", "nucleolus", "pro_rata", "per_site"} for p in partners.values()
+    )
+    with open(coalitions, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    costs = {frozenset(r["members"].split(";")): float(r["cost"]) for r in rows}
+    assert len(costs) == 7 and costs[frozenset(partners)] == found["total"]  # every coalition, the whole at the design
+    for method in ("shapley", "nucleolus", "pro_rata", "per_site"):
+        assert sum(p[method] for p in partners.values()) == pytest.approx(found["total"], abs=0.005)
+    for p in partners.values():
+        assert p["alone"] == costs[frozenset([p["id"]])]
+    # the Shapley value worked out again from the file: each partner's average extra cost over all join orders
+    orders = list(itertools.permutations(partners))
+    for pid, p in partners.items():
+        extra = sum(
+            costs[frozenset(o[: o.index(pid) + 1])] - costs.get(frozenset(o[: o.index(pid)]), 0) for o in orders
+        )
+        assert p["shapley"] == pytest.approx(extra / math.factorial(3), abs=0.01)
+    # the nucleolus: its largest excess is the least-core value, and no other split has smaller excesses
+    nucleolus = {pid: p["nucleolus"] for pid, p in partners.items()}
+    mine = _excesses(costs, nucleolus)
+    assert mine[0] == pytest.approx(found["least_core"], abs=0.02)
+    for method in ("shapley", "pro_rata", "per_site"):
+        other = _excesses(costs, {pid: p[method] for pid, p in partners.items()})
+        assert [round(x, 1) for x in mine] <= [round(x, 1) for x in other]
+
+
+def test_share_without_json_names_the_recommended_split_and_the_core(tmp_path, capsys):
+    project = _three_partner_project(tmp_path)
+    assert main(["share", str(project), "--workers", "0", "--redundancy", "tree"]) == 0
+    out = capsys.readouterr().out
+    assert "Nucleolus" in out and "Recommended: " in out and "of 6 groups of partners" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["share", "missing.json"], "missing.json: no such file"),
+        (["share", "{project}", "--time-limit", "0"], "--time-limit: 0 must be between 0 and 86400 seconds"),
+        (["share", "{project}", "--coalitions", "/no/such/folder/c.csv"], "no folder"),
+    ],
+)
+def test_share_refuses_bad_input_in_one_line(tmp_path, capsys, args, message):
+    project = _three_partner_project(tmp_path)
+    assert main([a.format(project=project) for a in args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

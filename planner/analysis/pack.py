@@ -14,6 +14,7 @@ from typing import Any
 from planner.analysis.resilience import Failure, single_failures
 from planner.analysis.schedule import Table, circuit_table, failure_table, partner_table, site_table
 from planner.analysis.sharing import CostSharing, share_costs
+from planner.core.coalition import Standalone
 from planner.core.design_result import Design
 from planner.core.geo import geodesic_km
 from planner.core.model import REDUNDANCY_LEVELS, Project
@@ -231,13 +232,15 @@ def build_pack(
     sharing: CostSharing | None = None,
     when: dt.datetime | None = None,
     workers: int = 0,
+    cache: dict[str, Standalone] | None = None,
 ) -> Pack:
     """The figures of the pack for ``design``; cost sharing (the slow part) runs under ``control``.
 
-    ``sharing`` reuses a split already computed; ``workers`` are processes for computing it.
+    ``sharing`` reuses a split already computed; ``workers`` are processes for computing it,
+    ``cache`` the coalition networks priced before (see ``share_costs``).
     """
     circuits = circuit_table(project, design)
-    sharing = sharing or share_costs(project, design, control, workers=workers)
+    sharing = sharing or share_costs(project, design, control, workers=workers, cache=cache)
     failures = tuple(single_failures(design))
     return Pack(
         project=project,

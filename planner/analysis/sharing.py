@@ -4,13 +4,19 @@ A *coalition* is a set of partners. Its *standalone network* is the one the same
 tool would design for its members' sites alone: the same redundancy, tariff,
 carrier quotes between its own sites, existing links its members own, forbidden
 links and no-go areas. ``v(S)`` is that network's whole-term cost; ``v`` of all
-partners is the shared design's cost. The shared cost is split three ways:
+partners is the shared design's cost. The shared cost is split four ways:
 
 * ``shapley`` — each partner pays its average extra cost over every order in
   which the partners could have joined (the Shapley value). Exact up to
   ``EXACT_UP_TO`` partners (all ``2**n`` coalitions designed, each once); beyond,
   or when the exact value would not finish within the time limit, estimated
   from random join orders with its 95 % sampling error stated.
+* ``nucleolus`` — the split that makes the most any group of partners pays above
+  its own network's cost as small as it can be, then the next most, and so on
+  (:mod:`planner.analysis.nucleolus`). It is in the core whenever the core is not
+  empty. Exact over every coalition when all are priced; otherwise over the
+  coalitions priced, which always include every partner alone and every group of
+  all partners but one, and more found by constraint generation (below).
 * ``standalone`` — in proportion to what each partner would pay alone.
 * ``sites`` — in proportion to each partner's number of sites to connect.
 
@@ -48,12 +54,21 @@ lower_bound(S)`` over the coalitions used) of the Shapley share of the optimal
 costs. ``value_error`` is reported with the shares.
 
 A split is in the *core* when no group of partners would pay less by building
-its own network. With every coalition priced (the exact case) each method is
-checked against all of them, and a linear programme finds whether any split is
-in the core at all (the least-core value ``least_core``; positive means the core
-is empty, so every split leaves some group better off alone). The checks are
-relative to the heuristic coalition costs. Sampled runs check only that each
-partner pays no more than alone.
+its own network. Every method is checked against every coalition priced
+(``core_checked`` of them; all ``2**n - 2`` in the exact case), and the
+nucleolus's first linear programme finds whether any split is in the core at
+all (the least-core value ``least_core``; positive means the core is empty, so
+every split leaves some group better off alone). The checks are relative to the
+heuristic coalition costs. When not every coalition is priced, *constraint
+generation* looks for the groups most likely to object: after each nucleolus,
+the coalitions one partner away from those that overpay most are priced, and
+the nucleolus worked out again, until none of them overpays more or time is up.
+The least-core value over the coalitions priced is then a lower bound on the
+true one (fewer groups can object), and "in the core" means "no group priced
+would pay less alone".
+
+The method the board sees first (``recommended``) is the Shapley value when it is
+in the core, otherwise the nucleolus; a project may choose another.
 
 Time: ``2**n - 1`` coalition designs (exact) or about ``n * permutations``
 (sampled, fewer with repeats), each priced once and cached; the Shapley
@@ -76,9 +91,11 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
+from planner.analysis.nucleolus import Nucleolus, largest_excess, nucleolus
+from planner.core.coalition import Standalone
 from planner.core.design_result import Design
 from planner.core.errors import DesignCancelled, InfeasibleError, PlannerError
 from planner.core.model import DesignSettings, Project
@@ -91,7 +108,6 @@ from planner.design.problem import build_problem
 __all__ = [
     "EXACT_UP_TO",
     "METHODS",
-    "Standalone",
     "PartnerShare",
     "CostSharing",
     "CoalitionCosts",
@@ -107,34 +123,17 @@ _PROBE = 32
 #: Most coalitions sent to a worker process at once, and most sites in the region times that:
 #: a batch is a fraction of a second of work, so a cancelled run lets go of the cores soon.
 _BATCH, _BATCH_SITES = 16, 640
+#: Changes when coalitions are priced differently, so networks cached by an earlier version are not reused.
+_PRICING = 2
+#: Rounds of constraint generation for the nucleolus when not every coalition is priced.
+_GENERATION_ROUNDS = 4
 #: Cost-sharing methods by name, with the label a board reads.
 METHODS: dict[str, str] = {
     "shapley": "Shapley value",
+    "nucleolus": "Nucleolus",
     "standalone": "Pro rata to cost alone",
     "sites": "Per site",
 }
-
-
-@dataclass(frozen=True)
-class Standalone:
-    """The network a coalition of partners would buy on its own; money in pence over the term.
-
-    ``links`` lists site pairs, a pair twice where two diverse circuits join two sites.
-    """
-
-    members: frozenset[str]
-    sites: tuple[str, ...]
-    cost: int
-    lower_bound: int
-    links: tuple[tuple[str, str], ...]
-    method: str
-    note: str = ""
-
-    @classmethod
-    def of_design(cls, members: frozenset[str], design: Design) -> Standalone:
-        """The network ``design`` gives the coalition ``members``."""
-        links = tuple(k.pair for k in design.links)
-        return cls(members, design.sites, design.total_cost, design.lower_bound, links, design.method)
 
 
 @dataclass(frozen=True)
@@ -161,9 +160,9 @@ class CostSharing:
     ``sampling_error`` is the largest 95 % half-width of a sampled Shapley share (0
     when exact); ``value_error`` bounds the error coming from heuristic coalition
     costs (see the module notes). ``core_excess[method]`` is the most any group of
-    partners would save by leaving under that method (at most 0: the split is in
-    the core); ``least_core`` is positive when no split is in the core. Both are
-    ``None`` when sampled.
+    partners priced (``core_checked`` groups, the grand coalition left out) would
+    save by leaving under that method (at most 0: the split is in the core);
+    ``least_core`` is positive when no split is in the core.
     """
 
     shared_cost: int
@@ -174,20 +173,40 @@ class CostSharing:
     coalitions: int
     sampling_error: int
     value_error: int
-    core_excess: dict[str, int] | None
-    least_core: int | None
+    core_excess: dict[str, int]
+    least_core: int
+    core_checked: int
     seconds: float
     permutations: int = 0
     exact_skipped: bool = False
     #: With traffic: the saving the same networks would make with every circuit at the smallest tier
     #: and no traffic to size for (what sharing routes saves); ``None`` without traffic.
     route_saving: int | None = None
+    #: The cache keys of every coalition network this split used (what a project file keeps).
+    coalition_keys: frozenset[str] = frozenset()
+    #: The cost of every coalition priced, the grand coalition's being the design's: the nucleolus,
+    #: the core checks and (when exact) the Shapley value follow from these alone.
+    coalition_costs: dict[frozenset[str], int] = field(default_factory=dict)
 
     @property
     def capacity_saving(self) -> int | None:
         """With traffic: the part of the saving that sharing capacity buys (bigger circuits carrying
         several partners' traffic at a lower price per Mb/s), the rest of it coming from shared routes."""
         return None if self.route_saving is None else self.saving - self.route_saving
+
+    @property
+    def every_coalition(self) -> int:
+        """How many groups of partners could object to a split: all but none and all of them."""
+        return 2 ** len(self.partners) - 2
+
+    def in_core(self, method: str) -> bool:
+        """Whether no group of partners priced would pay less alone than under ``method``."""
+        return self.core_excess[method] <= 0
+
+    @property
+    def recommended(self) -> str:
+        """The split to show first: the Shapley value when it is in the core, else the nucleolus."""
+        return "shapley" if self.in_core("shapley") else "nucleolus"
 
     @property
     def standalone_total(self) -> int:
@@ -221,10 +240,11 @@ class CostSharing:
                 f"The shared network costs {format_gbp(-self.saving)} more than the partners' own networks together; "
                 "what that buys is one network joining every partner's sites to every other's."
             )
-        if self.least_core is not None and self.least_core > 0:
+        if self.least_core > 0:
             found.append(
                 "No split keeps every group of partners at or below its cost alone (the core is empty): "
-                f"whatever the split, some group would save at least {format_gbp(self.least_core)} by going alone."
+                f"whatever the split, some group would save at least {format_gbp(self.least_core)} by going alone. "
+                "The nucleolus keeps the most any group would save as small as it can be."
             )
         for method, label in METHODS.items():
             dearer = [p for p in self.partners if p.pays_more(method)]
@@ -288,6 +308,8 @@ class CoalitionCosts:
         self.workers = max(0, workers)
         self.deadline = deadline
         self._used: dict[frozenset[str], Standalone] = {}
+        #: The cache keys of every coalition priced or found in the cache in this run.
+        self.keys: set[str] = set()
         self._fixed: dict[frozenset[str], Standalone] = {}
         self._pool: ProcessPoolExecutor | None = None
 
@@ -335,6 +357,7 @@ class CoalitionCosts:
             if key in self._used:
                 continue
             fingerprint = self._fingerprint(key)
+            self.keys.add(fingerprint)
             if fingerprint in self.cache:
                 self._used[key] = self.cache[fingerprint]
             else:
@@ -383,6 +406,7 @@ class CoalitionCosts:
         """Everything the coalition's network depends on (site names do not count), hashed."""
         own = self._own(members)
         parts = (
+            _PRICING,
             sorted(members),
             tuple((s.id, s.partner, s.lon, s.lat, s.role, s.demand_mbps) for s in own.sites),
             own.tariff,
@@ -515,8 +539,8 @@ def _masks(players: list[str]) -> Callable[[int], frozenset[str]]:
 
 def _shapley_exact(
     players: list[str], costs: CoalitionCosts, control: Control, seed: int
-) -> tuple[dict[str, Fraction], list[int]] | None:
-    """Exact Shapley shares and the cost of every coalition, by bit mask over ``players``.
+) -> dict[str, Fraction] | None:
+    """Exact Shapley shares, from the cost of every coalition by bit mask over ``players``.
 
     ``None`` when, judged from the rate so far, the coalitions left would not be
     priced in the time left: coalitions are priced in a shuffled order so the
@@ -550,7 +574,7 @@ def _shapley_exact(
             weight[mask.bit_count()] * (value[mask | bit] - value[mask]) for mask in range(1 << n) if not mask & bit
         )
         shares[p] = Fraction(total, math.factorial(n))
-    return shares, value
+    return shares
 
 
 def _shapley_sampled(
@@ -599,42 +623,42 @@ def _shapley_sampled(
     return shares, math.ceil(worst), 2 * done
 
 
-def _core_excess(players: list[str], value: list[int], shares: dict[str, int]) -> int:
-    """The most any coalition pays above its cost alone under ``shares`` (at most 0 in the core)."""
-    n = len(players)
-    paid = [0] * (1 << n)
-    worst = -math.inf
-    for mask in range(1, (1 << n) - 1):
-        low = mask & -mask
-        paid[mask] = paid[mask ^ low] + shares[players[low.bit_length() - 1]]
-        worst = max(worst, paid[mask] - value[mask])
-    return int(worst) if n > 1 else 0
+def _priced(players: list[str], costs: CoalitionCosts) -> dict[int, int]:
+    """The cost of every coalition priced so far, by bit mask over ``players``."""
+    bit = {p: 1 << i for i, p in enumerate(players)}
+    return {sum(bit[p] for p in network.members): network.cost for network in costs}
 
 
-def _least_core(players: list[str], value: list[int]) -> int:
-    """The smallest ``t`` such that some split pays every coalition at most ``v(S) + t`` (LP, pence, rounded up)."""
-    import numpy as np
-    from scipy.optimize import linprog
+def _excess(players: int, mask: int, shares: tuple[Fraction, ...], cost: int) -> Fraction:
+    return sum((shares[i] for i in range(players) if mask >> i & 1), Fraction(0)) - cost
 
-    n = len(players)
-    if n < 2:
-        return 0
-    masks = range(1, (1 << n) - 1)
-    a_ub = np.array([[(mask >> i) & 1 for i in range(n)] + [-1] for mask in masks], dtype=float)
-    b_ub = np.array([value[mask] for mask in masks], dtype=float)
-    a_eq = np.array([[1.0] * n + [0.0]])
-    result = linprog(
-        c=[0.0] * n + [1.0],
-        A_ub=a_ub,
-        b_ub=b_ub,
-        A_eq=a_eq,
-        b_eq=[float(value[-1])],
-        bounds=[(None, None)] * (n + 1),
-        method="highs",
-    )
-    if result.status != 0:
-        raise RuntimeError(f"least-core linear programme failed: {result.message}")
-    return math.ceil(result.fun - 0.5)  # within half a penny of 0 counts as 0
+
+def _nucleolus(players: list[str], costs: CoalitionCosts, control: Control) -> tuple[Nucleolus, dict[int, int]]:
+    """The nucleolus over the coalitions priced and the costs it used (see the module notes).
+
+    Each partner alone and all partners but one are priced first; while coalitions are
+    left unpriced and time lasts, those one partner away from the groups that overpay
+    most are priced too, until none of them overpays more than the worst group priced.
+    """
+    n, grand = len(players), (1 << len(players)) - 1
+    members = _masks(players)
+    all_but_one = [members(grand ^ 1 << i) for i in range(n)] if n > 1 else []
+    costs.prefetch([members(1 << i) for i in range(n)] + all_but_one)
+    priced = _priced(players, costs)
+    found = nucleolus(n, priced)
+    for _ in range(_GENERATION_ROUNDS):
+        if len(priced) == grand or control.expired():
+            break
+        worst = sorted((m for m in priced if m != grand), key=lambda m: -_excess(n, m, found.shares, priced[m]))[:n]
+        nearby = {m ^ 1 << i for m in worst for i in range(n)} - priced.keys() - {0, grand}
+        control.report(1.0, f"Looking for groups of partners that would object: {len(nearby)} more")
+        costs.prefetch((members(m) for m in nearby), lambda _: not control.expired())
+        priced = _priced(players, costs)
+        new = [m for m in nearby if m in priced]
+        if not new or max(_excess(n, m, found.shares, priced[m]) for m in new) <= found.least_core:
+            break
+        found = nucleolus(n, priced)
+    return found, priced
 
 
 def standalone_networks(
@@ -676,7 +700,7 @@ def share_costs(
     cache: dict[str, Standalone] | None = None,
     workers: int = 0,
 ) -> CostSharing:
-    """Each partner's cost alone, the saving, and the shared cost of ``design`` split three ways.
+    """Each partner's cost alone, the saving, and the shared cost of ``design`` split four ways.
 
     Parameters
     ----------
@@ -733,24 +757,32 @@ def share_costs(
     deadline = time.time() + control.remaining()
     with CoalitionCosts(project, settings, control.cancel_event, cache, workers, deadline) as costs:
         costs.fix(grand)
-        found = _shapley_exact(players, costs, control, seed) if len(players) <= exact_up_to else None
-        if found is not None:
-            shapley, value = found
+        shapley = _shapley_exact(players, costs, control, seed) if len(players) <= exact_up_to else None
+        exact = shapley is not None
+        if exact:
             sampling_error, used = 0, 0
         else:
             shapley, sampling_error, used = _shapley_sampled(players, costs, control, permutations, seed)
-        costs.prefetch({p} for p in players)
-    route_saving = _route_saving(project, settings, players, control, cache, workers) if has_traffic(project) else None
-    exact = found is not None
-    networks = {p: costs.network({p}) for p in players}
+        fair, priced = _nucleolus(players, costs, control)
+        networks = {p: costs.network({p}) for p in players}
+        value_error = max(n.cost - n.lower_bound for n in costs)
+        coalitions, keys = len(costs), set(costs.keys)
+        coalition_costs = {network.members: network.cost for network in costs}
+    route_saving = None
+    if has_traffic(project):
+        route_saving, bare_keys = _route_saving(project, settings, players, control, cache, workers)
+        keys |= bare_keys
     sites = {p: len(networks[p].sites) for p in players}
     total = design.total_cost
     exact_shares = {
         "shapley": shapley,
+        "nucleolus": dict(zip(players, fair.shares, strict=True)),
         "standalone": _pro_rata({p: networks[p].cost for p in players}, total),
         "sites": _pro_rata(sites, total),
     }
     shares = {method: round_shares(exact_shares[method], total) for method in METHODS}
+    priced.pop((1 << len(players)) - 1)
+    core_excess = {m: int(largest_excess(len(players), priced, [shares[m][p] for p in players])) for m in METHODS}
     partners = tuple(PartnerShare(p, sites[p], networks[p].cost, {m: shares[m][p] for m in METHODS}) for p in players)
     control.report(1.0, "Cost sharing done")
     return CostSharing(
@@ -759,15 +791,18 @@ def share_costs(
         networks=networks,
         names={p.id: p.name for p in project.partners},
         exact=exact,
-        coalitions=len(costs),
+        coalitions=coalitions,
         sampling_error=sampling_error,
-        value_error=max(n.cost - n.lower_bound for n in costs),
-        core_excess={m: _core_excess(players, value, shares[m]) for m in METHODS} if exact else None,
-        least_core=_least_core(players, value) if exact else None,
+        value_error=value_error,
+        core_excess=core_excess,
+        least_core=round(fair.least_core),
+        core_checked=len(priced),
         seconds=time.monotonic() - started,
         permutations=used,
         exact_skipped=not exact and len(players) <= exact_up_to,
         route_saving=route_saving,
+        coalition_keys=frozenset(keys),
+        coalition_costs=coalition_costs,
     )
 
 
@@ -778,12 +813,12 @@ def _route_saving(
     control: Control,
     cache: dict[str, Standalone] | None,
     workers: int,
-) -> int:
+) -> tuple[int, set[str]]:
     """What the partnership would save with no traffic: each partner's network alone and the shared one,
-    designed again with every circuit at the smallest tier."""
+    designed again with every circuit at the smallest tier; and the cache keys of those networks."""
     free = replace(project, demands=[], sites=[replace(s, demand_mbps=0.0) for s in project.sites])
     control.report(1.0, "Separating the saving from routes and from capacity")
     deadline = time.time() + control.remaining()
     with CoalitionCosts(free, settings, control.cancel_event, cache, workers, deadline) as bare:
         bare.prefetch([{p} for p in players] + [players])
-        return sum(bare.cost({p}) for p in players) - bare.cost(players)
+        return sum(bare.cost({p}) for p in players) - bare.cost(players), bare.keys

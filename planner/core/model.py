@@ -27,6 +27,7 @@ __all__ = [
     "REDUNDANCY_LEVELS",
     "Method",
     "METHODS",
+    "SHARING_METHODS",
     "Project",
     "pair_key",
     "PALETTE",
@@ -44,6 +45,8 @@ REDUNDANCY_LEVELS: dict[str, str] = {
 Method = Literal["auto", "exact", "heuristic", "quick"]
 #: ``quick`` is the heuristic with a lighter search, for pricing many coalitions at once.
 METHODS: tuple[Method, ...] = ("auto", "exact", "heuristic", "quick")
+#: How the board may split the shared cost (see :mod:`planner.analysis.sharing`).
+SHARING_METHODS: tuple[str, ...] = ("auto", "shapley", "nucleolus", "standalone", "sites")
 
 #: Okabe-Ito colour-blind-safe palette, then Paul Tol's muted scheme for larger partnerships.
 PALETTE = (
@@ -223,6 +226,9 @@ class Project:
     designs: list[Design] = field(default_factory=list)
     #: Every circuit id ever issued, by site pair, so ids never change or get reused.
     circuit_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: How the board splits the shared cost: a key of ``SHARING_METHODS``; ``auto`` is the Shapley
+    #: value when no group of partners would pay less alone under it, else the nucleolus.
+    sharing_method: str = "auto"
 
     # -- look-ups ---------------------------------------------------------------
     def site(self, site_id: str) -> Site:

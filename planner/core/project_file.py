@@ -2,7 +2,8 @@
 
 ``{"format": "regional-network-plan", "version": 2, "name", "description",
 "partners", "sites", "tariff", "candidate_links", "demands", "existing_links",
-"forbidden_links", "exclusion_zones", "settings", "designs", "circuit_ids"}``
+"forbidden_links", "exclusion_zones", "settings", "designs", "circuit_ids",
+"cost_sharing"}``
 
 Money is written as decimal strings of pounds (``"1250.00"``) so no float ever
 drifts; numbers are accepted on reading. Loading checks everything and reports
@@ -14,6 +15,13 @@ and ``tariff.min_tier``), a ``bandwidth`` per quote and existing link,
 ``settings.max_utilisation``, and each design link's sizing. A version 1 file is
 read as version 2 with no traffic: its ``tariff.tiers`` (``{"1G": "1"}``) get the
 rate their names state and ``tariff.bandwidth`` becomes ``min_tier``.
+
+``cost_sharing`` (optional) holds the board's split (``method``, one of
+``SHARING_METHODS``) and a cache: the coalition networks last priced
+(``coalitions: [{"key", "members", "cost", "lower_bound", "method", "note",
+"links"}]``, links only for a partner alone), each keyed by a fingerprint of what
+it depends on, so reopening a project prices nothing that has not changed. A
+malformed cache entry is ignored, never an error.
 """
 
 from __future__ import annotations
@@ -21,10 +29,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from planner.core.coalition import Standalone
 from planner.core.design_result import Design, DesignLink
 from planner.core.errors import InputError
 from planner.core.model import (
@@ -41,7 +51,17 @@ from planner.core.money import parse_pounds, pounds
 from planner.core.tariff import Tariff, Tier, parse_rate
 from planner.core.traffic import check_mbps
 
-__all__ = ["FORMAT", "VERSION", "load_project", "save_project", "project_to_dict", "project_from_dict", "peek_project"]
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "load_project",
+    "read_project",
+    "save_project",
+    "project_to_dict",
+    "project_from_dict",
+    "coalitions_from_dict",
+    "peek_project",
+]
 
 FORMAT = "regional-network-plan"
 VERSION = 2
@@ -96,8 +116,21 @@ def _mbps(value: float) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def project_to_dict(project: Project) -> dict:
-    """The JSON document for ``project``."""
+def _coalition_to_dict(key: str, network: Standalone) -> dict:
+    """One cached coalition network; its links only for a partner alone (the presenter draws those)."""
+    return {
+        "key": key,
+        "members": sorted(network.members),
+        "cost": _money(network.cost),
+        "lower_bound": _money(network.lower_bound),
+        "method": network.method,
+        **({"note": network.note} if network.note else {}),
+        **({"links": [list(pair) for pair in network.links]} if len(network.members) == 1 else {}),
+    }
+
+
+def project_to_dict(project: Project, coalitions: Mapping[str, Standalone] | None = None) -> dict:
+    """The JSON document for ``project``, with the cached coalition networks ``coalitions`` (by key)."""
     t = project.tariff
     s = project.settings
     return {
@@ -170,16 +203,20 @@ def project_to_dict(project: Project) -> dict:
         },
         "designs": [_design_to_dict(d) for d in project.designs],
         "circuit_ids": [{"a": a, "b": b, "id": cid} for (a, b), cid in sorted(project.circuit_ids.items())],
+        "cost_sharing": {
+            "method": project.sharing_method,
+            "coalitions": [_coalition_to_dict(key, n) for key, n in sorted((coalitions or {}).items())],
+        },
     }
 
 
-def save_project(project: Project, path: str | os.PathLike) -> None:
-    """Write ``project`` to ``path`` atomically: temporary file, fsync, replace.
+def save_project(project: Project, path: str | os.PathLike, coalitions: Mapping[str, Standalone] | None = None) -> None:
+    """Write ``project`` (and the cached ``coalitions``) to ``path`` atomically: temporary file, fsync, replace.
 
     A crash or full disk mid-save leaves the previous file intact.
     """
     path = Path(path)
-    text = json.dumps(project_to_dict(project), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(project_to_dict(project, coalitions), indent=2, ensure_ascii=False) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
@@ -480,6 +517,7 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
         settings=_settings(top.obj.get("settings", {}), problems),
         designs=[_design(d, f"designs[{i}]", problems) for i, d in enumerate(top.items("designs"))],
         circuit_ids=circuit_ids,
+        sharing_method=_Fields(top.items("cost_sharing", dict), "cost_sharing", problems).text("method", "auto"),
     )
     if not problems:
         problems = project.problems()
@@ -511,9 +549,44 @@ def _zones(obj, problems) -> list[ExclusionZone]:
     return zones
 
 
+def coalitions_from_dict(doc: Any, project: Project) -> dict[str, Standalone]:
+    """The cached coalition networks of a project document, by key; any entry not well formed is left out
+    (it is a cache: the network is priced again when needed)."""
+    entries = doc.get("cost_sharing", {}).get("coalitions", []) if isinstance(doc, dict) else []
+    found: dict[str, Standalone] = {}
+    for item in entries if isinstance(entries, list) else []:
+        problems: list[str] = []
+        f = _Fields(item, "coalition", problems)
+        key, members = f.text("key", required=True), f.items("members")
+        cost, bound = f.money("cost", required=True), f.money("lower_bound", required=True)
+        links = f.items("links")
+        well_formed = all(isinstance(m, str) for m in members) and all(
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair) for pair in links
+        )
+        if problems or not well_formed:
+            continue
+        chosen = frozenset(members)
+        sites = tuple(sorted(s.id for s in project.sites if s.partner in chosen and s.role != "optional"))
+        pairs = tuple((a, b) for a, b in links)
+        found[key] = Standalone(chosen, sites, cost, bound, pairs, f.text("method"), f.text("note"))
+    return found
+
+
+def read_project(path: str | os.PathLike) -> tuple[Project, dict[str, Standalone]]:
+    """The project in a file and the coalition networks cached with it (see :func:`load_project`)."""
+    doc = _read_document(Path(path))
+    project = project_from_dict(doc, Path(path).name)
+    return project, coalitions_from_dict(doc, project)
+
+
 def load_project(path: str | os.PathLike) -> Project:
     """Read and validate a project file; every problem is an ``InputError`` naming the file."""
     path = Path(path)
+    return project_from_dict(_read_document(path), path.name)
+
+
+def _read_document(path: Path) -> Any:
+    """The JSON document in ``path``; an ``InputError`` naming the file when it cannot be read."""
     name = path.name
     try:
         text = path.read_text(encoding="utf-8")
@@ -529,7 +602,7 @@ def load_project(path: str | os.PathLike) -> Project:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"{name}: line {err.lineno}, column {err.colno}: not valid JSON ({err.msg})") from None
-    return project_from_dict(doc, name)
+    return doc
 
 
 def peek_project(path: str | os.PathLike) -> tuple[str, int, int] | None:

@@ -15,9 +15,11 @@ __all__ = ["project_problems"]
 
 def project_problems(project: Project) -> list[str]:
     """Field-named problems, e.g. ``sites[3] (LDS-HQ): partner: 'XX' is not a partner``."""
-    from planner.core.model import SITE_ROLES
+    from planner.core.model import SHARING_METHODS, SITE_ROLES
 
     found: list[str] = []
+    if project.sharing_method not in SHARING_METHODS:
+        found.append(f"cost_sharing: method: {project.sharing_method!r} is not one of {', '.join(SHARING_METHODS)}")
     tiers = [t.name for t in project.tariff.tiers]
     partner_ids: set[str] = set()
     for i, p in enumerate(project.partners):

@@ -42,6 +42,12 @@ def test_two_partners_split_the_saving_equally():
     assert found.least_core == -2
 
 
+def test_an_empty_core_gives_a_positive_least_core_value():
+    # Pairs are cheap, the whole is dear: 2 (x_i + x_j) sums to 24 but must stay within 21 + 3t, so t = 1.
+    assert nucleolus(3, {1: 6, 2: 6, 4: 6, 3: 7, 5: 7, 6: 7, 7: 12}).least_core == 1
+    assert nucleolus(3, {1: 6, 2: 6, 4: 6, 3: 12, 5: 12, 6: 12, 7: 12}).least_core < 0
+
+
 def test_a_symmetric_game_splits_equally_and_a_partner_adding_nothing_pays_its_own_cost():
     symmetric = {m: 5 * m.bit_count() - (m.bit_count() > 1) for m in range(1, 8)}
     assert nucleolus(3, symmetric).shares == (Fraction(14, 3),) * 3

@@ -14,7 +14,6 @@ from planner.analysis.pack import build_pack
 from planner.analysis.sharing import (
     METHODS,
     CoalitionCosts,
-    _least_core,
     round_shares,
     share_costs,
     standalone_networks,
@@ -135,17 +134,21 @@ def test_core_checks_against_every_coalition(shared):
         assert sharing.core_excess[method] == worst
 
 
-def test_least_core_of_a_game_with_an_empty_core():
-    # Pairs are cheap, the whole is dear: 2 (x_i + x_j) sums to 24 but must stay within 21 + 3t, so t = 1.
-    value = [0, 6, 6, 7, 6, 7, 7, 12]
-    assert _least_core(["a", "b", "c"], value) == 1
-    assert _least_core(["a", "b", "c"], [0, 6, 6, 12, 6, 12, 12, 12]) < 0
+def test_the_nucleolus_is_in_the_core_and_recommended_when_the_shapley_value_is_not(shared):
+    project, design, sharing = shared
+    assert sharing.core_checked == sharing.every_coalition == 6
+    assert sum(p.shares["nucleolus"] for p in sharing.partners) == design.total_cost
+    assert sharing.in_core("nucleolus") == (sharing.least_core <= 0)
+    assert sharing.recommended == ("shapley" if sharing.in_core("shapley") else "nucleolus")
 
 
 def test_sampled_shapley_is_close_and_still_adds_up(shared):
     project, design, sharing = shared
     sampled = share_costs(project, design, exact_up_to=2, permutations=40)
-    assert not sampled.exact and sampled.core_excess is None and sampled.permutations == 40
+    assert not sampled.exact and sampled.permutations == 40
+    # 40 join orders of three partners price every coalition, so the nucleolus is the exact one
+    assert sampled.core_checked == 6 and sampled.least_core == sharing.least_core
+    assert [p.shares["nucleolus"] for p in sampled.partners] == [p.shares["nucleolus"] for p in sharing.partners]
     assert sum(p.shares["shapley"] for p in sampled.partners) == design.total_cost
     for p in sampled.partners:
         exact = sharing.share(p.partner).shares["shapley"]
@@ -350,3 +353,22 @@ def test_the_saving_is_split_into_routes_and_capacity_and_the_board_is_told():
     )
     # Without traffic there is no split to report.
     assert share_costs(bare, design_project(bare)).capacity_saving is None
+
+
+def test_beyond_the_exact_limit_the_nucleolus_prices_the_groups_that_could_object():
+    from tests.factories import project_from_points, town_region
+
+    towns = town_region(18, seed=3)
+    project = project_from_points([(s.lon, s.lat) for s in towns.sites], partners=6)
+    design = design_project(project, replace(project.settings, method="heuristic"))
+    sharing = share_costs(project, design, exact_up_to=3, permutations=4)
+    assert not sharing.exact and sum(p.shares["nucleolus"] for p in sharing.partners) == design.total_cost
+    # every partner alone and all but each were priced, besides the join orders sampled
+    assert 12 <= sharing.core_checked < sharing.every_coalition == 62
+    costs = CoalitionCosts(project)
+    players = [p.id for p in project.partners]
+    nucleolus = [sharing.share(p).shares["nucleolus"] for p in players]
+    for left_out in players:  # the groups of all but one: none pays more than the check says
+        group = [p for p in players if p != left_out]
+        paid = sum(n for p, n in zip(players, nucleolus, strict=True) if p != left_out)
+        assert paid - costs.cost(group) <= sharing.core_excess["nucleolus"]
