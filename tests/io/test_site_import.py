@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon
@@ -9,6 +11,7 @@ from shapely.geometry import Point, Polygon
 from planner.core.errors import InputError
 from planner.core.geo import lonlat_to_bng
 from planner.core.model import Partner, Project, Site
+from planner.io import site_import
 from planner.io.site_import import plan_import, read_sites
 
 LEEDS, YORK, HULL = (-1.5491, 53.8008), (-1.0815, 53.9600), (-0.3367, 53.7457)
@@ -72,6 +75,165 @@ def test_a_file_that_is_not_a_workbook_or_not_a_site_list(tmp_path):
         read_sites(tmp_path / "sites.txt")
     with pytest.raises(InputError, match="no such file"):
         read_sites(tmp_path / "absent.gpkg")
+
+
+_SHEET = "xl/worksheets/sheet1.xml"
+_ROWS = [["id", "name", "lat", "lon"], ["a", "Alpha", 53, -1], ["b", "Beta", 54, -1]]
+_LAUGHS = "".join(f'<!ENTITY l{i + 1} "{f"&l{i};" * 10}">' for i in range(8))
+_DOCTYPE = {
+    "laughs": f'<!DOCTYPE worksheet [<!ENTITY l0 "lol">{_LAUGHS}]>',
+    "xxe": '<!DOCTYPE worksheet [<!ENTITY l8 SYSTEM "file:///etc/passwd">]>',
+}
+
+
+def _rewritten(path, member: str, change) -> None:
+    """``path`` with one zip member's bytes replaced by ``change(bytes)``."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for filename, data in members:
+            out.writestr(filename, change(data) if filename == member else data)
+
+
+def _entity_sheet(kind: str):
+    def change(xml: bytes) -> bytes:
+        xml = xml.replace(b"<worksheet", _DOCTYPE[kind].encode() + b"<worksheet", 1)
+        return xml.replace(b">Alpha<", b">&l8;<")
+
+    return change
+
+
+def _shared_string(index: bytes):
+    def change(xml: bytes) -> bytes:
+        return xml.replace(
+            b'<c r="B2" t="inlineStr"><is><t>Alpha</t></is></c>', b'<c r="B2" t="s"><v>' + index + b"</v></c>"
+        )
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("member", "change", "reason"),
+    [
+        (_SHEET, lambda xml: xml[:200], "unclosed token"),
+        (_SHEET, _entity_sheet("laughs"), "limit on input amplification factor"),
+        (_SHEET, _entity_sheet("xxe"), "undefined entity"),
+        (_SHEET, _shared_string(b"99"), "list index out of range"),
+        (_SHEET, lambda xml: xml.replace(b'r="B3"', b'r="ZZZZ3"'), "'ZZZZ' is not a valid column name"),
+        (_SHEET, lambda xml: xml.replace(b"<v>53</v>", b"<v>" + b"1" * 5000 + b"</v>"), "Exceeds the limit"),
+        (
+            "xl/workbook.xml",
+            lambda xml: xml.replace(b"<sheets>", b"<sheets><!--").replace(b"</sheets>", b"--></sheets>"),
+            "list index out of range",
+        ),
+    ],
+)
+def test_a_damaged_workbook_is_one_line_naming_the_file(tmp_path, member, change, reason):
+    path = _xlsx(tmp_path / "sites.xlsx", _ROWS)
+    _rewritten(path, member, change)
+    with pytest.raises(InputError) as err:
+        read_sites(path)
+    message = str(err.value)
+    assert message.startswith("sites.xlsx: cannot be read as an Excel workbook, it is damaged (")
+    assert reason in message and "\n" not in message and "passwd" not in message
+
+
+def test_a_bit_flipped_workbook_is_one_line_naming_the_file(tmp_path):
+    path = _xlsx(tmp_path / "sites.xlsx", _ROWS)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(_SHEET)
+    data = bytearray(path.read_bytes())
+    data[info.header_offset + 30 + len(info.filename) + len(info.extra) + 5] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match=r"^sites.xlsx: cannot be read as an Excel workbook, it is damaged \(Error -3"):
+        read_sites(path)
+
+
+def test_a_zip_bomb_is_refused_before_openpyxl_reads_it(tmp_path, monkeypatch):
+    """A 1 MB file unpacking to 1 GiB once took 43 s and 1.1 GB; the members' declared sizes refuse it."""
+    monkeypatch.setattr(site_import, "MAX_XLSX_BYTES", 2**20)
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *args, **kwargs: pytest.fail("openpyxl read the bomb"))
+    path = _xlsx(tmp_path / "sites.xlsx", _ROWS)
+    _rewritten(path, _SHEET, lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + b" " * 2**21))
+    assert path.stat().st_size < 2**16
+    with pytest.raises(InputError, match=r"^sites.xlsx: would unpack to 2 MB, more than the 1 MB a workbook may \("):
+        read_sites(path)
+
+
+def test_a_sheet_recording_a_smaller_size_than_it_has_loses_no_rows(tmp_path):
+    path = _xlsx(tmp_path / "sites.xlsx", _ROWS)
+    _rewritten(path, _SHEET, lambda xml: xml.replace(b'<dimension ref="A1:D3"', b'<dimension ref="A1:D2"'))
+    assert [s.id for s in read_sites(path)[1]] == ["a", "b"]
+
+
+def test_a_row_past_the_last_a_worksheet_may_have_is_refused(tmp_path):
+    path = _xlsx(tmp_path / "sites.xlsx", _ROWS)
+    _rewritten(path, _SHEET, lambda xml: xml.replace(b'<row r="3"', b'<row r="99999999999"'))
+    with pytest.raises(InputError, match=r"^sites.xlsx: has rows past row 1,048,576, the last a worksheet may have$"):
+        read_sites(path)
+
+
+def test_workbook_headers_and_text_are_checked_as_in_csv(tmp_path):
+    path = _xlsx(tmp_path / "sites.xlsx", [["id", "name", "lat", "lon", "Name"], ["a", "A", 53, -1, "B"]])
+    with pytest.raises(InputError, match=r"^sites.xlsx: row 1: the column 'name' is given twice \(columns 2 and 5\)"):
+        read_sites(path)
+    path = _xlsx(tmp_path / "sites.xlsx", _ROWS)
+    _rewritten(path, _SHEET, lambda xml: xml.replace(b">Alpha<", b">Al\npha<"))
+    with pytest.raises(InputError, match=r"^sites.xlsx: row 2: name: 'Al\\npha': character 3 is a line break"):
+        read_sites(path)
+
+
+def _kml(path, coordinates: str):
+    placemarks = f"<Placemark><name>Leeds</name><Point><coordinates>{LEEDS[0]},{LEEDS[1]}</coordinates></Point>"
+    placemarks += f"</Placemark><Placemark><name>Bad</name><Point><coordinates>{coordinates}</coordinates></Point>"
+    path.write_text(f'<kml xmlns="http://www.opengis.net/kml/2.2"><Document>{placemarks}</Placemark></Document></kml>')
+    return path
+
+
+@pytest.mark.parametrize("coordinates", ["nan,nan", "abc,def", "inf,-inf", "", "-1.5", "5_3.8,1", "0x10,53", "1,2,3,4"])
+def test_kml_coordinates_that_are_not_numbers_are_refused_not_sites_at_0_0(tmp_path, coordinates):
+    with pytest.raises(InputError) as err:
+        read_sites(_kml(tmp_path / "sites.kml", coordinates))
+    assert str(err.value) == (
+        f"sites.kml: placemark 2 ('Bad'): coordinates: {coordinates!r} is not lon,lat (or lon,lat,altitude) in numbers"
+    )
+
+
+def test_kml_coordinates_may_have_an_altitude_and_spaces_around_commas(tmp_path):
+    _, sites = read_sites(_kml(tmp_path / "sites.kml", " -1.0815 , 53.96 ,0 "))
+    assert [(s.lon, s.lat) for s in sites] == [LEEDS, YORK]
+
+
+def _geojson(path, properties: str, coordinates: str = "[-1.0815, 53.96]"):
+    """A GeoJSON file of a point at Leeds, then one with ``properties`` at ``coordinates``."""
+    geometry = f'{{"type": "Point", "coordinates": {coordinates}}}'
+    leeds = '{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [-1.5, 53.8]}}'
+    feature = f'{{"type": "Feature", "properties": {properties}, "geometry": {geometry}}}'
+    path.write_text(f'{{"type": "FeatureCollection", "features": [{leeds}, {feature}]}}')
+    return path
+
+
+@pytest.mark.parametrize(
+    ("properties", "coordinates", "message"),
+    [
+        ('{"name": "Le\\u0000eds"}', None, r"^s.geojson: line 1: a text holds a NUL character \(\\u0000\); remove it$"),
+        ('{"name": "Le\\u0007eds"}', None, r"^s.geojson: feature 2: name: 'Le\\x07eds': character 3 is a control"),
+        ('{"name": "A", "Name": "B"}', None, r"^s.geojson: the columns 'name', 'Name' differ only in case: which is"),
+        ('{"id": "A", "ID": "B"}', None, r"^s.geojson: the columns 'id', 'ID' differ only in case: which is the id\?$"),
+        ('{"name": "A"}', "[NaN, NaN]", r"^s.geojson: feature 2: geometry: is empty or not a valid point"),
+        ('{"name": "A"}', '["abc", "def"]', r"^s.geojson: feature 2: geometry: is empty or not a valid point"),
+        ('{"name": "A"}', "[Infinity, 53]", r"^s.geojson: feature 2: lon: 'inf' is not a number$"),
+    ],
+)
+def test_hostile_geojson_is_refused_naming_the_feature(tmp_path, properties, coordinates, message):
+    path = _geojson(tmp_path / "s.geojson", properties, *([coordinates] if coordinates else []))
+    with pytest.raises(InputError, match=message):
+        read_sites(path)
+
+
+def test_an_escaped_backslash_before_u0000_is_not_nul(tmp_path):
+    _, site = read_sites(_geojson(tmp_path / "s.geojson", '{"name": "C:\\\\u0000"}'))[1]
+    assert site.name == "C:\\u0000"
 
 
 def test_geojson_without_ids_takes_names_from_a_name_like_column(tmp_path):
