@@ -208,6 +208,10 @@ class CostSharing:
         """The split to show first: the Shapley value when it is in the core, else the nucleolus."""
         return "shapley" if self.in_core("shapley") else "nucleolus"
 
+    def chosen(self, choice: str) -> str:
+        """The method a project's choice stands for: ``auto`` is :attr:`recommended`."""
+        return self.recommended if choice == "auto" else choice
+
     @property
     def standalone_total(self) -> int:
         """What the partners would pay in all, each going alone."""

@@ -231,6 +231,11 @@ class SetSettings(_Swap):
         super().__init__(text, doc.set_settings, settings, doc.project.settings)
 
 
+class SetSharingMethod(_Swap):
+    def __init__(self, doc: ProjectDocument, method: str, text: str):
+        super().__init__(text, doc.set_sharing_method, method, doc.project.sharing_method)
+
+
 class RenameProject(_Swap):
     def __init__(self, doc: ProjectDocument, name: str):
         super().__init__(f"Rename project ‘{name}’", doc.set_name, name, doc.project.name)

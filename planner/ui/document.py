@@ -20,6 +20,7 @@ from PySide6.QtGui import QUndoStack
 
 from planner.core.design_result import Design, DesignLink
 from planner.core.model import (
+    SHARING_METHODS,
     Demand,
     DesignSettings,
     ExclusionZone,
@@ -84,6 +85,7 @@ class ProjectDocument(QObject):
     tariff_changed = Signal()
     settings_changed = Signal()
     name_changed = Signal()
+    sharing_method_changed = Signal()  # the board chose another split of the shared cost
     path_changed = Signal()
     #: One of the lists ``quotes``, ``existing_links``, ``forbidden_links``, ``exclusion_zones`` was replaced.
     constraints_changed = Signal(str)
@@ -211,6 +213,11 @@ class ProjectDocument(QObject):
         old, self.project.settings = self.project.settings, settings
         self.settings_changed.emit()
         self._inputs_changed()
+        return old
+
+    def set_sharing_method(self, method: str) -> str:
+        old, self.project.sharing_method = self.project.sharing_method, method
+        self.sharing_method_changed.emit()
         return old
 
     def set_name(self, name: str) -> str:
@@ -349,6 +356,15 @@ class ProjectDocument(QObject):
         if settings != self.project.settings:
             text = _describe_change("settings", self.project.settings, settings)
             self.undo_stack.push(commands.SetSettings(self, settings, text))
+
+    def choose_sharing_method(self, method: str, labels: dict[str, str]) -> None:
+        """The board's split (a key of ``SHARING_METHODS``); ``labels`` name them for the undo entry."""
+        if method not in SHARING_METHODS:
+            raise ValueError(f"{method!r} is not one of {', '.join(SHARING_METHODS)}")
+        old = self.project.sharing_method
+        if method != old:
+            text = f"Cost split: {labels.get(old, old)} → {labels.get(method, method)}"
+            self.undo_stack.push(commands.SetSharingMethod(self, method, text))
 
     def rename_project(self, name: str) -> None:
         if name and name != self.project.name:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from planner import __version__
 from planner.core.errors import InputError
 from planner.core.model import REDUNDANCY_LEVELS, Project
-from planner.core.project_file import load_project, save_project
+from planner.core.project_file import read_project, save_project
 from planner.io.basemap import ATTRIBUTION
 from planner.ui import style
 from planner.ui.demands_panel import DemandsPanel
@@ -396,7 +396,7 @@ class MainWindow(QMainWindow):
         """Read and show a project; a broken file is explained and the current project kept."""
         path = Path(path)
         try:
-            project = load_project(path)
+            project, coalitions = read_project(path)
         except InputError as err:
             box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open project", str(err.problems[0]), parent=self)
             box.setInformativeText("The file was not changed, and the project you had open is still open.")
@@ -405,6 +405,7 @@ class MainWindow(QMainWindow):
             box.exec()
             return False
         self._show(project, path.resolve())
+        self.sharing_runner.adopt(coalitions)
         self._remember_file(path)
         self.statusBar().showMessage(f"Opened {path.name}: {len(project.sites)} sites", 5000)
         return True
@@ -430,7 +431,7 @@ class MainWindow(QMainWindow):
 
     def _write(self, path: Path) -> bool:
         try:
-            save_project(self.document.project, path)
+            save_project(self.document.project, path, self.sharing_runner.for_file())
         except OSError as err:
             QMessageBox.critical(self, "Cannot save project", f"{path}: {err.strerror or err}")
             return False

@@ -95,16 +95,13 @@ class AppSettings:
 
     # -- cost sharing -----------------------------------------------------------------
     @property
-    def sharing_method(self) -> str:
-        """How the "Who pays what" panel and the presenter split the shared cost (a key of ``METHODS``)."""
-        from planner.analysis.sharing import METHODS
+    def share_in_background(self) -> bool:
+        """Work the cost sharing out as soon as a design settles, so the presenter and exports never wait."""
+        return str(self._store.value("sharing/background", "true")).lower() == "true"
 
-        value = str(self._store.value("sharing/method", "shapley"))
-        return value if value in METHODS else "shapley"
-
-    @sharing_method.setter
-    def sharing_method(self, value: str) -> None:
-        self._store.setValue("sharing/method", value)
+    @share_in_background.setter
+    def share_in_background(self, value: bool) -> None:
+        self._store.setValue("sharing/background", "true" if value else "false")
 
     @property
     def sharing_time_limit(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSignalBlocker, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,7 @@ _WORSE = QColor("#B03A2E")
 _BETTER = QColor("#1E7B4A")
 _MUTED = QColor("#8A96A3")
 FLAG_TEXT = "More than alone"
+_RECOMMENDED = "Recommended"
 
 
 def _percent(saving: int, alone: int) -> str:
@@ -207,6 +208,7 @@ class SharingPanel(QWidget):
         )
 
         runner.changed.connect(self.refresh)
+        document.sharing_method_changed.connect(self.refresh)
         runner.busy_changed.connect(self._on_busy_change)
         runner.progress.connect(self._on_progress)
         runner.failed.connect(self._on_failed)
@@ -217,16 +219,30 @@ class SharingPanel(QWidget):
         """Offer the methods once the analysis is loaded (it brings in the engine)."""
         from planner.analysis.sharing import METHODS
 
-        self.method.blockSignals(True)
-        for key, label in METHODS.items():
-            self.method.addItem(label, key)
-        self.method.setCurrentIndex(self.method.findData(self.settings.sharing_method))
-        self.method.blockSignals(False)
+        with QSignalBlocker(self.method):
+            self.method.addItem(_RECOMMENDED, "auto")
+            for key, label in METHODS.items():
+                self.method.addItem(label, key)
         self.method.setEnabled(True)
+        self._show_chosen_method()
+
+    def _show_chosen_method(self) -> None:
+        """The combo shows the project's split; "Recommended" names the split it stands for."""
+        if not self.method.count():
+            return
+        from planner.analysis.sharing import METHODS
+
+        shown = self.runner.sharing or self.runner.latest
+        with QSignalBlocker(self.method):
+            self.method.setItemText(0, f"{_RECOMMENDED}: {METHODS[shown.recommended]}" if shown else _RECOMMENDED)
+            self.method.setCurrentIndex(max(0, self.method.findData(self.document.project.sharing_method)))
 
     @property
     def method_key(self) -> str:
-        return self.method.currentData() or self.settings.sharing_method
+        """The split shown: the project's choice, "auto" standing for the recommended one."""
+        chosen = self.document.project.sharing_method
+        shown = self.runner.sharing or self.runner.latest
+        return shown.chosen(chosen) if shown is not None else "shapley"
 
     # -- following the runner --------------------------------------------------------------
     def refresh(self) -> None:
@@ -235,6 +251,7 @@ class SharingPanel(QWidget):
         shown = sharing or runner.latest
         if shown is not None and not self.method.count():
             self._fill_methods()
+        self._show_chosen_method()
         self.model.show(shown, self.method_key, current=sharing is not None)
         self._show_headline(shown, current=sharing is not None)
         self.notes.setText("\n".join(sharing.warnings()) if sharing is not None else "")
@@ -305,8 +322,9 @@ class SharingPanel(QWidget):
         self.refresh()
 
     def _on_method_change(self) -> None:
-        self.settings.sharing_method = self.method_key
-        self.refresh()
+        from planner.analysis.sharing import METHODS
+
+        self.document.choose_sharing_method(self.method.currentData(), {"auto": _RECOMMENDED, **METHODS})
 
     def _on_time_limit_change(self, seconds: int) -> None:
         self.settings.sharing_time_limit = seconds
@@ -324,11 +342,31 @@ class SharingPanel(QWidget):
 
 
 def _method_note(sharing: CostSharing, limit: int) -> str:
-    """How the Shapley shares were found, in one sentence."""
+    """How the Shapley shares were found, and which splits no group of partners could object to."""
     if sharing.exact:
-        return f"Shapley value exact over all {sharing.coalitions:,} groups of partners ({sharing.seconds:.0f} s)."
-    why = f" (exact would take more than {limit} s)" if sharing.exact_skipped else ""
-    return (
-        f"Shapley value estimated from {sharing.permutations:,} join orders{why}: "
-        f"each share within ±{format_gbp(sharing.sampling_error)} at 95% confidence."
+        found = f"Shapley value exact over all {sharing.coalitions:,} groups of partners ({sharing.seconds:.0f} s)."
+    else:
+        why = f" (exact would take more than {limit} s)" if sharing.exact_skipped else ""
+        found = (
+            f"Shapley value estimated from {sharing.permutations:,} join orders{why}: "
+            f"each share within ±{format_gbp(sharing.sampling_error)} at 95% confidence."
+        )
+    return f"{found} {core_sentence(sharing)}"
+
+
+def core_sentence(sharing: CostSharing) -> str:
+    """Which splits are in the core, against how many groups, in one sentence for the board."""
+    from planner.analysis.sharing import METHODS
+
+    inside = [label for method, label in METHODS.items() if sharing.in_core(method)]
+    groups = (
+        f"all {sharing.every_coalition:,} groups"
+        if sharing.core_checked == sharing.every_coalition
+        else f"{sharing.core_checked:,} of {sharing.every_coalition:,} groups"
     )
+    if not inside:
+        return (
+            f"No split keeps every group at or below its own cost ({groups} checked): "
+            f"the least-core value is {format_gbp(sharing.least_core)}."
+        )
+    return f"In the core (no group of partners pays more than alone; {groups} checked): {', '.join(inside)}."

@@ -4,9 +4,14 @@ One per open document. It keeps the document's coalition cache (``share_costs(ca
 coalition networks are keyed by everything they depend on, so the "Who pays what" panel,
 exports and presenter mode, run after run, re-price only the coalitions an edit touched.
 
-Work starts only for a current design, once it has settled (no design run for
-``SETTLE_MS``); it stands aside while the design runner works, so dragging a site stays
-fluid, and a run whose design is no longer shown is cancelled. Two kinds of work:
+Work starts by itself (``AppSettings.share_in_background``, else while the "Who pays
+what" panel is shown) for a current design, once it has settled (no design run for
+``SETTLE_MS``), so the presenter's saving step and File → Export find it ready; it
+stands aside while the design runner works, so dragging a site stays fluid, and a run
+whose design is no longer shown is cancelled. The coalition networks are saved with the
+project (:meth:`SharingRunner.for_file`) and taken back when it is opened
+(:meth:`SharingRunner.adopt`), so reopening an unchanged project prices nothing again.
+Two kinds of work:
 
 * ``sharing`` — :func:`~planner.analysis.sharing.share_costs` within the time limit
   (``AppSettings.sharing_time_limit``), sampling the Shapley value rather than overrunning;
@@ -28,7 +33,8 @@ from planner.ui.document import ProjectDocument
 from planner.ui.settings import AppSettings
 
 if TYPE_CHECKING:
-    from planner.analysis.sharing import CostSharing, Standalone
+    from planner.analysis.sharing import CostSharing
+    from planner.core.coalition import Standalone
 
 __all__ = ["SharingRunner", "SETTLE_MS", "AUTO_UP_TO_SITES"]
 
@@ -68,6 +74,7 @@ class SharingRunner(QObject):
         self.document, self.design_runner, self.settings = document, design_runner, settings
         #: The document's coalition networks, shared by every run (see ``share_costs(cache=…)``).
         self.cache: dict[str, Standalone] = {}
+        self._adopted: set[str] = set()  # the keys of the networks the open file brought
         #: Work out the sharing whenever the design settles (the panel sets this while it is shown).
         self.auto = False
         #: The user stopped the work: nothing starts by itself again until the design changes.
@@ -114,7 +121,20 @@ class SharingRunner(QObject):
     @property
     def automatic(self) -> bool:
         """Whether the sharing starts by itself once the design settles."""
-        return self.auto and not self.stopped and not self.only_when_asked
+        wanted = self.auto or self.settings.share_in_background
+        return wanted and not self.stopped and not self.only_when_asked
+
+    def for_file(self) -> dict[str, Standalone]:
+        """The coalition networks to save with the project: those the latest sharing used, or, before
+        any, those the file was opened with."""
+        latest = self.latest
+        keys = latest.coalition_keys if latest is not None else self._adopted
+        return {key: self.cache[key] for key in keys if key in self.cache}
+
+    def adopt(self, coalitions: dict[str, Standalone]) -> None:
+        """Take the coalition networks saved with the project just opened into the cache."""
+        self.cache.update(coalitions)
+        self._adopted = set(coalitions)
 
     @property
     def only_when_asked(self) -> bool:
@@ -186,7 +206,9 @@ class SharingRunner(QObject):
 
     def _on_project_replaced(self) -> None:
         self.cancel()
+        self.stopped = False  # a new project starts afresh
         self.cache.clear()
+        self._adopted = set()
         self._forget()
 
     def _start_wanted(self) -> None:

@@ -135,7 +135,7 @@ def test_core_checks_against_every_coalition(shared):
 
 
 def test_the_nucleolus_is_in_the_core_and_recommended_when_the_shapley_value_is_not(shared):
-    project, design, sharing = shared
+    _, design, sharing = shared
     assert sharing.core_checked == sharing.every_coalition == 6
     assert sum(p.shares["nucleolus"] for p in sharing.partners) == design.total_cost
     assert sharing.in_core("nucleolus") == (sharing.least_core <= 0)

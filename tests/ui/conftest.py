@@ -31,7 +31,9 @@ def isolated_qsettings(tmp_path, monkeypatch):
 def settings(tmp_path):
     from planner.ui.settings import AppSettings
 
-    return AppSettings.in_file(tmp_path / "settings.ini")
+    found = AppSettings.in_file(tmp_path / "settings.ini")
+    found.share_in_background = False  # tests that want it say so: worker processes slow every other test
+    return found
 
 
 def small_region(n: int = 12, seed: int = 2) -> Project:

@@ -34,7 +34,15 @@ def test_shares_add_up_to_the_design_and_match_the_analysis(qtbot, opened):
         pays, flags = _column(panel, "Pays"), _column(panel, "")
         assert pays == [format_gbp(p.shares[method]) for p in direct.partners] + [format_gbp(design.total_cost)]
         assert flags[:-1] == [FLAG_TEXT if p.pays_more(method) else "" for p in direct.partners]
-    assert win.settings.sharing_method == "sites"
+    # the board's choice is the project's, saved with it and undoable
+    assert win.document.project.sharing_method == "sites"
+    assert win.document.undo_stack.undoText() == "Cost split: Pro rata to cost alone → Per site"
+    panel.method.setCurrentIndex(0)
+    assert panel.method.currentText() == f"Recommended: {METHODS[shown.recommended]}"
+    assert _column(panel, "Pays")[:-1] == [format_gbp(p.shares[shown.recommended]) for p in direct.partners]
+    win.document.undo_stack.undo()
+    assert win.document.project.sharing_method == "sites" and panel.method.currentData() == "sites"
+    assert "In the core" in panel.status.text() or "No split keeps" in panel.status.text()
     saving = direct.saving
     headline = panel.headline.text()
     assert format_gbp(abs(saving)) in headline and ("Saves" in headline) == (saving >= 0)
@@ -72,3 +80,23 @@ def test_a_large_region_shares_out_only_when_asked(qtbot, opened, monkeypatch):
     qtbot.mouseClick(panel.action, Qt.MouseButton.LeftButton)
     _wait_sharing(qtbot, win)
     assert sum(p.shares["shapley"] for p in win.sharing_runner.sharing.partners) == win.document.design.total_cost
+
+
+def test_the_sharing_is_ready_after_opening_and_saved_with_the_project(qtbot, window, region_file, tmp_path):
+    import json
+
+    window.settings.share_in_background = True
+    assert window.load(region_file)
+    wait_design(qtbot, window)
+    _wait_sharing(qtbot, window)  # the dock was never shown: worked out in the background
+    first = window.sharing_runner.sharing
+    saved = tmp_path / "with-sharing.json"
+    assert window._write(saved)
+    entries = json.loads(saved.read_text(encoding="utf-8"))["cost_sharing"]["coalitions"]
+    assert {e["key"] for e in entries} == first.coalition_keys
+    window.sharing_runner.cache.clear()
+    assert window.load(saved)
+    _wait_sharing(qtbot, window)
+    again = window.sharing_runner.sharing
+    assert again.partners == first.partners and again.least_core == first.least_core
+    assert set(window.sharing_runner.cache) == first.coalition_keys  # nothing priced again

@@ -10,8 +10,12 @@ changes the project, and none of it is undoable.
 (True, 'WYP')
 >>> story.go(4), story.toggle_cut("C0003"), story.cuts
 (True, True, ('C0003',))
+>>> story.toggle_cut("C0007"), story.cuts  # a new cut replaces the last
+(True, ('C0007',))
+>>> story.toggle_cut("C0003", keep=True), story.cuts  # a double failure, on purpose
+(True, ('C0007', 'C0003'))
 >>> story.toggle_cut("C0003"), story.cuts
-(True, ())
+(True, ('C0007',))
 """
 
 from __future__ import annotations
@@ -73,12 +77,13 @@ class Story:
         self.spotlight = order[(order.index(self.spotlight) + delta) % len(order)]
         return True
 
-    def toggle_cut(self, circuit_id: str) -> bool:
-        """Cut a circuit, or restore it if it is cut."""
+    def toggle_cut(self, circuit_id: str, keep: bool = False) -> bool:
+        """Restore a circuit if it is cut; else cut it instead of the circuits cut before, or as well as them
+        (``keep``: a multiple failure asked for on purpose)."""
         if circuit_id in self.cuts:
             self.cuts = tuple(c for c in self.cuts if c != circuit_id)
         else:
-            self.cuts = (*self.cuts, circuit_id)
+            self.cuts = (*self.cuts, circuit_id) if keep else (circuit_id,)
         return True
 
     def restore_all(self) -> bool:
