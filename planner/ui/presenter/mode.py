@@ -436,7 +436,7 @@ class Presenter(QObject):
         if sharing is None:
             waiting = self._waiting("sharing", f"Working out each partner's fair share… {self._progress:.0%}")
             return Panel(title, lead, figure, colour, caption, bars=bars, waiting=waiting)
-        method = self.window.settings.sharing_method
+        method = sharing.chosen(self.document.project.sharing_method)
         rows = []
         partners = self.document.project.partners_by_id
         for p in sharing.partners:
@@ -453,6 +453,7 @@ class Presenter(QObject):
         note = f"Split: {METHODS[method]}"
         if method == "shapley" and not sharing.exact:
             note += f", estimated within ±{format_gbp_short(sharing.sampling_error)} (95% confidence)"
+        note += "; no group of partners pays more than alone" if sharing.in_core(method) else ""
         return Panel(title, lead, figure, colour, caption, bars=bars, rows=tuple(rows), note=note)
 
     def _cut_panel(self) -> Panel:
