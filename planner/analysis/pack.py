@@ -13,7 +13,7 @@ from typing import Any
 
 from planner.analysis.resilience import Failure, single_failures
 from planner.analysis.schedule import Table, circuit_table, failure_table, partner_table, site_table
-from planner.analysis.sharing import CostSharing, share_costs
+from planner.analysis.sharing import METHODS, CostSharing, share_costs
 from planner.core.coalition import Standalone
 from planner.core.design_result import Design
 from planner.core.geo import geodesic_km
@@ -130,7 +130,74 @@ class Pack:
                 note=f"coalition costs by the heuristic: each share within {format_gbp(s.value_error)} "
                 "of the Shapley share of optimal costs",
             ),
+            SummaryLine("Split agreed", METHODS[self.method], note=self.method_note),
+            SummaryLine(
+                "Groups of partners checked",
+                s.core_checked,
+                "int",
+                f"of {s.every_coalition:,} that could build a network of their own",
+            ),
+            SummaryLine(
+                "Least-core value",
+                s.least_core,
+                "gbp",
+                "the least that the group gaining most by leaving must gain, whatever the split: "
+                "0 or less means some split leaves no group better off alone",
+            ),
+            *(
+                SummaryLine(f"In the core: {label}", "yes" if s.in_core(m) else "no", note=self._core_note(m))
+                for m, label in METHODS.items()
+            ),
         ]
+
+    @property
+    def method(self) -> str:
+        """The split the board agreed: the project's choice, or the recommended one."""
+        return self.sharing.chosen(self.project.sharing_method)
+
+    @property
+    def method_note(self) -> str:
+        if self.project.sharing_method != "auto":
+            return "chosen by the partnership"
+        if self.method == "shapley":
+            return "recommended: the Shapley value leaves no group of partners paying more than alone"
+        return "recommended: under the Shapley value some group of partners would pay more than alone"
+
+    @property
+    def fairness_text(self) -> str:
+        """Why the agreed split is fair, or where it is not, in plain words for the board ("" when the core
+        is empty: the sharing's warnings say so)."""
+        s, method = self.sharing, self.method
+        label = METHODS[method]
+        groups = (
+            f"all {s.every_coalition:,} groups checked"
+            if s.core_checked == s.every_coalition
+            else f"{s.core_checked:,} of {s.every_coalition:,} groups checked"
+        )
+        if s.least_core > 0:
+            return ""
+        if not s.in_core(method):
+            return (
+                f"Under the agreed split, the {label.lower()}, a group of partners would pay "
+                f"{format_gbp(s.core_excess[method])} less by building its own network; under the nucleolus "
+                f"no group would ({groups})."
+            )
+        why = {
+            "shapley": " Each partner pays its average extra cost over every order in which the partners could "
+            "have joined.",
+            "nucleolus": " Of all such splits, the nucleolus leaves the group closest to leaving as far from it "
+            "as possible.",
+        }.get(method, "")
+        return (
+            f"The agreed split, the {label.lower()}, is fair in this sense: no partner and no group of partners would "
+            f"pay less by building its own network ({groups}), so none has a reason to leave.{why}"
+        )
+
+    def _core_note(self, method: str) -> str:
+        excess = self.sharing.core_excess[method]
+        if excess > 0:
+            return f"a group of partners would pay {format_gbp(excess)} less by going alone"
+        return f"every group checked pays at least {format_gbp(-excess)} less than alone"
 
     def _traffic_lines(self) -> list[SummaryLine]:
         """With traffic: what it is, how full the busiest circuit gets, and where the saving comes from."""
@@ -185,7 +252,7 @@ class Pack:
     def notes(self) -> list[str]:
         """Sentences the board must read: who pays more than alone, where the saving comes from, and anything
         the failures cut off."""
-        notes = list(self.sharing.warnings())
+        notes = [text for text in (self.fairness_text,) if text] + self.sharing.warnings()
         s = self.sharing
         if s.capacity_saving is not None and s.saving > 0:
             notes.append(

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from planner.analysis.loads import FailurePeak, failure_peaks
 from planner.analysis.resilience import Failure, diverse_from, single_failures
-from planner.analysis.sharing import METHODS, CostSharing
+from planner.analysis.sharing import METHODS, CostSharing, PartnerShare
 from planner.core.design_result import LINK_ROLES, Design
 from planner.core.errors import PlannerError
 from planner.core.geo import grid_reference, lonlat_to_bng
@@ -356,6 +356,8 @@ class PartnerRow:
     shapley: int
     shapley_saving: int
     shapley_saving_pct: float | None
+    nucleolus: int
+    nucleolus_saving: int
     standalone_share: int
     standalone_saving: int
     sites_share: int
@@ -372,12 +374,20 @@ PARTNER_COLUMNS: tuple[Column, ...] = (
     Column("shapley", "Shapley share", "gbp", "Share of the shared cost by Shapley value"),
     Column("shapley_saving", "Saving (Shapley)", "gbp", "Cost alone minus Shapley share"),
     Column("shapley_saving_pct", "Saving % (Shapley)", "percent", "Shapley saving as a fraction of the cost alone"),
+    Column("nucleolus", "Nucleolus share", "gbp", "Share by the nucleolus: the most any group overpays made least"),
+    Column("nucleolus_saving", "Saving (nucleolus)", "gbp", "Cost alone minus nucleolus share"),
     Column("standalone_share", "Pro rata share", "gbp", "Share in proportion to cost alone"),
     Column("standalone_saving", "Saving (pro rata)", "gbp", "Cost alone minus pro rata share"),
     Column("sites_share", "Per-site share", "gbp", "Share in proportion to sites"),
     Column("sites_saving", "Saving (per site)", "gbp", "Cost alone minus per-site share"),
     Column("pays_more_under", "Pays more than alone under", "text", "Methods that charge the partner more than alone"),
 )
+
+
+def _dearer_under(share: PartnerShare) -> str:
+    """The methods charging a partner more than alone: "every method", their names, or nothing."""
+    dearer = [label for method, label in METHODS.items() if share.pays_more(method)]
+    return "every method" if len(dearer) == len(METHODS) else ", ".join(dearer)
 
 
 def partner_table(project: Project, sharing: CostSharing) -> Table:
@@ -396,11 +406,13 @@ def partner_table(project: Project, sharing: CostSharing) -> Table:
                 p.shares["shapley"],
                 p.saving("shapley"),
                 p.saving("shapley") / p.standalone if p.standalone else None,
+                p.shares["nucleolus"],
+                p.saving("nucleolus"),
                 p.shares["standalone"],
                 p.saving("standalone"),
                 p.shares["sites"],
                 p.saving("sites"),
-                ", ".join(label for m, label in METHODS.items() if p.pays_more(m)),
+                _dearer_under(p),
             )
         )
     summed = [c.key for c in PARTNER_COLUMNS if c.kind in ("int", "gbp")]

@@ -123,15 +123,16 @@ _TRAFFIC_CIRCUIT_COLUMNS = (
     _PdfColumn("total", "Total over term", 21, True),
 )
 _PARTNER_COLUMNS = (
-    _PdfColumn("name", "Partner", 62),
-    _PdfColumn("sites", "Sites", 11, True),
-    _PdfColumn("standalone", "Cost alone", 25, True),
-    _PdfColumn("shapley", "Shapley share", 25, True),
-    _PdfColumn("shapley_saving", "Saving", 23, True),
-    _PdfColumn("shapley_saving_pct", "Saving %", 15, True),
-    _PdfColumn("standalone_share", "Pro rata share", 25, True),
-    _PdfColumn("sites_share", "Per-site share", 25, True),
-    _PdfColumn("pays_more_under", "Pays more than alone under", 58),
+    _PdfColumn("name", "Partner", 50),
+    _PdfColumn("sites", "Sites", 10, True),
+    _PdfColumn("standalone", "Cost alone", 24, True),
+    _PdfColumn("shapley", "Shapley share", 24, True),
+    _PdfColumn("shapley_saving", "Saving", 22, True),
+    _PdfColumn("nucleolus", "Nucleolus share", 24, True),
+    _PdfColumn("nucleolus_saving", "Saving", 22, True),
+    _PdfColumn("standalone_share", "Pro rata share", 24, True),
+    _PdfColumn("sites_share", "Per-site share", 24, True),
+    _PdfColumn("pays_more_under", "Pays more than alone under", 45),
 )
 _FAILURE_COLUMNS = (
     _PdfColumn("failure", "Lost", 14),
@@ -155,6 +156,9 @@ _TRAFFIC_FAILURE_COLUMNS = (
 _METHOD_NOTES = {
     "shapley": "each partner pays its average extra cost over every order in which the partners could have joined; "
     "no partner is charged for what others need, and partners who add the same cost pay the same.",
+    "nucleolus": "the split no group of partners can fairly object to: it makes the most that any group pays above "
+    "the cost of its own network as small as it can be, then the next most, and so on. When some split leaves "
+    "every group paying no more than alone (the core), the nucleolus is one of them.",
     "standalone": "the shared cost in proportion to what each partner's own network would cost.",
     "sites": "the same amount for every site connected.",
 }
@@ -370,7 +374,8 @@ class _Painter:
         """One page of the partners' table; the last carries the totals and, when they fit, the notes."""
         pack = self.pack
         cost = format_gbp(pack.design.total_cost)
-        subtitle = f"The shared cost, {cost} over {pack.design.term_years} years, split three ways"
+        agreed = METHODS[pack.method]
+        subtitle = f"The shared cost, {cost} over {pack.design.term_years} years, split four ways; agreed: {agreed}"
         self.heading("What each partner pays and saves", subtitle)
         swatches = {p.id: QColor(p.colour) for p in pack.project.partners}
         y = self.table(pack.partners, _PARTNER_COLUMNS, rows, _CONTENT_TOP, totals=last, swatches=swatches)

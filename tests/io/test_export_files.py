@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from planner.analysis.schedule import CIRCUIT_COLUMNS
+from planner.analysis.sharing import METHODS
 from planner.core.money import format_gbp
 from planner.io.board_pack import write_board_pack
 from planner.io.design_csv import write_design_csv
@@ -102,6 +103,13 @@ def test_xlsx_summary_partners_and_resilience(exported):
         share = pack.sharing.share(row[0])
         assert pence(row[headings.index("Cost alone")]) == share.standalone
         assert pence(row[headings.index("Per-site share")]) == share.shares["sites"]
+        assert pence(row[headings.index("Nucleolus share")]) == share.shares["nucleolus"]
+    sharing = pack.sharing
+    assert summary["Split agreed"] == METHODS[sharing.chosen(project.sharing_method)]
+    assert pence(summary["Least-core value"]) == sharing.least_core
+    assert summary["Groups of partners checked"] == sharing.core_checked
+    for method, label in METHODS.items():
+        assert summary[f"In the core: {label}"] == ("yes" if sharing.in_core(method) else "no")
     failures = list(wb["Resilience"].iter_rows(min_row=2, values_only=True))
     assert len(failures) == len(design.links) and {r[3] for r in failures} == {"Yes"}
 

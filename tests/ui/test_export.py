@@ -65,6 +65,7 @@ def check_xlsx(path: Path, design, sharing) -> None:
     for share in sharing.partners:  # the figures the "Who pays what" panel shows
         assert _pence(rows[share.partner]["Cost alone"]) == share.standalone
         assert _pence(rows[share.partner]["Shapley share"]) == share.shares["shapley"]
+        assert _pence(rows[share.partner]["Nucleolus share"]) == share.shares["nucleolus"]
 
 
 def check_csv(path: Path, design) -> None:
