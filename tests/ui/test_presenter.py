@@ -45,14 +45,20 @@ def _midpoint(win, circuit_id: str) -> QPoint:
     return win.map_view.viewport().mapToParent(win.map_view.mapFromScene(line.center()))
 
 
-def _clear_circuit(win) -> str:
-    """A circuit whose midpoint is clear of the panel and of every other circuit's."""
+def _clear_circuits(win, n: int = 1) -> list[str]:
+    """``n`` circuits, the longest first, whose midpoints are clear of the panel and of every other circuit's."""
     presenter, panel = win.presenter, win.presenter.overlay.panel_rect()
+    found = []
     for link in sorted(win.document.design.links, key=lambda k: -k.distance_km):
         point = _midpoint(win, link.circuit_id)
         if not panel.contains(point) and presenter.circuit_under(point) == link.circuit_id:
-            return link.circuit_id
-    raise AssertionError("no circuit clear of the others")
+            found.append(link.circuit_id)
+    assert len(found) >= n, "not enough circuits clear of the others"
+    return found[:n]
+
+
+def _clear_circuit(win) -> str:
+    return _clear_circuits(win)[0]
 
 
 def test_enter_step_through_with_keys_and_leave_with_esc(qtbot, opened):
@@ -107,7 +113,7 @@ def test_cut_a_circuit_by_clicking_it_then_restore_it(qtbot, opened, monkeypatch
     project = _untouched(win)
     presenter.enter(full_screen=False)
     presenter.go(4)
-    circuit = _clear_circuit(win)
+    circuit, other = _clear_circuits(win, 2)
     menus = []
     monkeypatch.setattr(ContextMenu, "exec", lambda menu, *args: menus.append(menu))
     where = _midpoint(win, circuit)
@@ -121,10 +127,34 @@ def test_cut_a_circuit_by_clicking_it_then_restore_it(qtbot, opened, monkeypatch
     assert win.map_scene.link_item(circuit).pen().color() == QColor(CUT)
     qtbot.mouseClick(presenter.overlay, Qt.MouseButton.LeftButton, pos=_midpoint(win, circuit))
     assert presenter.story.cuts == () and presenter.panel().figure == "All connected"
-    qtbot.keyClick(presenter.overlay, Qt.Key.Key_R)
-    assert len(presenter.story.cuts) == 1
-    qtbot.keyClick(presenter.overlay, Qt.Key.Key_C)
-    assert presenter.story.cuts == ()
+
+    # A new cut replaces the last: the board sees one failure at a time unless it asks for two.
+    overlay, shift = presenter.overlay, Qt.KeyboardModifier.ShiftModifier
+    qtbot.mouseClick(overlay, Qt.MouseButton.LeftButton, pos=_midpoint(win, circuit))
+    qtbot.mouseClick(overlay, Qt.MouseButton.LeftButton, pos=_midpoint(win, other))
+    assert presenter.story.cuts == (other,)
+    assert win.map_scene.link_item(circuit).pen().color() != QColor(CUT)
+    panel = presenter.panel()
+    assert panel.title == "Cut any circuit" and "at once" not in panel.caption
+    assert "hold Shift" in panel.lead and "Shift+R" in panel.lead  # the way to a double failure is on screen
+    qtbot.mouseClick(overlay, Qt.MouseButton.LeftButton, shift, _midpoint(win, circuit))
+    assert presenter.story.cuts == (other, circuit)
+    assert all(win.map_scene.link_item(c).pen().color() == QColor(CUT) for c in (circuit, other))
+    panel = presenter.panel()
+    assert panel.title == "Double failure"
+    assert panel.caption.startswith(f"Two circuits cut at once: {other} and {circuit}. ")
+    assert [r.name.split(":")[0] for r in panel.rows if r.figure == "cut"] == [other, circuit]
+    qtbot.mouseClick(overlay, Qt.MouseButton.LeftButton, shift, _midpoint(win, circuit))  # restores that one
+    assert presenter.story.cuts == (other,) and presenter.panel().title == "Cut any circuit"
+
+    qtbot.keyClick(overlay, Qt.Key.Key_R)  # a random cut replaces the last too
+    (random_cut,) = presenter.story.cuts
+    assert random_cut != other
+    qtbot.keyClick(overlay, Qt.Key.Key_R, shift)
+    assert len(presenter.story.cuts) == 2 and presenter.story.cuts[0] == random_cut
+    assert presenter.panel().caption.startswith("Two circuits cut at once: ")
+    qtbot.keyClick(overlay, Qt.Key.Key_C)
+    assert presenter.story.cuts == () and presenter.panel().title == "Cut any circuit"
     presenter.leave()
     assert _untouched(win) == project
 

@@ -4,7 +4,9 @@ Five steps, stepped with the arrow keys, Page Up/Down (a presentation clicker), 
 clicks: the partners' sites; each partner's own network and its cost; the shared
 backbone and its cost; the saving; and a live demonstration where any circuit can be
 cut (click it, or press R for a random one) to show that everyone is still connected,
-or, for a tree, who is cut off. Esc leaves, F11 toggles full screen.
+or, for a tree, who is cut off. A new cut replaces the last; Shift with the click (or
+with R) cuts one more as well, a double failure asked for on purpose, and C restores
+all. Esc leaves, F11 toggles full screen.
 
 Entering hides the menus, toolbars, docks and status bar and remembers the window as it
 was; leaving puts it all back. Each partner's own network and the cost sharing come from
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["Presenter"]
 
 _ALONE = "#B8C2CC"  # the bar of what the partners pay alone
+_COUNTS = {2: "Two", 3: "Three", 4: "Four", 5: "Five"}  # circuits cut at once, in words
 
 
 @dataclass
@@ -248,28 +251,29 @@ class Presenter(QObject):
             return None
         return self.layer.circuit_at(self.view, self.view.viewport().mapFromParent(pos))  # the overlay covers the view
 
-    def click_map(self, pos: QPoint) -> None:
-        """Cut or restore the circuit clicked; elsewhere on the map, go on to the next step."""
+    def click_map(self, pos: QPoint, keep: bool = False) -> None:
+        """Cut or restore the circuit clicked (``keep``: as well as those cut); elsewhere, go to the next step."""
         circuit = self.circuit_under(pos)
         if circuit is not None:
-            self.toggle_cut(circuit)
+            self.toggle_cut(circuit, keep)
         elif self.story.key != "cut":
             self.forward()
 
-    def toggle_cut(self, circuit_id: str) -> None:
-        """Cut a circuit of the shared design, or restore it (view state only: the project is untouched)."""
+    def toggle_cut(self, circuit_id: str, keep: bool = False) -> None:
+        """Restore a cut circuit of the shared design, or cut it instead of the last cut (``keep``: as well as
+        the circuits cut, a multiple failure on purpose). View state only: the project is untouched."""
         if self.story.key == "cut" and self.design is not None:
-            self.story.toggle_cut(circuit_id)
+            self.story.toggle_cut(circuit_id, keep)
             self._refresh()
 
-    def cut_random(self) -> None:
-        """Cut one more circuit, chosen at random (the R key)."""
+    def cut_random(self, keep: bool = False) -> None:
+        """Cut a circuit chosen at random, instead of the last cut or (``keep``) as well (R, Shift+R)."""
         design = self.design
         if self.story.key != "cut" or design is None:
             return
         left = [k.circuit_id for k in design.links if k.circuit_id not in self.story.cuts]
         if left:
-            self.toggle_cut(random.choice(left))
+            self.toggle_cut(random.choice(left), keep)
 
     def restore_all(self) -> None:
         if self.story.restore_all():
@@ -458,7 +462,10 @@ class Presenter(QObject):
 
     def _cut_panel(self) -> Panel:
         design, found = self.design, self._outage
-        lead = "Click a circuit to cut it, and again to restore it. Press R to cut one at random, C to restore all."
+        lead = (
+            "Click a circuit to cut it, and again to restore it; hold Shift to cut a second one at the same time. "
+            "R cuts one at random (Shift+R one more), C restores all."
+        )
         title = "Cut any circuit"
         if design is None:
             return Panel(title, lead, waiting=self._waiting("design", "Preparing the design…"))
@@ -481,15 +488,22 @@ class Presenter(QObject):
                 traffic_colour=traffic_colour,
             )
         rows = tuple(Row("", f"{c}: {_ends(design, c, names)}", "cut", CUT) for c in found.cut) + over_rows
+        caption = ""
+        if len(found.cut) > 1:  # asked for on purpose (Shift): said plainly, since a design survives one cut
+            title = "Double failure" if len(found.cut) == 2 else "Multiple failure"
+            count = _COUNTS.get(len(found.cut), str(len(found.cut)))
+            caption = f"{count} circuits cut at once: {', '.join(found.cut[:-1])} and {found.cut[-1]}. "
         if found.connected:
-            last = found.cut[-1]
-            hops = len(found.detours.get(last, ()))
-            caption = f"All {sites} sites still reach each other; traffic goes round over {hops} circuits."
+            caption += f"All {sites} sites still reach each other"
+            if len(found.cut) == 1:
+                hops = len(found.detours.get(found.cut[0], ()))
+                caption += f"; traffic goes round over {hops} circuits"
+            caption += "."
             figure, colour = "Still connected", CONNECTED
         else:
             cut_off = [short_name(names[s].name) for s in found.cut_off if s in names]
             shown = ", ".join(cut_off[:4]) + (f" and {len(cut_off) - 4} more" if len(cut_off) > 4 else "")
-            caption = f"{len(cut_off)} of {sites} sites cut off: {shown}."
+            caption += f"{len(cut_off)} of {sites} sites cut off: {shown}."
             figure, colour = "Sites cut off", CUT
         return Panel(
             title,

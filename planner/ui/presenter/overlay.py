@@ -128,6 +128,7 @@ class PresenterOverlay(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         p, key = self.presenter, event.key()
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if key == Qt.Key.Key_Escape:
             p.leave()
         elif key == Qt.Key.Key_F11:
@@ -145,7 +146,7 @@ class PresenterOverlay(QWidget):
         elif key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
             p.spotlight(1 if key == Qt.Key.Key_Down else -1)
         elif key == Qt.Key.Key_R:
-            p.cut_random()
+            p.cut_random(keep=shift)
         elif key == Qt.Key.Key_C:
             p.restore_all()
         else:
@@ -167,7 +168,8 @@ class PresenterOverlay(QWidget):
                 self.presenter.spotlight_on(partner)
                 return
         if not self.panel_rect().contains(pos):
-            self.presenter.click_map(pos.toPoint())
+            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self.presenter.click_map(pos.toPoint(), keep=shift)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         event.accept()  # a right click steps back; the map's editing menu must not open
