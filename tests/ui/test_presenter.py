@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QContextMenuEvent
+from dataclasses import replace
+from typing import ClassVar
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QContextMenuEvent, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QApplication, QToolBar
 
 from planner.core.money import format_gbp_short
-from planner.core.project_file import project_to_dict
+from planner.core.project_file import project_to_dict, save_project
 from planner.ui.map_actions import ContextMenu
+from planner.ui.presenter import overlay as overlay_module
 from planner.ui.presenter.layer import CUT
-from tests.ui.conftest import wait_design
+from planner.ui.presenter.overlay import KEYS
+from tests.ui.conftest import small_region, wait_design
 
 
 def _chrome(win) -> dict:
@@ -136,7 +142,7 @@ def test_cut_a_circuit_by_clicking_it_then_restore_it(qtbot, opened, monkeypatch
     assert win.map_scene.link_item(circuit).pen().color() != QColor(CUT)
     panel = presenter.panel()
     assert panel.title == "Cut any circuit" and "at once" not in panel.caption
-    assert "hold Shift" in panel.lead and "Shift+R" in panel.lead  # the way to a double failure is on screen
+    assert "Shift-click" in panel.keys and "Shift" in panel.lead  # the way to a double failure is on screen
     qtbot.mouseClick(overlay, Qt.MouseButton.LeftButton, shift, _midpoint(win, circuit))
     assert presenter.story.cuts == (other, circuit)
     assert all(win.map_scene.link_item(c).pen().color() == QColor(CUT) for c in (circuit, other))
@@ -198,4 +204,83 @@ def test_presenter_screenshot_shows_partner_colours_and_a_large_figure(qtbot, op
         if any(_near(image.pixelColor(x, y), navy, 30) for x in range(panel.left(), panel.right(), 3))
     ]
     assert len(rows_with_figure) > 40 * presenter.overlay.unit  # glyphs of a figure over 40 px tall
+    presenter.leave()
+
+
+class _Recording(QPainter):
+    """A painter that notes every text the overlay draws: (text, font, pen colour, rectangle, flags)."""
+
+    drawn: ClassVar[list] = []
+
+    def drawText(self, rect, flags, text):
+        self.drawn.append((text, self.font(), self.pen().color(), QRectF(rect), flags))
+        super().drawText(rect, flags, text)
+
+
+def _contrast(colour: QColor, background: QColor) -> float:
+    """The WCAG contrast ratio of two colours."""
+
+    def luminance(c: QColor) -> float:
+        channels = [v / 255 for v in c.getRgb()[:3]]
+        r, g, b = (v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lighter, darker = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+LONG_NAME = "Humberside Fire and Rescue Service and Yorkshire Ambulance Service NHS Trust"
+LONG_PROJECT = "The Yorkshire and the Humber Public Services Network Partnership Board, Phase Two"
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1440, 900)])
+def test_headings_fit_one_line_long_names_are_whole_and_key_hints_are_legible(
+    qtbot, window, tmp_path, monkeypatch, size
+):
+    project = small_region()
+    project.name = LONG_PROJECT
+    project.partners[0] = replace(project.partners[0], name=LONG_NAME)
+    path = tmp_path / "long names.json"
+    save_project(project, path)
+    assert window.load(path)
+    wait_design(qtbot, window)
+    window.resize(*size)
+    presenter = window.presenter
+    presenter.enter(full_screen=False)
+    qtbot.waitUntil(lambda: window.sharing_runner.sharing is not None, timeout=20_000)
+    overlay = presenter.overlay
+    qtbot.waitUntil(lambda: overlay.width() >= size[0] - 10)
+    monkeypatch.setattr(overlay_module, "QPainter", _Recording)
+    width = overlay.panel_rect().width() - 2 * 48 * overlay.unit  # the panel's text column
+    white = QColor("white")
+    for step in range(5):
+        presenter.go(step)
+        if step == 4:  # a double failure: the longest title and the most rows
+            first, second = _clear_circuits(window, 2)
+            presenter.toggle_cut(first)
+            presenter.toggle_cut(second, keep=True)
+        panel = presenter.panel()
+        _Recording.drawn = []
+        overlay.repaint()
+        drawn = {t.replace("\u00a0", " "): rest for t, *rest in _Recording.drawn}  # hints keep their words together
+        for heading in filter(None, (panel.title, panel.figure)):  # whole, on one line, within the column
+            font, _, rect, _ = drawn[heading]
+            metrics = QFontMetricsF(font)
+            assert metrics.horizontalAdvance(heading) <= width + 0.5, (step, heading)
+            assert rect.height() < 1.5 * metrics.lineSpacing() and font.pixelSize() >= 24 * overlay.unit
+        (name,) = [t for t in drawn if t.startswith("THE YORKSHIRE")]  # too long for any size: elided, marked
+        assert name.endswith("…") and QFontMetricsF(drawn[name][0]).horizontalAdvance(name) <= width + 0.5
+        for row in panel.rows:  # every name drawn whole, in a rectangle that holds all its lines
+            font, _, rect, flags = drawn[row.name]
+            assert QFontMetricsF(font).boundingRect(rect, flags, row.name).height() <= rect.height() + 0.5, row.name
+            assert font.pixelSize() >= 12
+        assert (step in (0, 1, 3)) == any(r.name == LONG_NAME for r in panel.rows)
+        for hint in (KEYS, panel.keys, panel.note):
+            if hint:
+                font, colour, rect, _ = drawn[hint]
+                assert font.pixelSize() >= 13 and _contrast(colour, white) >= 4.5, hint
+                assert rect.bottom() <= overlay.height() and rect.width() <= width + 0.5
+        rows = [drawn[r.name][2] for r in panel.rows]
+        footer = min(drawn[hint][2].top() for hint in (KEYS, panel.keys, panel.note) if hint)
+        assert all(r.bottom() <= footer for r in rows), step  # the list never runs into the footer
     presenter.leave()

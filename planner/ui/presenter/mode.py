@@ -398,7 +398,7 @@ class Presenter(QObject):
             figure = format_gbp_short(sum(n.cost for n in networks.values()))
             caption = f"if every partner builds its own, over {self._term()} years"
         return Panel(
-            "Each partner alone", lead, figure, INK, caption, rows=rows, note="↑ ↓ or click a partner: one at a time"
+            "Each partner alone", lead, figure, INK, caption, rows=rows, keys="↑ ↓ or click a partner: one at a time"
         )
 
     def _shared_panel(self) -> Panel:
@@ -462,13 +462,11 @@ class Presenter(QObject):
 
     def _cut_panel(self) -> Panel:
         design, found = self.design, self._outage
-        lead = (
-            "Click a circuit to cut it, and again to restore it; hold Shift to cut a second one at the same time. "
-            "R cuts one at random (Shift+R one more), C restores all."
-        )
+        lead = "Click a circuit to cut it, and again to restore it; hold Shift to cut a second one at the same time."
+        keys = "Shift-click: cut one more as well · R: cut one at random · Shift+R: one more at random · C: restore all"
         title = "Cut any circuit"
         if design is None:
-            return Panel(title, lead, waiting=self._waiting("design", "Preparing the design…"))
+            return Panel(title, lead, waiting=self._waiting("design", "Preparing the design…"), keys=keys)
         sites = len(design.sites)
         facts = (("Single cuts survived", self._cuts_survived(design)),)
         names = self.document.sites_by_id
@@ -486,6 +484,7 @@ class Presenter(QObject):
                 note=note,
                 traffic=traffic,
                 traffic_colour=traffic_colour,
+                keys=keys,
             )
         rows = tuple(Row("", f"{c}: {_ends(design, c, names)}", "cut", CUT) for c in found.cut) + over_rows
         caption = ""
@@ -516,6 +515,7 @@ class Presenter(QObject):
             note=note,
             traffic=traffic,
             traffic_colour=traffic_colour,
+            keys=keys,
         )
 
     def _traffic_key(self) -> str:

@@ -3,7 +3,9 @@
 A transparent widget covering the map view: it paints the story panel on the right
 and passes every key and click to the :class:`~planner.ui.presenter.mode.Presenter`,
 so nothing reaches the map's editing tools. Sizes follow the window: one unit is a
-pixel of a 1920 × 1080 screen.
+pixel of a 1920 × 1080 screen. Headings and the big figure stay on one line, shrunk to
+fit (and marked "…" only past a floor); names in the lists wrap rather than being cut;
+the footer holds the step's keys, never smaller than 13 pixels.
 """
 
 from __future__ import annotations
@@ -36,13 +38,15 @@ __all__ = ["PresenterOverlay"]
 # Colours as hex strings (the panel's description is plain data); QColor when painting.
 INK = "#1F2A36"
 MUTED = "#5B6B7B"
-FAINT = "#97A3AF"
 RULE = "#E1E6EB"
 NAVY = "#2F3E4E"
 SPOT = "#EEF3F8"
 _FORWARD = {Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter}
 _BACK = {Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace}
 _RIGHT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+_WRAP = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
+#: Keys every step takes (the footer's last line).
+KEYS = "← → or clicker: step · Esc: leave · F11: full screen"
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class Panel:
     note: str = ""
     traffic: str = ""  # what a cut does to the traffic (the demonstration step, with traffic)
     traffic_colour: str = INK
+    keys: str = ""  # the step's own keys, in the footer
 
 
 def pounds(pence: int) -> str:
@@ -87,11 +92,33 @@ def _font(px: float, weight: QFont.Weight = QFont.Weight.Normal) -> QFont:
     return font
 
 
-def _fitting_font(text: str, px: float, width: float) -> QFont:
-    """A bold font of at most ``px`` pixels in which ``text`` fits on one line of ``width``."""
-    font = _font(px, QFont.Weight.Bold)
+def _row_font(px: float, strong: bool) -> QFont:
+    return _font(px, QFont.Weight.DemiBold if strong else QFont.Weight.Normal)
+
+
+def _one_line(text: str, font: QFont, width: float, smallest: float) -> tuple[QFont, str]:
+    """``font`` shrunk until ``text`` fits on one line of ``width``, but not below ``smallest`` pixels; and the
+    text, elided with "…" if even then it does not fit."""
+    font = QFont(font)
+    px = font.pixelSize()
     wide = QFontMetricsF(font).horizontalAdvance(text)
-    return font if wide <= width else _font(px * width / wide, QFont.Weight.Bold)
+    if wide > width:
+        px = max(round(smallest), min(px, int(px * width / wide)))  # text widths grow about as the size
+        font.setPixelSize(px)
+        while px > smallest and QFontMetricsF(font).horizontalAdvance(text) > width:
+            px -= 1
+            font.setPixelSize(px)
+    return font, QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
+
+
+def _unbroken(keys: str) -> str:
+    """Key hints (``R: cut one at random · C: restore all``) that wrap only between one hint and the next."""
+    return " · ".join(hint.replace(" ", "\u00a0") for hint in keys.split(" · "))
+
+
+def _text_height(text: str, font: QFont, width: float) -> float:
+    """The height of ``text`` wrapped at word boundaries to ``width``."""
+    return QFontMetricsF(font).boundingRect(QRectF(0, 0, width, 10_000), _WRAP, text).height() if text else 0.0
 
 
 class PresenterOverlay(QWidget):
@@ -203,6 +230,10 @@ class PresenterOverlay(QWidget):
         painter.setPen(QColor(MUTED))
         painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
 
+    def _hint_font(self) -> QFont:
+        """The keys and notes in the footer: small, but never below 13 pixels."""
+        return _font(max(13.0, 15 * self.unit))
+
     def _paint_panel(self, painter: QPainter, panel: Panel) -> None:
         u = self.unit
         area = self.panel_rect()
@@ -214,14 +245,13 @@ class PresenterOverlay(QWidget):
         pad = 48 * u
         x, width = area.left() + pad, area.width() - 2 * pad
         y = pad
-        y = self._text(
-            painter, x, y, width, self.presenter.project_name.upper(), _font(15 * u, QFont.Weight.DemiBold), MUTED
-        )
-        y = self._text(painter, x, y + 6 * u, width, panel.title, _font(46 * u, QFont.Weight.Bold), INK)
+        name = self.presenter.project_name.upper()
+        y = self._line(painter, x, y, width, name, _font(max(12.0, 15 * u), QFont.Weight.DemiBold), MUTED, 12)
+        y = self._line(painter, x, y + 6 * u, width, panel.title, _font(46 * u, QFont.Weight.Bold), INK, 30 * u)
         y = self._text(painter, x, y + 10 * u, width, panel.lead, _font(21 * u), MUTED)
         if panel.figure:
-            big = _fitting_font(panel.figure, 92 * u, width)
-            y = self._text(painter, x, y + 26 * u, width, panel.figure, big, panel.figure_colour)
+            big = _font(92 * u, QFont.Weight.Bold)
+            y = self._line(painter, x, y + 26 * u, width, panel.figure, big, panel.figure_colour, 24 * u)
             y = self._text(painter, x, y, width, panel.caption, _font(21 * u), MUTED)
         if panel.traffic:
             font = _font(21 * u, QFont.Weight.DemiBold)
@@ -230,15 +260,23 @@ class PresenterOverlay(QWidget):
             y = self._fact(painter, x, y + 12 * u, width, label, value)
         if panel.bars:
             y = self._bars(painter, x, y + 26 * u, width, panel.bars)
-        footer_top = self.height() - pad - 62 * u
+        hint = self._hint_font()
+        keys = [k for k in (panel.keys, KEYS) if k]
+        footer_top = self.height() - 36 * u - sum(_text_height(_unbroken(k), hint, width) + 2 * u for k in keys)
+        footer_top -= 44 * u
+        bottom = footer_top - 12 * u
+        if panel.note:
+            bottom -= _text_height(panel.note, hint, width)
+            self._text(painter, x, bottom, width, panel.note, hint, MUTED)
+            bottom -= 8 * u
         if panel.waiting:
             y = self._text(painter, x, y + 26 * u, width, panel.waiting, _font(21 * u, QFont.Weight.Medium), NAVY)
         self._row_rects = []
         if panel.rows:
-            y = self._rows(painter, x, y + 24 * u, width, footer_top - (44 * u if panel.note else 0), panel.rows)
-        if panel.note:
-            self._text(painter, x, footer_top - 36 * u, width, panel.note, _font(15 * u), FAINT)
-        self._paint_steps(painter, x, footer_top, width)
+            self._rows(painter, x, y + 24 * u, width, bottom, panel.rows)
+        y = self._paint_steps(painter, x, footer_top, width)
+        for k in keys:
+            y = self._text(painter, x, y, width, _unbroken(k), hint, MUTED) + 2 * u
 
     def _text(self, painter: QPainter, x: float, y: float, width: float, text: str, font: QFont, colour) -> float:
         """Wrapped text from ``(x, y)``; returns the y below it."""
@@ -246,10 +284,20 @@ class PresenterOverlay(QWidget):
             return y
         painter.setFont(font)
         painter.setPen(QColor(colour))
-        flags = Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap
-        bounds = painter.boundingRect(QRectF(x, y, width, 10_000), flags, text)
-        painter.drawText(QRectF(x, y, width, bounds.height()), flags, text)
-        return y + bounds.height()
+        height = _text_height(text, font, width)
+        painter.drawText(QRectF(x, y, width, height), _WRAP, text)
+        return y + height
+
+    def _line(
+        self, painter: QPainter, x: float, y: float, width: float, text: str, font: QFont, colour, smallest: float
+    ) -> float:
+        """A heading on one line from ``(x, y)``, shrunk to fit ``width`` (see :func:`_one_line`); the y below."""
+        font, text = _one_line(text, font, width, smallest)
+        painter.setFont(font)
+        painter.setPen(QColor(colour))
+        height = QFontMetricsF(font).height()
+        painter.drawText(QRectF(x, y, width, height), Qt.AlignmentFlag.AlignLeft, text)
+        return y + height
 
     def _fact(self, painter: QPainter, x: float, y: float, width: float, label: str, value: str) -> float:
         u = self.unit
@@ -283,12 +331,19 @@ class PresenterOverlay(QWidget):
         return y
 
     def _rows(self, painter: QPainter, x: float, y: float, width: float, bottom: float, rows) -> float:
-        """The partners' list; rows shrink (down to a floor) so every partner fits above ``bottom``."""
+        """The list: a long name wraps onto more lines, never cut; the rows shrink (down to a floor) so that every
+        row fits above ``bottom``."""
         u = self.unit
-        height = max(22 * u, min(40 * u, (bottom - y) / max(1, len(rows))))
-        size = min(21 * u, height * 0.56)
+        size = round(21 * u)
+        while True:
+            layout = self._row_layout(x, width, size, rows)
+            if size <= max(12, 15 * u) or y + sum(h for h, _ in layout) <= bottom:
+                break
+            size -= 1
         dot = size * 0.72
-        for row in rows:
+        for row, (height, name_rect) in zip(rows, layout, strict=True):
+            if y + height > bottom:
+                break
             rect = QRectF(x - 10 * u, y, width + 20 * u, height)
             if row.strong:
                 painter.setPen(Qt.PenStyle.NoPen)
@@ -298,27 +353,31 @@ class PresenterOverlay(QWidget):
                 painter.setPen(QPen(QColor("white"), max(1.0, 1.5 * u)))
                 painter.setBrush(QColor(row.colour))
                 painter.drawEllipse(QPointF(x + dot / 2, y + height / 2), dot / 2, dot / 2)
-            figure_font = _font(size, QFont.Weight.DemiBold)
-            figure_width = QFontMetricsF(figure_font).horizontalAdvance(row.figure) + 12 * u
-            name_font = _font(size, QFont.Weight.DemiBold if row.strong else QFont.Weight.Normal)
-            name_left = x + (dot + 12 * u if row.colour else 0)
-            name_rect = QRectF(name_left, y, x + width - figure_width - name_left, height)
-            painter.setFont(name_font)
+            painter.setFont(_row_font(size, row.strong))
             painter.setPen(QColor(INK))
-            name = QFontMetricsF(name_font).elidedText(row.name, Qt.TextElideMode.ElideRight, name_rect.width())
-            painter.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter, name)
-            painter.setFont(figure_font)
+            painter.drawText(name_rect.translated(0, y), _WRAP | Qt.AlignmentFlag.AlignVCenter, row.name)
+            painter.setFont(_font(size, QFont.Weight.DemiBold))
             painter.setPen(QColor(row.figure_colour))
             painter.drawText(QRectF(x, y, width, height), _RIGHT, row.figure)
             if row.key:
                 self._row_rects.append((rect, row.key))
             y += height
-            if y > bottom:
-                break
         return y
 
-    def _paint_steps(self, painter: QPainter, x: float, y: float, width: float) -> None:
-        """The discreet step indicator: numbered dots and names, the current one dark."""
+    def _row_layout(self, x: float, width: float, size: int, rows) -> list[tuple[float, QRectF]]:
+        """Each row's height at text ``size`` and where its name goes (at y = 0): the name wraps beside the figure."""
+        figure_font, dot = _font(size, QFont.Weight.DemiBold), size * 0.72
+        layout = []
+        for row in rows:
+            left = x + (dot + 12 * self.unit if row.colour else 0)
+            right = x + width - QFontMetricsF(figure_font).horizontalAdvance(row.figure) - 12 * self.unit
+            name_height = _text_height(row.name, _row_font(size, row.strong), right - left)
+            height = max(size * 1.9, name_height + size * 0.7)
+            layout.append((height, QRectF(left, 0, right - left, height)))
+        return layout
+
+    def _paint_steps(self, painter: QPainter, x: float, y: float, width: float) -> float:
+        """The discreet step indicator: dots and names, the current one dark; returns the y below it."""
         u = self.unit
         painter.setPen(QPen(QColor(RULE), max(1.0, u)))
         painter.drawLine(QPointF(x, y), QPointF(x + width, y))
@@ -332,18 +391,14 @@ class PresenterOverlay(QWidget):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(INK if on else RULE))
             painter.drawEllipse(centre, 5 * u, 5 * u)
-            painter.setFont(_font(15 * u, QFont.Weight.DemiBold if on else QFont.Weight.Normal))
-            painter.setPen(QColor(INK if on else FAINT))
             label = QRectF(left + 16 * u, y + 12 * u, step_width - 16 * u, 24 * u)
-            painter.drawText(label, Qt.AlignmentFlag.AlignVCenter, step.name)
+            font = _font(max(12.0, 15 * u), QFont.Weight.DemiBold if on else QFont.Weight.Normal)
+            font, name = _one_line(step.name, font, label.width(), 10)
+            painter.setFont(font)
+            painter.setPen(QColor(INK if on else MUTED))
+            painter.drawText(label, Qt.AlignmentFlag.AlignVCenter, name)
             self._step_rects.append(QRectF(left, y + 6 * u, step_width, 36 * u))
-        painter.setFont(_font(13 * u))
-        painter.setPen(QColor(FAINT))
-        painter.drawText(
-            QRectF(x, y + 38 * u, width, 22 * u),
-            Qt.AlignmentFlag.AlignVCenter,
-            "← → or clicker to step · Esc to leave · F11 full screen",
-        )
+        return y + 44 * u
 
     def resize_to_parent(self) -> None:
         parent = self.parentWidget()
