@@ -102,8 +102,9 @@ from planner.core.model import DesignSettings, Project
 from planner.core.money import format_gbp
 from planner.core.tariff import cheapest_option
 from planner.core.traffic import has_traffic
-from planner.design import Control, design_project
-from planner.design.problem import build_problem
+from planner.design import Control
+from planner.design.engine import design_problem
+from planner.design.problem import DesignProblem, build_problem, restrict_problem
 
 __all__ = [
     "EXACT_UP_TO",
@@ -316,6 +317,7 @@ class CoalitionCosts:
         self.keys: set[str] = set()
         self._fixed: dict[frozenset[str], Standalone] = {}
         self._pool: ProcessPoolExecutor | None = None
+        self._grand: DesignProblem | None = None  # the region's problem, which coalitions' are cut from
 
     def __len__(self) -> int:
         """Coalitions priced or fixed in this run."""
@@ -454,9 +456,9 @@ class CoalitionCosts:
             return Standalone(members, required, 0, 0, (), "none", "one site or none: no circuits needed")
         price = self._pair if len(required) == 2 else self._design
         try:
-            return price(members, required, self._sub_project(members, relaxed=False))
+            return price(members, required, self._sub_project(members, relaxed=False), True)
         except InfeasibleError:
-            network = price(members, required, self._sub_project(members, relaxed=True))
+            network = price(members, required, self._sub_project(members, relaxed=True), False)
             note = "priced on the tariff: the project's permitted links cannot connect these sites alone"
             return replace(network, note=note)
 
@@ -469,10 +471,20 @@ class CoalitionCosts:
             raise InfeasibleError("no carrier quote joins these sites")
         return own
 
-    def _pair(self, members: frozenset[str], required: tuple[str, ...], sub: Project) -> Standalone:
+    def _problem(self, sub: Project, restrictable: bool) -> DesignProblem:
+        """The coalition's design problem: the region's cut down when that is the same, else built afresh."""
+        if restrictable:
+            if self._grand is None:
+                self._grand = build_problem(self.project, self.settings)
+            restricted = restrict_problem(self._grand, sub)
+            if restricted is not None:
+                return restricted
+        return build_problem(sub, self.settings)
+
+    def _pair(self, members: frozenset[str], required: tuple[str, ...], sub: Project, restrictable: bool) -> Standalone:
         """Two sites: one link (``tree``), or two on separate routes each carrying all their traffic."""
         a, b = required
-        problem = build_problem(sub, self.settings)
+        problem = self._problem(sub, restrictable)
         edge = problem.graph.get_edge_data(a, b)
         if edge is None:
             raise InfeasibleError(f"no permitted link joins {a} and {b}")
@@ -488,14 +500,17 @@ class CoalitionCosts:
             cost += option.total(sub.tariff.term_years)
         return Standalone(members, required, cost, cost, ((a, b),) * len(choices), "pair")
 
-    def _design(self, members: frozenset[str], required: tuple[str, ...], sub: Project) -> Standalone:
+    def _design(
+        self, members: frozenset[str], required: tuple[str, ...], sub: Project, restrictable: bool
+    ) -> Standalone:
         if self.cancel.is_set():
             raise DesignCancelled()
+        problem = self._problem(sub, restrictable)
         limit = self.settings.time_limit
         if self.deadline is not None:  # past it, each coalition gets its construction and little more
             limit = min(limit, max(0.05, self.deadline - time.time()))
         control = Control(limit, cancel_event=self.cancel)
-        return Standalone.of_design(members, design_project(sub, self.settings, control))
+        return Standalone.of_design(members, design_problem(sub, problem, control))
 
 
 _WORKER: CoalitionCosts | None = None

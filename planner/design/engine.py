@@ -147,12 +147,22 @@ def design_project(project: Project, settings: DesignSettings | None = None, con
         raise InfeasibleError("there are no sites to connect")
     control = control or Control(settings.time_limit)
     started = time.monotonic()
-    problem = build_problem(project, settings)
+    return design_problem(project, build_problem(project, settings), control, started)
+
+
+def design_problem(project: Project, problem: DesignProblem, control: Control, started: float | None = None) -> Design:
+    """The verified, priced design of ``problem``, built from ``project`` (which :func:`design_project` checks).
+
+    For callers that build many related problems faster than :func:`build_problem` would, such
+    as cost sharing pricing thousands of coalitions from one region's candidate graph.
+    """
+    started = time.monotonic() if started is None else started
     check_feasible(problem)
+    method = problem.settings.method
     try:
-        algorithm = ALGORITHMS[settings.method]
+        algorithm = ALGORITHMS[method]
     except KeyError as err:
-        raise ValueError(f"{settings.method} is not a valid choice for a design method.") from err
+        raise ValueError(f"{method} is not a valid choice for a design method.") from err
     solution = algorithm(problem, control)
     sizing = size_links(problem, solution.edges)
     if problem.flows:

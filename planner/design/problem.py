@@ -30,7 +30,7 @@ from planner.core.model import DesignSettings, ExistingLink, Project, Quote, pai
 from planner.core.tariff import CircuitCost, Tariff, Tier, route_km
 from planner.core.traffic import Flow, flows
 
-__all__ = ["reachable_part", "DesignProblem", "build_problem", "COMPLETE_UP_TO"]
+__all__ = ["reachable_part", "DesignProblem", "build_problem", "restrict_problem", "COMPLETE_UP_TO"]
 
 #: With ``candidates="auto"``, regions up to this many sites use every pair.
 COMPLETE_UP_TO = 200
@@ -174,6 +174,44 @@ def build_problem(project: Project, settings: DesignSettings | None = None) -> D
         flows=flows(project),
     )
     return reachable_part(problem)
+
+
+def restrict_problem(problem: DesignProblem, project: Project) -> DesignProblem | None:
+    """``problem``'s candidate graph cut down to ``project``, a part of the project it was built from (some
+    partners' sites, their traffic and links), when that is the graph :func:`build_problem` would build for
+    it; ``None`` when it may not be (a sparse candidate graph, or an existing link whose owner is left out).
+
+    Far quicker than building again: no distances or prices are worked out.
+    """
+    settings = project.settings
+    ids = [s.id for s in project.sites]
+    mode = settings.candidates
+    if mode == "auto":
+        mode = "complete" if len(problem.graph) <= COMPLETE_UP_TO and len(ids) <= COMPLETE_UP_TO else "sparse"
+    if mode != "complete" and not project.quotes:
+        return None
+    existing = {pair_key(e.a, e.b) for e in project.existing_links}
+    nodes = [x for x in ids if x in problem.graph]
+    adj = problem.graph.adj
+    pairs = sorted(pair_key(a, b) for i, a in enumerate(nodes) for b in nodes[i + 1 :] if b in adj[a])
+    for a, b in pairs:
+        owned = any(source == "existing" for _, _, source in adj[a][b]["prices"])
+        if owned and (a, b) not in existing:
+            return None
+    if {pair_key(a, b) for a, b in project.forbidden_links} & set(pairs):
+        return None
+    graph = nx.Graph()
+    graph.add_nodes_from((x, dict(problem.graph.nodes[x])) for x in nodes)
+    graph.add_edges_from((a, b, dict(adj[a][b])) for a, b in pairs)
+    restricted = DesignProblem(
+        graph=graph,
+        required=frozenset(s.id for s in project.sites if s.role != "optional"),
+        hubs=frozenset(s.id for s in project.sites if s.role == "hub"),
+        settings=settings,
+        term_years=project.tariff.term_years,
+        flows=flows(project),
+    )
+    return reachable_part(restricted)
 
 
 def _quoted(tariff: Tariff, quotes: list[Quote]) -> tuple[tuple[Tier, CircuitCost, str], ...]:

@@ -372,3 +372,24 @@ def test_beyond_the_exact_limit_the_nucleolus_prices_the_groups_that_could_objec
         group = [p for p in players if p != left_out]
         paid = sum(n for p, n in zip(players, nucleolus, strict=True) if p != left_out)
         assert paid - costs.cost(group) <= sharing.core_excess["nucleolus"]
+
+
+@given(st.sets(st.sampled_from("ABC"), min_size=1), st.sampled_from("ABC"))
+def test_a_coalition_cut_from_the_region_is_the_problem_built_for_it_alone(members, owner):
+    from planner.design.problem import build_problem, restrict_problem
+
+    project = three_partners(
+        existing_links=[ExistingLink("a1", "b1", owner), ExistingLink("b1", "b2", "B")],
+        forbidden_links=[("a2", "b2")],
+        demands=[Demand("a1", "a3", 300.0)],
+    )
+    costs = CoalitionCosts(project)
+    own = costs._own(frozenset(members))
+    restricted = restrict_problem(build_problem(project, costs.settings), own)
+    alone = build_problem(own, costs.settings)
+    if restricted is None:  # only when an existing link among them belongs to a partner left out
+        assert owner not in members and {"A", "B"} <= members
+        return
+    assert list(restricted.graph.nodes(data=True)) == list(alone.graph.nodes(data=True))
+    assert sorted(restricted.graph.edges(data=True)) == sorted(alone.graph.edges(data=True))
+    assert (restricted.required, restricted.hubs, restricted.flows) == (alone.required, alone.hubs, alone.flows)
