@@ -1,4 +1,4 @@
-"""The command line: ``planner design``, ``export`` and ``share``, and ``planner [PROJECT]`` to open the app.
+"""The command line: ``planner design``, ``export``, ``share`` and ``compare``; ``planner [PROJECT]`` opens the app.
 
 Every user error prints one line naming the file, row and problem and exits with
 status 2; an impossible design exits with status 3.
@@ -346,6 +346,112 @@ def cmd_share(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare_json(results) -> dict:
+    from planner.core.money import pounds
+
+    def money(pence: int | None) -> float | None:
+        return None if pence is None else float(pounds(pence))
+
+    found = []
+    for r in results:
+        if r.sharing is None:
+            found.append({"name": r.name, "problem": r.problem})
+            continue
+        names = r.project.partners_by_id
+        found.append(
+            {
+                "name": r.name,
+                "total": money(r.design.total_cost),
+                "saving": money(r.sharing.saving),
+                "method": r.method,
+                "circuits": len(r.design.links),
+                "added": [list(pair) for pair in r.added],
+                "removed": [list(pair) for pair in r.removed],
+                "partners": [
+                    {
+                        "id": p.partner,
+                        "name": names[p.partner].name,
+                        "alone": money(p.standalone),
+                        "share": money(r.share(p.partner)),
+                    }
+                    for p in r.sharing.partners
+                ],
+                "joining": [
+                    {"id": pid, "name": names[pid].name, "adds": money(adds), "share": money(r.share(pid))}
+                    for pid, adds in (r.entry or {}).items()
+                ],
+            }
+        )
+    return {"scenarios": found}
+
+
+def _print_comparison(project: Project, results) -> None:
+    from planner.analysis.sharing import METHODS
+    from planner.core.money import format_gbp
+
+    def table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+        widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
+        for row in (headers, *rows):
+            cells = zip(row, widths, strict=True)
+            print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(cells)))
+        print()
+
+    shown = [r for r in results if r.sharing is not None]
+    table(
+        ("Scenario", "Total", "Saving", "Circuits", "Added", "Removed", "Split"),
+        [
+            (
+                r.name,
+                format_gbp(r.design.total_cost),
+                format_gbp(r.sharing.saving),
+                str(len(r.design.links)),
+                str(len(r.added)),
+                str(len(r.removed)),
+                METHODS[r.method],
+            )
+            for r in shown
+        ],
+    )
+    partners = {p.id: p.name for r in shown for p in r.project.partners}
+    table(
+        ("Partner's share", *(r.name for r in shown)),
+        [
+            (name, *(format_gbp(x) if (x := r.share(pid)) is not None else "–" for r in shown))
+            for pid, name in partners.items()
+        ],
+    )
+    for r in results:
+        if r.problem:
+            print(f"{r.name}: cannot be designed: {r.problem}")
+        for pid, adds in (r.entry or {}).items():
+            joined = f"adds {format_gbp(adds)} to the shared cost" if adds is not None else "joins with other changes"
+            print(f"{r.name}: {partners[pid]} {joined} and would pay {format_gbp(r.share(pid))}")
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from planner.analysis.scenarios import compare_scenarios
+    from planner.core.project_file import read_project
+    from planner.design import Control
+
+    if args.time_limit is not None and not 0 < args.time_limit <= 86_400:
+        raise PlannerError(f"--time-limit: {args.time_limit:g} must be between 0 and 86400 seconds")
+    project, cached = read_project(args.project)
+    if not project.scenarios:
+        raise PlannerError(f"{args.project}: the project has no scenarios to compare (add them in the app)")
+    progress = _Progress()
+    control = Control(args.time_limit or SHARING_TIME_LIMIT * (len(project.scenarios) + 1), progress=progress)
+    try:
+        results = compare_scenarios(project, control, names=args.scenario, cache=cached, workers=args.workers)
+    except KeyError as err:
+        raise PlannerError(f"--scenario: {err.args[0]}") from None
+    progress.done()
+    if args.json:
+        print(json.dumps(_compare_json(results)))
+    else:
+        _print_comparison(project, results)
+    return 0
+
+
 def _add_workers_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
@@ -407,6 +513,20 @@ def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
     )
     _add_workers_argument(share)
     share.set_defaults(run=cmd_share)
+
+    compare = commands.add_parser(
+        "compare",
+        help="compare the project's what-if scenarios with the plan: cost, saving, shares, circuits",
+        description="Design and share out the plan and each scenario saved in the project, side by side.",
+    )
+    compare.add_argument("project", type=Path, help="project file (.json)")
+    compare.add_argument("--scenario", action="append", metavar="NAME", help="only this scenario (repeatable)")
+    compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    compare.add_argument(
+        "--time-limit", type=float, metavar="SECONDS", help="for the whole comparison (default 600 s a scenario)"
+    )
+    _add_workers_argument(compare)
+    compare.set_defaults(run=cmd_compare)
     return parser, set(commands.choices)
 
 

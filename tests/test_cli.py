@@ -384,3 +384,35 @@ def test_share_refuses_bad_input_in_one_line(tmp_path, capsys, args, message):
     assert main([a.format(project=project) for a in args]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_compare_puts_each_scenario_beside_the_plan(tmp_path, capsys):
+    from planner.core.model import Partner, Scenario, Site
+    from planner.core.project_file import load_project, save_project
+
+    path = _three_partner_project(tmp_path)
+    project = load_project(path)
+    project.scenarios = [
+        Scenario(
+            "Fire joins", joining=(Partner("FIRE", "Fire"),), joining_sites=(Site("F1", "F1", "FIRE", -1.2, 53.6),)
+        ),
+        Scenario("Hull leaves", leaving=("HP",)),
+    ]
+    save_project(project, path)
+    assert main(["compare", str(path), "--json", "--workers", "0"]) == 0
+    found = json.loads(capsys.readouterr().out)["scenarios"]
+    assert [s["name"] for s in found] == ["As planned", "Fire joins", "Hull leaves"]
+    plan, joins, leaves = found
+    for s in found:
+        assert sum(p["share"] for p in s["partners"]) == pytest.approx(s["total"], abs=0.005)
+    assert "HP" not in {p["id"] for p in leaves["partners"]} and leaves["circuits"] < plan["circuits"]
+    (fire,) = joins["joining"]
+    assert fire["id"] == "FIRE" and fire["adds"] == pytest.approx(joins["total"] - plan["total"], abs=0.005)
+    assert fire["share"] == next(p["share"] for p in joins["partners"] if p["id"] == "FIRE")
+    assert main(["compare", str(path), "--scenario", "Nope"]) == 2
+    assert "no scenario 'Nope'" in capsys.readouterr().err
+
+
+def test_compare_without_scenarios_says_so(tmp_path, capsys):
+    assert main(["compare", str(_three_partner_project(tmp_path))]) == 2
+    assert "has no scenarios to compare" in capsys.readouterr().err

@@ -755,6 +755,7 @@ def share_costs(
     Examples
     --------
     >>> from planner.core.model import Partner, Project, Site
+    >>> from planner.design import design_project
     >>> p = Project(partners=[Partner("A", "A"), Partner("B", "B")], sites=[
     ...     Site("a1", "a1", "A", -1.5, 53.8), Site("a2", "a2", "A", -1.4, 53.4),
     ...     Site("b1", "b1", "B", -1.1, 53.9), Site("b2", "b2", "B", -1.0, 53.5)])

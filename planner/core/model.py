@@ -28,6 +28,7 @@ __all__ = [
     "Method",
     "METHODS",
     "SHARING_METHODS",
+    "Scenario",
     "Project",
     "pair_key",
     "PALETTE",
@@ -208,6 +209,24 @@ class DesignSettings:
         return found
 
 
+@dataclass(frozen=True)
+class Scenario:
+    """A what-if the board may ask of the partnership; see :mod:`planner.core.scenario`.
+
+    ``leaving`` partners (ids) go, with their sites; ``joining`` partners come, with
+    ``joining_sites``; ``redundancy`` and ``tariff`` replace the project's when set;
+    ``demand_growth`` scales every demand (0.2: 20 % more traffic).
+    """
+
+    name: str
+    leaving: tuple[str, ...] = ()
+    joining: tuple[Partner, ...] = ()
+    joining_sites: tuple[Site, ...] = ()
+    redundancy: str | None = None
+    tariff: Tariff | None = None
+    demand_growth: float = 0.0
+
+
 @dataclass
 class Project:
     """Everything a partnership's plan holds; what the project file stores."""
@@ -229,6 +248,8 @@ class Project:
     #: How the board splits the shared cost: a key of ``SHARING_METHODS``; ``auto`` is the Shapley
     #: value when no group of partners would pay less alone under it, else the nucleolus.
     sharing_method: str = "auto"
+    #: What-ifs to compare with the plan (partners joining or leaving, another redundancy, prices, traffic).
+    scenarios: list[Scenario] = field(default_factory=list)
 
     # -- look-ups ---------------------------------------------------------------
     def site(self, site_id: str) -> Site:

@@ -3,7 +3,7 @@
 ``{"format": "regional-network-plan", "version": 2, "name", "description",
 "partners", "sites", "tariff", "candidate_links", "demands", "existing_links",
 "forbidden_links", "exclusion_zones", "settings", "designs", "circuit_ids",
-"cost_sharing"}``
+"scenarios", "cost_sharing"}``
 
 Money is written as decimal strings of pounds (``"1250.00"``) so no float ever
 drifts; numbers are accepted on reading. Loading checks everything and reports
@@ -15,6 +15,10 @@ and ``tariff.min_tier``), a ``bandwidth`` per quote and existing link,
 ``settings.max_utilisation``, and each design link's sizing. A version 1 file is
 read as version 2 with no traffic: its ``tariff.tiers`` (``{"1G": "1"}``) get the
 rate their names state and ``tariff.bandwidth`` becomes ``min_tier``.
+
+``scenarios`` (optional) are what-ifs: ``[{"name", "leaving": [partner ids],
+"joining": [partners], "joining_sites": [sites], "redundancy", "tariff",
+"demand_growth"}]``, every field but the name optional.
 
 ``cost_sharing`` (optional) holds the board's split (``method``, one of
 ``SHARING_METHODS``) and a cache: the coalition networks last priced
@@ -45,6 +49,7 @@ from planner.core.model import (
     Partner,
     Project,
     Quote,
+    Scenario,
     Site,
 )
 from planner.core.money import parse_pounds, pounds
@@ -129,38 +134,58 @@ def _coalition_to_dict(key: str, network: Standalone) -> dict:
     }
 
 
+def _partner_to_dict(p: Partner) -> dict:
+    return {"id": p.id, "name": p.name, "colour": p.colour, "kind": p.kind}
+
+
+def _site_to_dict(x: Site) -> dict:
+    return {
+        "id": x.id,
+        "name": x.name,
+        "partner": x.partner,
+        "lon": round(x.lon, 6),
+        "lat": round(x.lat, 6),
+        "role": x.role,
+        **({"note": x.note} if x.note else {}),
+        **({"demand_mbps": _mbps(x.demand_mbps)} if x.demand_mbps else {}),
+    }
+
+
+def _tariff_to_dict(t: Tariff) -> dict:
+    return {
+        "connection_per_end": _money(t.connection_per_end),
+        "rental_per_end": _money(t.rental_per_end),
+        "rental_per_km": _money(t.rental_per_km),
+        "route_factor": str(t.route_factor),
+        "term_years": t.term_years,
+        "min_tier": t.min_tier,
+        "tiers": [{"name": x.name, "mbps": x.mbps, "factor": str(x.factor)} for x in t.tiers],
+    }
+
+
+def _scenario_to_dict(x: Scenario) -> dict:
+    return {
+        "name": x.name,
+        **({"leaving": list(x.leaving)} if x.leaving else {}),
+        **({"joining": [_partner_to_dict(p) for p in x.joining]} if x.joining else {}),
+        **({"joining_sites": [_site_to_dict(s) for s in x.joining_sites]} if x.joining_sites else {}),
+        **({"redundancy": x.redundancy} if x.redundancy else {}),
+        **({"tariff": _tariff_to_dict(x.tariff)} if x.tariff else {}),
+        **({"demand_growth": x.demand_growth} if x.demand_growth else {}),
+    }
+
+
 def project_to_dict(project: Project, coalitions: Mapping[str, Standalone] | None = None) -> dict:
     """The JSON document for ``project``, with the cached coalition networks ``coalitions`` (by key)."""
-    t = project.tariff
     s = project.settings
     return {
         "format": FORMAT,
         "version": VERSION,
         "name": project.name,
         "description": project.description,
-        "partners": [{"id": p.id, "name": p.name, "colour": p.colour, "kind": p.kind} for p in project.partners],
-        "sites": [
-            {
-                "id": x.id,
-                "name": x.name,
-                "partner": x.partner,
-                "lon": round(x.lon, 6),
-                "lat": round(x.lat, 6),
-                "role": x.role,
-                **({"note": x.note} if x.note else {}),
-                **({"demand_mbps": _mbps(x.demand_mbps)} if x.demand_mbps else {}),
-            }
-            for x in project.sites
-        ],
-        "tariff": {
-            "connection_per_end": _money(t.connection_per_end),
-            "rental_per_end": _money(t.rental_per_end),
-            "rental_per_km": _money(t.rental_per_km),
-            "route_factor": str(t.route_factor),
-            "term_years": t.term_years,
-            "min_tier": t.min_tier,
-            "tiers": [{"name": x.name, "mbps": x.mbps, "factor": str(x.factor)} for x in t.tiers],
-        },
+        "partners": [_partner_to_dict(p) for p in project.partners],
+        "sites": [_site_to_dict(x) for x in project.sites],
+        "tariff": _tariff_to_dict(project.tariff),
         "candidate_links": [
             {
                 "a": q.a,
@@ -203,6 +228,7 @@ def project_to_dict(project: Project, coalitions: Mapping[str, Standalone] | Non
         },
         "designs": [_design_to_dict(d) for d in project.designs],
         "circuit_ids": [{"a": a, "b": b, "id": cid} for (a, b), cid in sorted(project.circuit_ids.items())],
+        "scenarios": [_scenario_to_dict(x) for x in project.scenarios],
         "cost_sharing": {
             "method": project.sharing_method,
             "coalitions": [_coalition_to_dict(key, n) for key, n in sorted((coalitions or {}).items())],
@@ -345,8 +371,49 @@ def _tiers(f: _Fields) -> tuple[Tier, ...]:
     return tuple(tiers)
 
 
-def _tariff(obj, problems) -> Tariff:
-    f = _Fields(obj, "tariff", problems)
+def _partner(item, where: str, problems: list[str]) -> Partner:
+    f = _Fields(item, where, problems)
+    return Partner(
+        f.text("id", required=True), f.text("name", required=True), f.text("colour", "#0072B2"), f.text("kind")
+    )
+
+
+def _site(item, where: str, problems: list[str]) -> Site:
+    f = _Fields(item, where, problems)
+    return Site(
+        f.text("id", required=True),
+        f.text("name", required=True),
+        f.text("partner", required=True),
+        f.number("lon", required=True),
+        f.number("lat", required=True),
+        f.text("role", "site"),
+        f.text("note"),
+        f.mbps("demand_mbps"),
+    )
+
+
+def _scenario(item, where: str, problems: list[str]) -> Scenario:
+    f = _Fields(item, where, problems)
+    leaving = f.items("leaving")
+    if not all(isinstance(x, str) for x in leaving):
+        f.fail("leaving", "must be a list of partner ids")
+        leaving = []
+    tariff = f.items("tariff", dict)
+    return Scenario(
+        name=f.text("name", required=True),
+        leaving=tuple(leaving),
+        joining=tuple(_partner(x, f"{where}.joining[{i}]", problems) for i, x in enumerate(f.items("joining"))),
+        joining_sites=tuple(
+            _site(x, f"{where}.joining_sites[{i}]", problems) for i, x in enumerate(f.items("joining_sites"))
+        ),
+        redundancy=f.text("redundancy", None),
+        tariff=_tariff(tariff, problems, f"{where}.tariff") if tariff else None,
+        demand_growth=f.number("demand_growth", 0.0),
+    )
+
+
+def _tariff(obj, problems, where: str = "tariff") -> Tariff:
+    f = _Fields(obj, where, problems)
     base = Tariff()
     values = dict(
         connection_per_end=f.money("connection_per_end", base.connection_per_end),
@@ -436,29 +503,8 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
     if version < 1:
         raise InputError(f"{source}: version: {version} is not a valid version")
 
-    partners = []
-    for i, item in enumerate(top.items("partners")):
-        f = _Fields(item, f"partners[{i}]", problems)
-        partners.append(
-            Partner(
-                f.text("id", required=True), f.text("name", required=True), f.text("colour", "#0072B2"), f.text("kind")
-            )
-        )
-    sites = []
-    for i, item in enumerate(top.items("sites")):
-        f = _Fields(item, f"sites[{i}]", problems)
-        sites.append(
-            Site(
-                f.text("id", required=True),
-                f.text("name", required=True),
-                f.text("partner", required=True),
-                f.number("lon", required=True),
-                f.number("lat", required=True),
-                f.text("role", "site"),
-                f.text("note"),
-                f.mbps("demand_mbps"),
-            )
-        )
+    partners = [_partner(item, f"partners[{i}]", problems) for i, item in enumerate(top.items("partners"))]
+    sites = [_site(item, f"sites[{i}]", problems) for i, item in enumerate(top.items("sites"))]
     quotes = []
     for i, item in enumerate(top.items("candidate_links")):
         f = _Fields(item, f"candidate_links[{i}]", problems)
@@ -518,6 +564,7 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
         designs=[_design(d, f"designs[{i}]", problems) for i, d in enumerate(top.items("designs"))],
         circuit_ids=circuit_ids,
         sharing_method=_Fields(top.items("cost_sharing", dict), "cost_sharing", problems).text("method", "auto"),
+        scenarios=[_scenario(x, f"scenarios[{i}]", problems) for i, x in enumerate(top.items("scenarios"))],
     )
     if not problems:
         problems = project.problems()

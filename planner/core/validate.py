@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from planner.core.geo import check_lonlat
+from planner.core.scenario import apply_scenario, scenario_problems
 from planner.core.traffic import traffic_problems
 
 if TYPE_CHECKING:
@@ -76,4 +77,18 @@ def project_problems(project: Project) -> list[str]:
         found += traffic_problems(project)
     found += [f"tariff: {p}" for p in project.tariff.problems()]
     found += [f"settings: {p}" for p in project.settings.problems()]
+    if not found:  # a scenario is checked as the project it makes, once the plan itself is sound
+        found += _scenarios_problems(project)
+    return found
+
+
+def _scenarios_problems(project: Project) -> list[str]:
+    found: list[str] = []
+    names = [x.name for x in project.scenarios]
+    for i, scenario in enumerate(project.scenarios):
+        where = f"scenarios[{i}] ({scenario.name})"
+        problems = scenario_problems(project, scenario, where)
+        if names.index(scenario.name) < i:
+            problems.append(f"{where}: name: {scenario.name!r} is used twice")
+        found += problems or [f"{where}: {p}" for p in project_problems(apply_scenario(project, scenario))]
     return found

@@ -277,7 +277,8 @@ def test_presenter_shows_traffic_rerouted_and_names_an_overloaded_circuit(qtbot,
     top, use = busiest(single, (x,))
     assert presenter.panel().traffic == f"All traffic still carried; busiest circuit {top} at {use:.0%}"
 
-    qtbot.mouseClick(overlay, Qt.MouseButton.LeftButton, pos=_overlay_point(busy, y))
+    # a double failure on purpose: Shift keeps the first cut (a plain click would replace it)
+    qtbot.mouseClick(overlay, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, _overlay_point(busy, y))
     assert presenter.story.cuts == (x, y)
     limit = project.settings.max_utilisation
     over = sorted(found.overloaded, key=lambda c: (-found.loads[c] / links[c].capacity_mbps, c))
