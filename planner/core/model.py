@@ -46,6 +46,8 @@ REDUNDANCY_LEVELS: dict[str, str] = {
 Method = Literal["auto", "exact", "heuristic", "quick"]
 #: ``quick`` is the heuristic with a lighter search, for pricing many coalitions at once.
 METHODS: tuple[Method, ...] = ("auto", "exact", "heuristic", "quick")
+#: The largest hop or ring limit: more than any region has sites.
+MAX_LIMIT = 100_000
 #: How the board may split the shared cost (see :mod:`planner.analysis.sharing`).
 SHARING_METHODS: tuple[str, ...] = ("auto", "shapley", "nucleolus", "standalone", "sites")
 
@@ -193,12 +195,10 @@ class DesignSettings:
             found.append(f"method: {self.method!r} is not one of {', '.join(METHODS)}")
         if not 0 < self.time_limit <= 86_400:
             found.append(f"time_limit: {self.time_limit!r} must be between 0 and 86400 seconds")
-        for name in ("max_hops", "max_ring"):
+        for name, least in (("max_hops", 1), ("max_ring", 3)):
             value = getattr(self, name)
-            if value is not None and (not isinstance(value, int) or value < (1 if name == "max_hops" else 3)):
-                found.append(
-                    f"{name}: {value!r} must be empty or a whole number of at least {1 if name == 'max_hops' else 3}"
-                )
+            if value is not None and (not isinstance(value, int) or not least <= value <= MAX_LIMIT):
+                found.append(f"{name}: {value!r} must be empty or a whole number {least}..{MAX_LIMIT:,}")
         if self.candidates not in ("auto", "complete", "sparse"):
             found.append(f"candidates: {self.candidates!r} is not one of auto, complete, sparse")
         if not isinstance(self.k_nearest, int) or not 2 <= self.k_nearest <= 50:

@@ -6,9 +6,23 @@
 '£1,234.50'
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["parse_pounds", "pence_from_decimal", "pounds", "format_gbp", "format_gbp_short", "format_saving_percent"]
+__all__ = [
+    "MAX_POUNDS",
+    "parse_pounds",
+    "pence_from_decimal",
+    "pounds",
+    "format_gbp",
+    "format_gbp_short",
+    "format_saving_percent",
+]
+
+
+#: The largest amount a file or a person may give, in pounds: far beyond any network's cost.
+MAX_POUNDS = 1_000_000_000
+_AMOUNT = re.compile(r"([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?", re.ASCII)
 
 
 def pence_from_decimal(value: Decimal) -> int:
@@ -19,20 +33,27 @@ def pence_from_decimal(value: Decimal) -> int:
 def parse_pounds(text: str | int | float | Decimal) -> int:
     """Pounds written by a person (``"£1,250"``, ``"99.99"``, ``1250``) as pence.
 
-    Raises ``ValueError`` naming the text when it is not a finite, non-negative amount.
+    Raises ``ValueError`` naming the text (its first 40 characters) when it is not plain
+    decimal notation (``5_3.8``, ``NaN`` and non-ASCII digits are not), is negative, or is
+    more than ``MAX_POUNDS``.
     """
+    shown = repr(str(text)[:40]) + ("…" if len(str(text)) > 40 else "")
     if isinstance(text, bool):
-        raise ValueError(f"{text!r} is not an amount of money")
+        raise ValueError(f"{shown} is not an amount of money")
     raw = str(text).strip().replace(",", "").removeprefix("£").strip()
+    negative = raw.startswith("-")
+    if not _AMOUNT.fullmatch(raw.removeprefix("-").removeprefix("+")):
+        raise ValueError(f"{shown} is not an amount of money")
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise ValueError(f"{str(text)!r} is not an amount of money") from None
-    if not value.is_finite():
-        raise ValueError(f"{str(text)!r} is not an amount of money")
-    if value < 0:
-        raise ValueError(f"{str(text)!r} is negative")
-    return pence_from_decimal(value)
+        value = abs(Decimal(raw))
+        if value > MAX_POUNDS:
+            raise ValueError(f"{shown} is more than £{MAX_POUNDS:,}")
+        pence = pence_from_decimal(value)
+    except (InvalidOperation, OverflowError):  # an exponent Decimal cannot hold
+        raise ValueError(f"{shown} is not an amount of money") from None
+    if negative and pence:
+        raise ValueError(f"{shown} is negative")
+    return pence
 
 
 def pounds(pence: int) -> Decimal:

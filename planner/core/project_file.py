@@ -31,6 +31,7 @@ malformed cache entry is ignored, never an error.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Mapping
@@ -266,6 +267,31 @@ def save_project(project: Project, path: str | os.PathLike, coalitions: Mapping[
 
 
 # -- reading ---------------------------------------------------------------------
+#: The largest factor or ratio a project file may give (a tier's price factor, the route factor).
+_LARGEST_DECIMAL = 1_000_000
+#: The longest circuit id: carriers' references are far shorter.
+_LONGEST_ID = 64
+
+
+def _shown(value: Any) -> str:
+    """``value`` for a message: its first 40 characters, then ``…``."""
+    text = repr(value)
+    return text[:40] + ("…" if len(text) > 40 else "")
+
+
+def _vertices_problem(geometry) -> str | None:
+    """Why a no-go area's vertices are unusable (not finite, or off the globe), or ``None``."""
+    import numpy as np
+    import shapely
+
+    xy = shapely.get_coordinates(geometry)
+    if not np.isfinite(xy).all():
+        return "has a vertex that is not a finite number"
+    if (np.abs(xy[:, 0]) > 180).any() or (np.abs(xy[:, 1]) > 90).any():
+        return "has a vertex off the globe (longitude within ±180, latitude within ±90)"
+    return None
+
+
 class _Fields:
     """Reads typed fields from one JSON object, recording problems by path."""
 
@@ -297,9 +323,16 @@ class _Fields:
     def number(self, key: str, default: float = 0.0, required: bool = False) -> float:
         value, found = self._get(key, default, required)
         if found and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            self.fail(key, f"{value!r} must be a number")
+            self.fail(key, f"{_shown(value)} must be a number")
             return default
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            self.fail(key, f"{_shown(value)} must be a finite number")
+            return default
+        return number
 
     def integer(self, key: str, default: int | None = 0, required: bool = False) -> int | None:
         value, found = self._get(key, default, required)
@@ -338,7 +371,9 @@ class _Fields:
         try:
             result = Decimal(str(value))
         except InvalidOperation:
-            self.fail(key, f"{value!r} must be a number")
+            result = Decimal("NaN")
+        if isinstance(value, bool) or not result.is_finite() or abs(result) > _LARGEST_DECIMAL:
+            self.fail(key, f"{_shown(value)} must be a number at most {_LARGEST_DECIMAL:,}")
             return default
         return result
 
@@ -547,7 +582,10 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
     for i, item in enumerate(top.items("circuit_ids")):
         f = _Fields(item, f"circuit_ids[{i}]", problems)
         a, b = f.text("a", required=True), f.text("b", required=True)
-        circuit_ids[(min(a, b), max(a, b))] = f.text("id", required=True)
+        circuit = f.text("id", required=True)
+        if len(circuit) > _LONGEST_ID:
+            f.fail("id", f"{_shown(circuit)} is longer than {_LONGEST_ID} characters")
+        circuit_ids[(min(a, b), max(a, b))] = circuit
 
     project = Project(
         name=top.text("name", "Untitled partnership"),
@@ -590,6 +628,10 @@ def _zones(obj, problems) -> list[ExclusionZone]:
             continue
         if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
             g.fail("geometry", f"must be a Polygon or MultiPolygon, not {geom.geom_type}")
+            continue
+        bad = _vertices_problem(geom)
+        if bad:
+            g.fail("geometry", bad)
             continue
         name = g.items("properties", dict).get("name") or f"Zone {i + 1}"
         zones.append(ExclusionZone(str(name), geometry))

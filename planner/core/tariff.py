@@ -153,6 +153,10 @@ def route_km(geodesic_km: float, route_factor: float | Decimal) -> int:
     return max(1, math.ceil(round(geodesic_km * float(route_factor), 6)))
 
 
+#: The dearest a tier may be against the base circuit: far beyond any carrier's price list.
+MAX_TIER_FACTOR = 1000
+
+
 @dataclass(frozen=True)
 class Tariff:
     """An editable price list; every field is saved in the project file."""
@@ -172,7 +176,8 @@ class Tariff:
             value = getattr(self, name)
             if not isinstance(value, int) or value < 0:
                 found.append(f"{name}: {value!r} must be a non-negative amount")
-        if not Decimal("1") <= Decimal(self.route_factor) <= Decimal("5"):
+        route = Decimal(self.route_factor)
+        if not (route.is_finite() and 1 <= route <= 5):
             found.append(f"route_factor: {self.route_factor} must be between 1 and 5")
         if not isinstance(self.term_years, int) or not 1 <= self.term_years <= 30:
             found.append(f"term_years: {self.term_years!r} must be a whole number of years 1..30")
@@ -185,8 +190,11 @@ class Tariff:
             names.add(tier.name)
             if not isinstance(tier.mbps, int) or not 1 <= tier.mbps <= 10_000_000:
                 found.append(f"tiers.{tier.name}: rate {tier.mbps!r} must be a whole number of Mb/s, 1..10000000")
-            if not Decimal(tier.factor) > 0:
-                found.append(f"tiers.{tier.name}: price factor {tier.factor} must be positive")
+            factor = Decimal(tier.factor)
+            if not (factor.is_finite() and 0 < factor <= MAX_TIER_FACTOR):
+                found.append(
+                    f"tiers.{tier.name}: price factor {tier.factor} must be above 0 and at most {MAX_TIER_FACTOR}"
+                )
         if self.min_tier not in names:
             found.append(f"min_tier: {self.min_tier!r} is not one of the tiers {', '.join(sorted(names))}")
         return found

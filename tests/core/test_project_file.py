@@ -247,3 +247,57 @@ def test_many_problems_are_reported_together(tmp_path):
     with pytest.raises(InputError) as err:
         load_project(_write(tmp_path, doc))
     assert len(err.value.problems) == len(doc["sites"])
+
+
+def _hostile(change) -> dict:
+    from planner.core.model import Partner, Project, Site
+    from planner.core.project_file import project_to_dict
+
+    sites = [Site("a1", "a1", "A", -1.5, 53.8), Site("a2", "a2", "A", -1.4, 53.4)]
+    doc = json.loads(json.dumps(project_to_dict(Project(partners=[Partner("A", "A")], sites=sites))))
+    change(doc)
+    return doc
+
+
+NAN_VERTEX = {"type": "Polygon", "coordinates": [[[0, 0], [float("nan"), 1], [1, 1], [0, 0]]]}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["tariff"].update(rental_per_km="1e30"),
+            "tariff.rental_per_km: '1e30' is more than £1,000,000,000",
+        ),
+        (lambda d: d["tariff"].update(route_factor="NaN"), "tariff.route_factor: 'NaN' must be a number"),
+        (lambda d: d["tariff"].update(route_factor="sNaN"), "tariff.route_factor: 'sNaN' must be a number"),
+        (lambda d: d["tariff"]["tiers"][0].update(factor="NaN"), "tariff.tiers[0].factor: 'NaN' must be a number"),
+        (lambda d: d["tariff"]["tiers"][0].update(factor="1e30"), "tariff.tiers[0].factor: '1e30' must be a number"),
+        (lambda d: d["tariff"]["tiers"][0].update(factor="5000"), "price factor 5000 must be above 0 and at most 1000"),
+        (lambda d: d["sites"][0].update(lat="1" + "0" * 400), "sites[0].lat: "),
+        (
+            lambda d: d["settings"].update(time_limit=10**400),
+            "settings.time_limit: 1000000000000000000000000000000000000000…",
+        ),
+        (
+            lambda d: d["settings"].update(max_hops=10**30),
+            "max_hops: 1000000000000000000000000000000 must be empty or a",
+        ),
+        (lambda d: d["circuit_ids"].append({"a": "a1", "b": "a2", "id": "9" * 5000}), "longer than 64 characters"),
+        (
+            lambda d: d["exclusion_zones"]["features"].append(
+                {"type": "Feature", "properties": {}, "geometry": NAN_VERTEX}
+            ),
+            "exclusion_zones.features[0].geometry: has a vertex that is not a finite number",
+        ),
+    ],
+)
+def test_numbers_no_plan_could_hold_are_one_clear_error(change, message):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # shapely warns of the NaN vertex before we refuse it
+        with pytest.raises(InputError) as caught:
+            project_from_dict(_hostile(change), "plan.json")
+    text = str(caught.value)
+    assert message in text and text.startswith("plan.json: ") and len(text) < 200

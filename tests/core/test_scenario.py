@@ -67,7 +67,7 @@ def test_scenarios_are_saved_and_read_back(tmp_path):
         (Scenario("X", joining_sites=(Site("z1", "z", "Z", 0, 51),)), "partner: 'Z' is not joining"),
         (replace(JOINING, joining_sites=(Site("a1", "dup", "H", 0, 51),)), "id: already a site of the project"),
         (replace(JOINING, joining_sites=(Site("h1", "far", "H", 0, 95),)), "lat"),
-        (Scenario("X", demand_growth=float("nan")), "demand_growth: nan must be a fraction above -1"),
+        (Scenario("X", demand_growth=float("nan")), "demand_growth: nan must be a finite number"),
         (Scenario("X", demand_growth=-1.0), "demand_growth"),
         (Scenario("X", redundancy="3edge"), "redundancy: '3edge' is not one of"),
         (Scenario(" "), "name: must not be empty"),

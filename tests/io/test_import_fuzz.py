@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 
 from planner.core.errors import PlannerError
 from planner.core.model import Partner, Project, Site
+from planner.core.money import MAX_POUNDS
 from planner.io.demand_tables import read_demands
 from planner.io.site_import import read_sites
-from planner.io.site_tables import MAX_POUNDS, read_quotes_csv
+from planner.io.site_tables import read_quotes_csv
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 FEW = settings(FUZZ, max_examples=25)
