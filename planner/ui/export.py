@@ -6,7 +6,8 @@ when the one on show is out of date. Every output path is checked before any wor
 starts. The cost sharing (the slow part of the workbook and the board pack) comes from
 the document's :class:`~planner.ui.sharing_runner.SharingRunner`, so its coalition cache
 is reused and the "Who pays what" panel shows the same figures; the files are written
-on a worker thread. A progress dialog with Cancel covers all of it, and a failure is one
+on a worker thread: those not needing the sharing (CSV, GIS) at once, the workbook and
+board pack once it is ready. A progress dialog with Cancel covers all of it, and a failure is one
 line naming the file and the problem.
 """
 
@@ -89,6 +90,8 @@ class _Export(QObject):
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self.cancel)
         self._waiting: list[tuple[object, object]] = []  # (signal, slot) to disconnect when the wait ends
+        self._pending = dict(paths)  # the files not written yet
+        self._written: list[Path] = []
 
     # -- phases ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -104,14 +107,17 @@ class _Export(QObject):
             self._wait(c.design_runner.finished, self._on_design_news)  # a design from the cache: never busy
         elif c.sharing_runner.design is None:
             self._finish(f"No up-to-date design to export: {c.design_problem or 'design the network first'}.")
-        elif PACK_KEYS & set(self.paths) and c.sharing_runner.sharing is None:
+        else:
+            shared = c.sharing_runner.sharing is not None
+            ready = {key: path for key, path in self._pending.items() if shared or key not in PACK_KEYS}
+            if ready:  # the schedule, CSV and GIS files at once; those needing the sharing once it is ready
+                self._write_files(ready)
+                return
             self._show(0, "Working out each partner's cost alone and its share…")
             self._wait(c.sharing_runner.progress, self._show)
             self._wait(c.sharing_runner.changed, self._on_sharing_changed)
             self._wait(c.sharing_runner.failed, self._on_sharing_failed)
             c.sharing_runner.request("sharing")
-        else:
-            self._write_files()
 
     def _on_design_news(self) -> None:
         if not (self.c.design_runner.busy or self.c.design_runner.due):
@@ -125,10 +131,10 @@ class _Export(QObject):
         if kind == "sharing":
             self._finish(f"Cannot work out the cost sharing: {problem}")
 
-    def _write_files(self) -> None:
+    def _write_files(self, paths: dict[str, Path]) -> None:
         sharing = self.c.sharing_runner.sharing
         design = self.c.sharing_runner.design
-        project, paths = snapshot(self.c.document.project), dict(self.paths)
+        project = snapshot(self.c.document.project)
 
         def work(control) -> list[Path]:
             from planner.analysis.pack import build_pack
@@ -150,11 +156,17 @@ class _Export(QObject):
         self.job.start()
 
     def _on_written(self, written: list[Path]) -> None:
-        if len(written) == 1:
+        self.job = None
+        self._written += written
+        self._pending = {key: path for key, path in self._pending.items() if path not in written}
+        if self._pending:
+            self._step()
+            return
+        if len(self._written) == 1:
             what = FORMATS[next(iter(self.paths))].what
-            self.c.report(f"Exported {what} to {written[0]}")
+            self.c.report(f"Exported {what} to {self._written[0]}")
         else:
-            self.c.report(f"Exported {len(written)} files to {written[0].parent}")
+            self.c.report(f"Exported {len(self._written)} files to {self._written[0].parent}")
         self._finish("")
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -186,7 +198,8 @@ class _Export(QObject):
         self.dialog.close()
         self.dialog.deleteLater()
         if problem is None:
-            self.c.report("Export cancelled: nothing more was written")
+            done = f" ({len(self._written)} written before)" if self._written else ""
+            self.c.report(f"Export cancelled: nothing more was written{done}")
         elif problem:
             QMessageBox.warning(self.c.window, "Export failed", problem)
         self.c.finished(self)

@@ -149,6 +149,34 @@ def test_export_all_writes_every_file_into_the_folder(qtbot, opened, tmp_path, m
     assert messages[0] == []
 
 
+def test_export_all_writes_the_files_not_needing_the_sharing_at_once(qtbot, opened, tmp_path, monkeypatch, messages):
+    import threading
+
+    import planner.analysis.sharing as sharing
+
+    folder = tmp_path / "pack"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(folder))
+    release, real = threading.Event(), sharing.share_costs
+
+    def held_back(*args, **kwargs):  # the cost sharing still being worked out
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sharing, "share_costs", held_back)
+    opened.exporter.actions_["all"].trigger()
+    stem = opened.document.path.stem
+    gis = [folder / f"{stem}{FORMATS[k].suffix}" for k in ("gpkg", "geojson", "kml")]
+    qtbot.waitUntil(lambda: all(p.exists() for p in [folder / f"{stem}-circuits.csv", *gis]), timeout=30_000)
+    assert not (folder / f"{stem}-schedule.xlsx").exists() and not (folder / f"{stem}-board-pack.pdf").exists()
+    assert "share" in opened.exporter.run.dialog.labelText()
+    release.set()
+    _wait_export(qtbot, opened)
+    assert (folder / f"{stem}-schedule.xlsx").exists() and (folder / f"{stem}-board-pack.pdf").exists()
+    assert opened.statusBar().currentMessage() == f"Exported 6 files to {folder}"
+    assert messages[0] == []
+
+
 def test_cancelling_an_export_writes_nothing(qtbot, opened, tmp_path, save_as, monkeypatch, messages):
     import planner.io.board_pack as board_pack
 
