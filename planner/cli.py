@@ -11,15 +11,27 @@ import json
 import multiprocessing
 import os
 import sys
+import time
 from pathlib import Path
 
 from planner import __version__
 from planner.core.errors import DesignCancelled, InfeasibleError, PlannerError
 from planner.core.model import METHODS, REDUNDANCY_LEVELS, Project
 
+#: A time limit counts from here, the command's start (the interpreter's own start-up is
+#: a few tens of milliseconds before): the engine's imports are part of the wait.
+_STARTED = time.monotonic()
+
 __all__ = ["main"]
 
 EXIT_INPUT, EXIT_INFEASIBLE, EXIT_INTERRUPTED = 2, 3, 130
+#: Seconds kept for writing the results and exiting once the work's time is up.
+_EXIT_RESERVE = 0.3
+
+
+def _from_start(limit: float) -> float:
+    """What is left of ``limit`` seconds counted from the command's start, less the time to exit."""
+    return max(0.1, limit - (time.monotonic() - _STARTED) - _EXIT_RESERVE)
 
 
 def _add_project_arguments(parser: argparse.ArgumentParser) -> None:
@@ -168,7 +180,7 @@ def cmd_design(args: argparse.Namespace) -> int:
     from planner.io.design_csv import write_design_csv
 
     project, settings = prepared_input(args)
-    design = design_project(project, settings, Control(settings.time_limit))
+    design = design_project(project, settings, Control(_from_start(settings.time_limit)))
     if args.out:
         try:
             write_design_csv(project, design, args.out)
@@ -205,8 +217,6 @@ class _Progress:
         self.shown = False
 
     def __call__(self, fraction: float, message: str) -> None:
-        import time
-
         now = time.monotonic()
         if now - self.last < (0.2 if self.tty else 5.0) and fraction < 1:
             return
@@ -261,7 +271,7 @@ def _shared_design(project: Project, redundancy: str, progress: _Progress):
         why = "has no" if design is None else "has an out-of-date"
         print(f"The project {why} {redundancy} design: designing it now", file=sys.stderr)
         settings = replace(project.settings, redundancy=redundancy)
-        design = design_project(project, settings, Control(settings.time_limit, progress=progress))
+        design = design_project(project, settings, Control(_from_start(settings.time_limit), progress=progress))
         progress.done()
     return design
 
@@ -333,7 +343,7 @@ def cmd_share(args: argparse.Namespace) -> int:
     project, cached = read_project(args.project)
     progress = _Progress()
     design = _shared_design(project, args.redundancy or project.settings.redundancy, progress)
-    control = Control(args.time_limit or SHARING_TIME_LIMIT, progress=progress)
+    control = Control(_from_start(args.time_limit or SHARING_TIME_LIMIT), progress=progress)
     sharing = share_costs(project, design, control, cache=cached, workers=args.workers)
     progress.done()
     if args.coalitions:
@@ -439,7 +449,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if not project.scenarios:
         raise PlannerError(f"{args.project}: the project has no scenarios to compare (add them in the app)")
     progress = _Progress()
-    control = Control(args.time_limit or SHARING_TIME_LIMIT * (len(project.scenarios) + 1), progress=progress)
+    limit = args.time_limit or SHARING_TIME_LIMIT * (len(project.scenarios) + 1)
+    control = Control(_from_start(limit), progress=progress)
     try:
         results = compare_scenarios(project, control, names=args.scenario, cache=cached, workers=args.workers)
     except KeyError as err:

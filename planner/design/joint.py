@@ -85,6 +85,8 @@ _EFFORTS = {
 _RELAXATION_SHARE = 0.25
 #: Moves routed in full in a row without finding a cheaper design before a pass ends.
 _MISSES = 25
+#: Candidate designs screened in one routing call: small enough that a pass checks the clock often.
+_SCREEN_BATCH = 64
 #: Share of the time left after the search that the integer bound may use (the rest: verification).
 _BOUND_SHARE = 0.85
 
@@ -235,7 +237,9 @@ def _descend(
         moves = list(_moves(current, additions))
         if not moves:
             break
-        screens = pricer.costs([pricer.mask(_apply(current, move)) for move in moves], _screen_states(problem, sizing))
+        screens = _screen(pricer, [_apply(current, move) for move in moves], _screen_states(problem, sizing), control)
+        if screens is None:
+            break  # out of time part-way through screening: keep the design as it is
         misses, improved = 0, False
         for i in np.argsort(screens, kind="stable"):  # best screen first, each tried on the design as it now is
             if screens[i] >= sizing.cost or misses >= _MISSES or control.expired():
@@ -250,6 +254,18 @@ def _descend(
         if not improved:
             break
     return current, sizing
+
+
+def _screen(pricer: _Pricer, designs: list[list[Pair]], states: list[State], control: Control) -> np.ndarray | None:
+    """Each design's screen cost, ``_SCREEN_BATCH`` designs a call so that a pass over a large region's
+    thousands of moves stops at the time limit; ``None`` when the time ran out first."""
+    screens = []
+    for start in range(0, len(designs), _SCREEN_BATCH):
+        if control.expired() or control.cancelled:
+            return None
+        batch = designs[start : start + _SCREEN_BATCH]
+        screens.append(pricer.costs([pricer.mask(pairs) for pairs in batch], states))
+    return np.concatenate(screens)
 
 
 def _moves(current: list[Pair], additions: list[Pair]) -> Iterable[tuple[str, Pair]]:
