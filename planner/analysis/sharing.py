@@ -121,11 +121,16 @@ __all__ = [
 EXACT_UP_TO = 12
 #: Coalitions priced before the exact Shapley value judges whether it can finish in time.
 _PROBE = 32
+#: Most coalitions with traffic sent to a worker at once: a batch must end soon after the time limit.
+_TRAFFIC_BATCH = 2
 #: Most coalitions sent to a worker process at once, and most sites in the region times that:
 #: a batch is a fraction of a second of work, so a cancelled run lets go of the cores soon.
 _BATCH, _BATCH_SITES = 16, 640
 #: Changes when coalitions are priced differently, so networks cached by an earlier version are not reused.
 _PRICING = 2
+#: Shares of the time limit kept from the Shapley value for the nucleolus's coalitions and the route
+#: saving, and from the nucleolus for the route saving (with traffic).
+_AFTER_SHAPLEY, _ROUTE_SAVING = 0.15, 0.05
 #: Rounds of constraint generation for the nucleolus when not every coalition is priced.
 _GENERATION_ROUNDS = 4
 #: Cost-sharing methods by name, with the label a board reads.
@@ -395,6 +400,8 @@ class CoalitionCosts:
             )
         items = list(todo.items())
         largest = min(_BATCH, _BATCH_SITES // max(1, len(self.project.sites)))
+        if has_traffic(self.project):  # each coalition's capacity search takes a few tenths of a second
+            largest = min(largest, _TRAFFIC_BATCH)
         size = max(1, min(largest, len(items) // (4 * self.workers)))  # fewer messages, yet shared out fairly
         batches = [items[i : i + size] for i in range(0, len(items), size)]
         futures = {self._pool.submit(_price_in_worker, [key for _, key in batch]): batch for batch in batches}
@@ -775,15 +782,18 @@ def share_costs(
     settings = replace(project.settings, redundancy=design.redundancy)
     grand = Standalone.of_design(frozenset(players), design)
     deadline = time.time() + control.remaining()
+    # the Shapley value leaves time for what must follow it: the nucleolus's coalitions, the route saving
+    shapley_control = control.leaving(_AFTER_SHAPLEY * control.remaining())
+    nucleolus_control = control.leaving(_ROUTE_SAVING * control.remaining() if has_traffic(project) else 0.0)
     with CoalitionCosts(project, settings, control.cancel_event, cache, workers, deadline) as costs:
         costs.fix(grand)
-        shapley = _shapley_exact(players, costs, control, seed) if len(players) <= exact_up_to else None
+        shapley = _shapley_exact(players, costs, shapley_control, seed) if len(players) <= exact_up_to else None
         exact = shapley is not None
         if exact:
             sampling_error, used = 0, 0
         else:
-            shapley, sampling_error, used = _shapley_sampled(players, costs, control, permutations, seed)
-        fair, priced = _nucleolus(players, costs, control)
+            shapley, sampling_error, used = _shapley_sampled(players, costs, shapley_control, permutations, seed)
+        fair, priced = _nucleolus(players, costs, nucleolus_control)
         networks = {p: costs.network({p}) for p in players}
         value_error = max(n.cost - n.lower_bound for n in costs)
         coalitions, keys = len(costs), set(costs.keys)
