@@ -127,7 +127,7 @@ _TRAFFIC_BATCH = 2
 #: a batch is a fraction of a second of work, so a cancelled run lets go of the cores soon.
 _BATCH, _BATCH_SITES = 16, 640
 #: Changes when coalitions are priced differently, so networks cached by an earlier version are not reused.
-_PRICING = 2
+PRICING_VERSION = 2
 #: Shares of the time limit kept from the Shapley value for the nucleolus's coalitions and the route
 #: saving, and from the nucleolus for the route saving (with traffic).
 _AFTER_SHAPLEY, _ROUTE_SAVING = 0.15, 0.05
@@ -419,7 +419,7 @@ class CoalitionCosts:
         """Everything the coalition's network depends on (site names do not count), hashed."""
         own = self._own(members)
         parts = (
-            _PRICING,
+            PRICING_VERSION,
             sorted(members),
             tuple((s.id, s.partner, s.lon, s.lat, s.role, s.demand_mbps) for s in own.sites),
             own.tariff,

@@ -25,7 +25,8 @@ rate their names state and ``tariff.bandwidth`` becomes ``min_tier``.
 (``coalitions: [{"key", "members", "cost", "lower_bound", "method", "note",
 "links"}]``, links only for a partner alone), each keyed by a fingerprint of what
 it depends on, so reopening a project prices nothing that has not changed. A
-malformed cache entry is ignored, never an error.
+malformed cache entry is ignored, never an error. ``result`` (optional) is the split
+itself, keyed by what it depends on (see :mod:`planner.analysis.sharing_file`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ import tempfile
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from planner.core.coalition import Standalone
 from planner.core.design_result import Design, DesignLink
@@ -62,6 +63,7 @@ __all__ = [
     "VERSION",
     "load_project",
     "read_project",
+    "SavedProject",
     "save_project",
     "project_to_dict",
     "project_from_dict",
@@ -176,8 +178,11 @@ def _scenario_to_dict(x: Scenario) -> dict:
     }
 
 
-def project_to_dict(project: Project, coalitions: Mapping[str, Standalone] | None = None) -> dict:
-    """The JSON document for ``project``, with the cached coalition networks ``coalitions`` (by key)."""
+def project_to_dict(
+    project: Project, coalitions: Mapping[str, Standalone] | None = None, sharing: dict | None = None
+) -> dict:
+    """The JSON document for ``project``, with the cached coalition networks ``coalitions`` (by key) and
+    the split of its cost ``sharing`` (as :mod:`planner.analysis.sharing_file` writes it)."""
     s = project.settings
     return {
         "format": FORMAT,
@@ -233,17 +238,24 @@ def project_to_dict(project: Project, coalitions: Mapping[str, Standalone] | Non
         "cost_sharing": {
             "method": project.sharing_method,
             "coalitions": [_coalition_to_dict(key, n) for key, n in sorted((coalitions or {}).items())],
+            **({"result": sharing} if sharing else {}),
         },
     }
 
 
-def save_project(project: Project, path: str | os.PathLike, coalitions: Mapping[str, Standalone] | None = None) -> None:
-    """Write ``project`` (and the cached ``coalitions``) to ``path`` atomically: temporary file, fsync, replace.
+def save_project(
+    project: Project,
+    path: str | os.PathLike,
+    coalitions: Mapping[str, Standalone] | None = None,
+    sharing: dict | None = None,
+) -> None:
+    """Write ``project`` (and the cached ``coalitions`` and ``sharing``) to ``path`` atomically: temporary
+    file, fsync, replace.
 
     A crash or full disk mid-save leaves the previous file intact.
     """
     path = Path(path)
-    text = json.dumps(project_to_dict(project, coalitions), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(project_to_dict(project, coalitions, sharing), indent=2, ensure_ascii=False) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
@@ -661,11 +673,21 @@ def coalitions_from_dict(doc: Any, project: Project) -> dict[str, Standalone]:
     return found
 
 
-def read_project(path: str | os.PathLike) -> tuple[Project, dict[str, Standalone]]:
-    """The project in a file and the coalition networks cached with it (see :func:`load_project`)."""
+class SavedProject(NamedTuple):
+    """What a project file holds: the project, the coalition networks cached with it, and the split of its
+    cost saved with it (``None`` if none; read by :func:`planner.analysis.sharing_file.sharing_from_dict`)."""
+
+    project: Project
+    coalitions: dict[str, Standalone]
+    sharing: dict | None
+
+
+def read_project(path: str | os.PathLike) -> SavedProject:
+    """The project in a file, and what was saved with it (see :func:`load_project`)."""
     doc = _read_document(Path(path))
     project = project_from_dict(doc, Path(path).name)
-    return project, coalitions_from_dict(doc, project)
+    saved = doc.get("cost_sharing", {}).get("result")
+    return SavedProject(project, coalitions_from_dict(doc, project), saved if isinstance(saved, dict) else None)
 
 
 def load_project(path: str | os.PathLike) -> Project:
