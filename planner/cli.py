@@ -233,6 +233,7 @@ class _Progress:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from planner.analysis.pack import build_pack
+    from planner.analysis.sharing_file import sharing_from_dict
     from planner.core.project_file import read_project
     from planner.design import Control
     from planner.io.exports import PACK_KEYS, write_export
@@ -249,9 +250,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     pack = None
     if PACK_KEYS & set(outputs):
         limit = args.time_limit or SHARING_TIME_LIMIT
-        cached = read_project(args.project)[1] if args.project else {}
+        saved = read_project(args.project) if args.project else None
+        cached = saved.coalitions if saved else {}
+        sharing = sharing_from_dict(saved.sharing, project, design, limit) if saved and saved.sharing else None
         control = Control(limit, progress=progress)
-        pack = build_pack(project, design, control, workers=args.workers, cache=cached)
+        pack = build_pack(project, design, control, sharing=sharing, workers=args.workers, cache=cached)
         progress.done()
     for option, path in outputs.items():
         write_export(option, project, design, path, pack=pack)
@@ -329,6 +332,7 @@ def _print_sharing(project: Project, sharing) -> None:
 
 def cmd_share(args: argparse.Namespace) -> int:
     from planner.analysis.sharing import share_costs
+    from planner.analysis.sharing_file import sharing_from_dict
     from planner.core.project_file import read_project
     from planner.design import Control
     from planner.io.coalitions_csv import write_coalitions_csv
@@ -340,11 +344,14 @@ def cmd_share(args: argparse.Namespace) -> int:
         raise PlannerError(f"--time-limit: {args.time_limit:g} must be between 0 and 86400 seconds")
     if args.workers < 0:
         raise PlannerError(f"--workers: {args.workers} must be 0 or more")
-    project, cached = read_project(args.project)
+    project, cached, saved = read_project(args.project)
     progress = _Progress()
     design = _shared_design(project, args.redundancy or project.settings.redundancy, progress)
-    control = Control(_from_start(args.time_limit or SHARING_TIME_LIMIT), progress=progress)
-    sharing = share_costs(project, design, control, cache=cached, workers=args.workers)
+    limit = args.time_limit or SHARING_TIME_LIMIT
+    sharing = sharing_from_dict(saved, project, design, limit) if saved else None
+    if sharing is None:  # not saved with the project for this design, or with less time than asked for now
+        control = Control(_from_start(limit), progress=progress)
+        sharing = share_costs(project, design, control, cache=cached, workers=args.workers)
     progress.done()
     if args.coalitions:
         write_coalitions_csv(sharing, args.coalitions)
@@ -445,7 +452,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     if args.time_limit is not None and not 0 < args.time_limit <= 86_400:
         raise PlannerError(f"--time-limit: {args.time_limit:g} must be between 0 and 86400 seconds")
-    project, cached = read_project(args.project)
+    project, cached, _ = read_project(args.project)
     if not project.scenarios:
         raise PlannerError(f"{args.project}: the project has no scenarios to compare (add them in the app)")
     progress = _Progress()

@@ -416,3 +416,26 @@ def test_compare_puts_each_scenario_beside_the_plan(tmp_path, capsys):
 def test_compare_without_scenarios_says_so(tmp_path, capsys):
     assert main(["compare", str(_three_partner_project(tmp_path))]) == 2
     assert "has no scenarios to compare" in capsys.readouterr().err
+
+
+def test_share_and_export_use_the_split_saved_with_the_project(tmp_path, capsys, monkeypatch):
+    import planner.analysis.sharing as sharing
+    from planner.analysis.sharing_file import sharing_to_dict
+    from planner.core.project_file import load_project, save_project
+    from planner.design import design_project
+
+    path = _three_partner_project(tmp_path)
+    project = load_project(path)
+    design = design_project(project)
+    project.record_design(design)
+    split = sharing.share_costs(project, design)
+    save_project(project, path, sharing=sharing_to_dict(split, project, design, 600.0))
+
+    def no_pricing(*args, **kwargs):
+        raise AssertionError("the saved split should have been used")
+
+    monkeypatch.setattr(sharing, "share_costs", no_pricing)
+    assert main(["share", str(path), "--json", "--workers", "0"]) == 0
+    shown = {p["id"]: p["nucleolus"] for p in json.loads(capsys.readouterr().out)["partners"]}
+    assert shown == {p.partner: p.shares["nucleolus"] / 100 for p in split.partners}
+    assert main(["export", str(path), "--xlsx", str(tmp_path / "pack.xlsx"), "--workers", "0"]) == 0

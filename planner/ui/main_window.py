@@ -39,6 +39,8 @@ from planner.ui.map_actions import MapActions
 from planner.ui.presenter import Presenter
 from planner.ui.properties import PropertiesPanel
 from planner.ui.recovery import Recovery, orphans
+from planner.ui.scenario_runner import ScenarioRunner
+from planner.ui.scenarios_panel import ScenariosPanel
 from planner.ui.schedule import SchedulePanel
 from planner.ui.settings import AppSettings
 from planner.ui.sharing_panel import SharingPanel
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
         self.document = ProjectDocument(Project(tariff=self.settings.last_tariff), self)
         self.runner = DesignRunner(self.document, parent=self)
         self.sharing_runner = SharingRunner(self.document, self.runner, self.settings, self)
+        self.scenario_runner = ScenarioRunner(self.document, self.runner, self.sharing_runner, self.settings, self)
         self.exporter = ExportController(self, self.document, self.runner, self.sharing_runner, self.settings)
         self.recovery = Recovery(self.document, self.settings.recovery_folder, self)
         self.setWindowIcon(style.icon("app"))
@@ -78,6 +81,7 @@ class MainWindow(QMainWindow):
         self.schedule = SchedulePanel(self.document)
         self.properties = PropertiesPanel(self.document)
         self.sharing_panel = SharingPanel(self.document, self.sharing_runner, self.settings)
+        self.scenarios_panel = ScenariosPanel(self.document, self.scenario_runner, self.settings)
         self.history = QUndoView(self.document.undo_stack)
         self.history.setEmptyLabel("Opened project")
         self.town_search = TownSearch()
@@ -112,6 +116,10 @@ class MainWindow(QMainWindow):
         # Tabifying lays the bottom area out again: give the schedule and the sharing their sizes back.
         self.resizeDocks([self.docks["schedule"]], [280], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["schedule"], self.docks["sharing"]], [740, 700], Qt.Orientation.Horizontal)
+        self.docks["scenarios"] = self._dock("Scenarios", self.scenarios_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.docks["sharing"], self.docks["scenarios"])
+        self.docks["sharing"].raise_()
+        self._make_scenario_actions()
         self._make_menus_and_toolbars()
         self._make_status_bar()
         self._connect()
@@ -248,6 +256,22 @@ class MainWindow(QMainWindow):
             action.setData(level)
             self.redundancy_actions.addAction(action)
 
+    def _make_scenario_actions(self) -> None:
+        self.actions_["scenarios"] = self._action(
+            "S&cenarios",
+            self._toggle_scenarios,
+            "Ctrl+Shift+W",
+            tip="What if a partner joins or leaves, or prices or traffic change: scenarios beside the plan",
+            checkable=True,
+        )
+        self.docks["scenarios"].visibilityChanged.connect(self.actions_["scenarios"].setChecked)
+        self.actions_["compare"] = self._action(
+            "Compare &Scenarios",
+            self._compare_scenarios,
+            "F6",
+            tip="Design and share out every scenario, side by side with the plan",
+        )
+
     def _make_menus_and_toolbars(self) -> None:
         a = self.actions_
         bar = self.menuBar()
@@ -272,12 +296,14 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addActions([a["zoom_in"], a["zoom_out"], a["fit"], a["labels"], self.map_view.use_action])
         view_menu.addSeparator()
-        for dock in self.docks.values():
-            view_menu.addAction(dock.toggleViewAction())
+        for key, dock in self.docks.items():
+            view_menu.addAction(a["scenarios"] if key == "scenarios" else dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self.presenter.action)
         design_menu = bar.addMenu("&Design")
         design_menu.addActions([a["design"], a["cancel"]])
+        design_menu.addSeparator()
+        design_menu.addAction(a["compare"])
         design_menu.addSeparator()
         design_menu.addActions(self.redundancy_actions.actions())
         help_menu = bar.addMenu("&Help")
@@ -396,7 +422,7 @@ class MainWindow(QMainWindow):
         """Read and show a project; a broken file is explained and the current project kept."""
         path = Path(path)
         try:
-            project, coalitions = read_project(path)
+            saved = read_project(path)
         except InputError as err:
             box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open project", str(err.problems[0]), parent=self)
             box.setInformativeText("The file was not changed, and the project you had open is still open.")
@@ -404,8 +430,9 @@ class MainWindow(QMainWindow):
                 box.setDetailedText("\n".join(err.problems))
             box.exec()
             return False
+        project = saved.project
         self._show(project, path.resolve())
-        self.sharing_runner.adopt(coalitions)
+        self.sharing_runner.adopt(saved.coalitions, saved.sharing)
         self._remember_file(path)
         self.statusBar().showMessage(f"Opened {path.name}: {len(project.sites)} sites", 5000)
         return True
@@ -431,7 +458,7 @@ class MainWindow(QMainWindow):
 
     def _write(self, path: Path) -> bool:
         try:
-            save_project(self.document.project, path, self.sharing_runner.for_file())
+            save_project(self.document.project, path, *self.sharing_runner.for_file())
         except OSError as err:
             QMessageBox.critical(self, "Cannot save project", f"{path}: {err.strerror or err}")
             return False
@@ -515,7 +542,8 @@ class MainWindow(QMainWindow):
         self.runner.cancel()
         self.exporter.cancel()
         self.sharing_runner.cancel()
-        for worker in (self.runner, self.exporter, self.sharing_runner):
+        self.scenario_runner.cancel()
+        for worker in (self.runner, self.exporter, self.sharing_runner, self.scenario_runner):
             worker.wait()
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState(_STATE_VERSION)
@@ -555,6 +583,20 @@ class MainWindow(QMainWindow):
         self.actions_[f"{tool}_tool"].setChecked(True)
         sketch = self.map_view.sketch
         self.statusBar().showMessage(sketch.hint if sketch else "", 0 if sketch else 1)
+
+    def _toggle_scenarios(self, on: bool) -> None:
+        """Show the Scenarios dock on top of its tab group, or hide it when it is on show."""
+        dock = self.docks["scenarios"]
+        if on:
+            dock.show()
+            dock.raise_()
+        else:
+            dock.hide()
+
+    def _compare_scenarios(self) -> None:
+        self._toggle_scenarios(True)
+        if not self.scenario_runner.busy:
+            self.scenario_runner.compare()
 
     def _select_all(self) -> None:
         self.document.selection.set([s.id for s in self.document.project.sites])

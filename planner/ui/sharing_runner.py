@@ -75,6 +75,7 @@ class SharingRunner(QObject):
         #: The document's coalition networks, shared by every run (see ``share_costs(cache=…)``).
         self.cache: dict[str, Standalone] = {}
         self._adopted: set[str] = set()  # the keys of the networks the open file brought
+        self._saved: dict | None = None  # the split the open file brought, as saved
         #: Work out the sharing whenever the design settles (the panel sets this while it is shown).
         self.auto = False
         #: The user stopped the work: nothing starts by itself again until the design changes.
@@ -124,17 +125,26 @@ class SharingRunner(QObject):
         wanted = self.auto or self.settings.share_in_background
         return wanted and not self.stopped and not self.only_when_asked
 
-    def for_file(self) -> dict[str, Standalone]:
-        """The coalition networks to save with the project: those the latest sharing used, or, before
-        any, those the file was opened with."""
+    def for_file(self) -> tuple[dict[str, Standalone], dict | None]:
+        """What to save with the project: the coalition networks the latest sharing used (before any,
+        those the file was opened with) and the split of the shown design, when worked out."""
+        from planner.analysis.sharing_file import sharing_to_dict
+
         latest = self.latest
         keys = latest.coalition_keys if latest is not None else self._adopted
-        return {key: self.cache[key] for key in keys if key in self.cache}
+        networks = {key: self.cache[key] for key in keys if key in self.cache}
+        sharing, design = self.sharing, self.design
+        if sharing is None or design is None:
+            return networks, self._saved
+        return networks, sharing_to_dict(sharing, self.document.project, design, self._limit())
 
-    def adopt(self, coalitions: dict[str, Standalone]) -> None:
-        """Take the coalition networks saved with the project just opened into the cache."""
+    def adopt(self, coalitions: dict[str, Standalone], sharing: dict | None = None) -> None:
+        """Take what was saved with the project just opened: its coalition networks into the cache, and
+        its split, shown at once for the design it was worked out for."""
         self.cache.update(coalitions)
         self._adopted = set(coalitions)
+        self._saved = sharing
+        self._start_wanted()
 
     @property
     def only_when_asked(self) -> bool:
@@ -208,13 +218,15 @@ class SharingRunner(QObject):
         self.cancel()
         self.stopped = False  # a new project starts afresh
         self.cache.clear()
-        self._adopted = set()
+        self._adopted, self._saved = set(), None
         self._forget()
 
     def _start_wanted(self) -> None:
         design = self.design
         if design is None or self.design_runner.busy:
             return
+        if self._saved is not None and self.sharing is None:
+            self._take_saved(design)
         for kind in sorted(self._wanted | ({"sharing"} if self.automatic else set())):
             done = self.sharing if kind == "sharing" else self.networks
             if done is not None:
@@ -244,6 +256,16 @@ class SharingRunner(QObject):
         self._jobs[kind] = (design, job)
         self._running.add(job)
         job.start()
+
+    def _take_saved(self, design: Design) -> None:
+        """Show the split saved with the project, when it is for ``design`` as the project is now."""
+        from planner.analysis.sharing_file import sharing_from_dict
+
+        saved = sharing_from_dict(self._saved, self.document.project, design, self._limit())
+        if saved is not None:
+            self._sharing = (design, saved)
+            self._wanted.discard("sharing")
+            self.changed.emit()
 
     def _limit(self) -> float:
         return float(self.settings.sharing_time_limit)

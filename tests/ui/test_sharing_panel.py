@@ -92,11 +92,14 @@ def test_the_sharing_is_ready_after_opening_and_saved_with_the_project(qtbot, wi
     first = window.sharing_runner.sharing
     saved = tmp_path / "with-sharing.json"
     assert window._write(saved)
-    entries = json.loads(saved.read_text(encoding="utf-8"))["cost_sharing"]["coalitions"]
-    assert {e["key"] for e in entries} == first.coalition_keys
+    doc = json.loads(saved.read_text(encoding="utf-8"))["cost_sharing"]
+    assert {e["key"] for e in doc["coalitions"]} == first.coalition_keys and doc["result"]["exact"]
     window.sharing_runner.cache.clear()
     assert window.load(saved)
-    _wait_sharing(qtbot, window)
-    again = window.sharing_runner.sharing
-    assert again.partners == first.partners and again.least_core == first.least_core
+    again = window.sharing_runner.sharing  # shown at once: the split saved with the project
+    assert again == first and not window.sharing_runner.busy
     assert set(window.sharing_runner.cache) == first.coalition_keys  # nothing priced again
+    window.document.move_site(window.document.project.sites[0].id, -1.0, 53.5)
+    wait_design(qtbot, window)
+    _wait_sharing(qtbot, window)  # an edit: worked out again, reusing the networks it does not touch
+    assert window.sharing_runner.sharing is not first
