@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
-from planner.core.model import DesignSettings, Partner, Site
+from planner.core.model import DesignSettings, Partner, Scenario, Site
 from planner.core.tariff import Tariff
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ __all__ = [
     "DeletePartner",
     "SetTariff",
     "SetSettings",
+    "SetScenarios",
     "RenameProject",
 ]
 
@@ -234,6 +235,13 @@ class SetSettings(_Swap):
 class SetSharingMethod(_Swap):
     def __init__(self, doc: ProjectDocument, method: str, text: str):
         super().__init__(text, doc.set_sharing_method, method, doc.project.sharing_method)
+
+
+class SetScenarios(_Swap):
+    """Replace the what-if scenarios (add, edit or remove one)."""
+
+    def __init__(self, doc: ProjectDocument, scenarios: list[Scenario], text: str):
+        super().__init__(text, doc.set_scenarios, scenarios, list(doc.project.scenarios))
 
 
 class RenameProject(_Swap):

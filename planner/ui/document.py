@@ -28,10 +28,12 @@ from planner.core.model import (
     Partner,
     Project,
     Quote,
+    Scenario,
     Site,
     SiteRole,
     pair_key,
 )
+from planner.core.scenario import scenario_problems
 from planner.core.tariff import MAX_BUNDLE, Tariff, Tier
 from planner.core.traffic import check_mbps
 from planner.core.words import plural
@@ -90,6 +92,7 @@ class ProjectDocument(QObject):
     #: One of the lists ``quotes``, ``existing_links``, ``forbidden_links``, ``exclusion_zones`` was replaced.
     constraints_changed = Signal(str)
     demands_changed = Signal()  # the pair demands were replaced (a site's own traffic is ``site_changed``)
+    scenarios_changed = Signal()  # the what-if scenarios were replaced (they change no design)
     inputs_changed = Signal()  # anything a design depends on: the design is now stale
     design_changed = Signal()  # the shown design, or whether it is current, changed
 
@@ -218,6 +221,12 @@ class ProjectDocument(QObject):
     def set_sharing_method(self, method: str) -> str:
         old, self.project.sharing_method = self.project.sharing_method, method
         self.sharing_method_changed.emit()
+        return old
+
+    def set_scenarios(self, scenarios: list[Scenario]) -> list[Scenario]:
+        """Replace the what-if scenarios; returns the old list."""
+        old, self.project.scenarios = self.project.scenarios, list(scenarios)
+        self.scenarios_changed.emit()
         return old
 
     def set_name(self, name: str) -> str:
@@ -365,6 +374,51 @@ class ProjectDocument(QObject):
         if method != old:
             text = f"Cost split: {labels.get(old, old)} → {labels.get(method, method)}"
             self.undo_stack.push(commands.SetSharingMethod(self, method, text))
+
+    # -- what-if scenarios -------------------------------------------------------------------------
+    def scenario_problem(self, scenario: Scenario, replacing: str | None = None) -> str | None:
+        """Why ``scenario`` cannot be saved with the project (in place of the one named ``replacing``);
+        ``None`` if it can."""
+        from planner.analysis.scenarios import PLAN
+
+        problems = scenario_problems(self.project, scenario, "Scenario")
+        name = scenario.name.strip().casefold()
+        if name == PLAN.casefold():
+            problems.append(f"Scenario: name: ‘{PLAN}’ stands for the plan itself: choose another name")
+        elif any(s.name.strip().casefold() == name and s.name != replacing for s in self.project.scenarios):
+            problems.append(f"Scenario: name: there is a scenario ‘{scenario.name}’ already: choose another name")
+        return "\n".join(problems) or None
+
+    def add_scenario(self, scenario: Scenario) -> None:
+        """Save a what-if with the project; ``ValueError`` saying why not (nothing changes then)."""
+        problem = self.scenario_problem(scenario)
+        if problem:
+            raise ValueError(problem)
+        scenarios = [*self.project.scenarios, scenario]
+        self.undo_stack.push(commands.SetScenarios(self, scenarios, f"Add scenario ‘{scenario.name}’"))
+
+    def edit_scenario(self, name: str, scenario: Scenario) -> None:
+        """Put ``scenario`` in place of the one called ``name``; ``ValueError`` saying why not."""
+        scenarios = list(self.project.scenarios)
+        index = self._scenario_index(name)
+        if scenarios[index] == scenario:
+            return
+        problem = self.scenario_problem(scenario, replacing=name)
+        if problem:
+            raise ValueError(problem)
+        scenarios[index] = scenario
+        self.undo_stack.push(commands.SetScenarios(self, scenarios, f"Edit scenario ‘{scenario.name}’"))
+
+    def remove_scenario(self, name: str) -> None:
+        scenarios = list(self.project.scenarios)
+        del scenarios[self._scenario_index(name)]
+        self.undo_stack.push(commands.SetScenarios(self, scenarios, f"Remove scenario ‘{name}’"))
+
+    def _scenario_index(self, name: str) -> int:
+        for i, scenario in enumerate(self.project.scenarios):
+            if scenario.name == name:
+                return i
+        raise KeyError(name)
 
     def rename_project(self, name: str) -> None:
         if name and name != self.project.name:
