@@ -113,13 +113,14 @@ class MainWindow(QMainWindow):
         self.docks["demands"] = self._dock("Demands", self.demands, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.docks["schedule"], self.docks["demands"])
         self.docks["schedule"].raise_()
-        # Tabifying lays the bottom area out again: give the schedule and the sharing their sizes back.
-        self.resizeDocks([self.docks["schedule"]], [280], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["schedule"], self.docks["sharing"]], [740, 700], Qt.Orientation.Horizontal)
         self.docks["scenarios"] = self._dock("Scenarios", self.scenarios_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.docks["sharing"], self.docks["scenarios"])
         self.docks["sharing"].raise_()
+        self.docks["schedule"].raise_()
         self._make_scenario_actions()
+        # Tabifying lays the bottom area out again: give the schedule and the sharing their sizes back.
+        self.resizeDocks([self.docks["schedule"]], [280], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["schedule"], self.docks["sharing"]], [740, 700], Qt.Orientation.Horizontal)
         self._make_menus_and_toolbars()
         self._make_status_bar()
         self._connect()
