@@ -284,3 +284,14 @@ def test_headings_fit_one_line_long_names_are_whole_and_key_hints_are_legible(
         footer = min(drawn[hint][2].top() for hint in (KEYS, panel.keys, panel.note) if hint)
         assert all(r.bottom() <= footer for r in rows), step  # the list never runs into the footer
     presenter.leave()
+
+
+def test_without_a_comparison_w_changes_nothing_and_the_saving_step_offers_no_what_if(qtbot, opened):
+    presenter = opened.presenter
+    assert opened.scenario_runner.results is None
+    presenter.enter(full_screen=False)
+    presenter.go(3)
+    before = presenter.panel()
+    qtbot.keyClick(presenter.overlay, Qt.Key.Key_W)
+    assert presenter.story.what_if is None and presenter.panel() == before and before.keys == ""
+    presenter.leave()

@@ -6,7 +6,10 @@ backbone and its cost; the saving; and a live demonstration where any circuit ca
 cut (click it, or press R for a random one) to show that everyone is still connected,
 or, for a tree, who is cut off. A new cut replaces the last; Shift with the click (or
 with R) cuts one more as well, a double failure asked for on purpose, and C restores
-all. Esc leaves, F11 toggles full screen.
+all. Esc leaves, F11 toggles full screen. When the project's scenarios have been compared
+(Scenarios dock, and the project not edited since), W on the saving step shows each
+"What if …" in turn: a joining partner's entry price and how every partner's share
+changes; without a current comparison the story is as before.
 
 Entering hides the menus, toolbars, docks and status bar and remembers the window as it
 was; leaving puts it all back. Each partner's own network and the cost sharing come from
@@ -18,7 +21,7 @@ is never changed and nothing goes on the undo stack.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QPoint, QPointF, QRect, QTimer
@@ -39,6 +42,7 @@ from planner.ui.presenter.story import Story
 if TYPE_CHECKING:
     from planner.analysis.loads import TrafficOutage
     from planner.analysis.resilience import Outage
+    from planner.analysis.scenarios import ScenarioResult
     from planner.ui.main_window import MainWindow
 
 __all__ = ["Presenter"]
@@ -75,6 +79,7 @@ class Presenter(QObject):
         self.document = window.document
         self.view, self.scene = window.map_view, window.map_scene
         self.runner = window.sharing_runner
+        self.scenarios = window.scenario_runner
         self.layer = PresenterLayer(self.scene)
         self.story = Story(())
         self.overlay: PresenterOverlay | None = None
@@ -155,6 +160,7 @@ class Presenter(QObject):
         self.runner.changed.connect(self._refresh)
         self.runner.progress.connect(self._on_progress)
         self.runner.failed.connect(self._on_failed)
+        self.scenarios.changed.connect(self._refresh)
         self.document.design_changed.connect(self._on_design_change)
         for kind in ("networks", "sharing"):
             self.runner.request(kind)
@@ -176,6 +182,7 @@ class Presenter(QObject):
         self.runner.changed.disconnect(self._refresh)
         self.runner.progress.disconnect(self._on_progress)
         self.runner.failed.disconnect(self._on_failed)
+        self.scenarios.changed.disconnect(self._refresh)
         self.document.design_changed.disconnect(self._on_design_change)
         self.layer.end()
         if self.overlay is not None:
@@ -243,6 +250,16 @@ class Presenter(QObject):
         if self.story.key == "alone":
             self.story.spotlight = None if self.story.spotlight == partner else partner
             self._refresh()
+
+    def what_if(self) -> None:
+        """In the saving step, show the next scenario compared ("What if …"), after the last the saving (W)."""
+        if self.story.what_if_step(tuple(self._what_ifs())):
+            self._refresh()
+
+    def _what_ifs(self) -> dict[str, tuple[ScenarioResult, ScenarioResult]]:
+        """Each scenario of a current comparison by name, with the plan's result (none without one)."""
+        results = self.scenarios.fresh or []
+        return {r.name: (results[0], r) for r in results[1:]}
 
     # -- the live demonstration --------------------------------------------------------------------
     def circuit_under(self, pos: QPoint) -> str | None:
@@ -334,13 +351,20 @@ class Presenter(QObject):
     # -- the panel ----------------------------------------------------------------------------------
     def panel(self) -> Panel:
         """What the panel shows for the current step."""
-        return {
+        panel = {
             "partners": self._partners_panel,
             "alone": self._alone_panel,
             "shared": self._shared_panel,
             "saving": self._saving_panel,
             "cut": self._cut_panel,
         }[self.story.key]()
+        what_ifs = self._what_ifs() if self.story.key == "saving" else {}
+        if self.story.what_if in what_ifs:
+            names = list(what_ifs)
+            return self._what_if_panel(*what_ifs[self.story.what_if], names.index(self.story.what_if) + 1, len(names))
+        if what_ifs:
+            return replace(panel, keys=f"W: what if… ({plural(len(what_ifs), 'scenario')} compared)")
+        return panel
 
     def _waiting(self, what: str, preparing: str) -> str:
         """``preparing`` while ``what`` (design, networks, sharing) is on its way, else why it is missing."""
@@ -460,6 +484,57 @@ class Presenter(QObject):
         note += "; no group of partners pays more than alone" if sharing.in_core(method) else ""
         return Panel(title, lead, figure, colour, caption, bars=bars, rows=tuple(rows), note=note)
 
+    def _what_if_panel(self, plan: ScenarioResult, result: ScenarioResult, number: int, count: int) -> Panel:
+        """A scenario against the plan: a joiner's entry price, or the change in the shared cost; every share."""
+        from planner.analysis.sharing import METHODS
+        from planner.ui.scenario_dialog import describe_scenario
+
+        project = self.document.project
+        scenario = next(s for s in project.scenarios if s.name == result.name)  # the comparison is current
+        title = f"What if: {result.name}"
+        lead = describe_scenario(scenario, project.tariff, {p.id: p.name for p in project.partners}) + "."
+        keys = f"W: {'the next what-if' if number < count else 'back to the saving'} ({number} of {count})"
+        if result.sharing is None or plan.sharing is None:
+            problem = result.problem or plan.problem
+            return Panel(title, lead, "Cannot be designed", CUT, problem, keys=keys)
+        before, after = plan.design, result.design
+        entry = result.entry or {}
+        joiner = next(iter(entry)) if len(entry) == 1 else None
+        if joiner is not None and entry[joiner] is not None:
+            name = result.project.partners_by_id[joiner].name
+            figure, colour = format_gbp_short(result.share(joiner)), NAVY
+            caption = (
+                f"{name} would pay over {after.term_years} years; "
+                f"its joining adds {format_gbp_short(entry[joiner])} to the shared cost"
+            )
+        else:
+            change = after.total_cost - before.total_cost
+            figure, colour = _change(change), CUT if change > 0 else CONNECTED if change < 0 else INK
+            caption = f"on the shared cost over {after.term_years} years"
+        circuits = f"{len(before.links)} → {len(after.links)}"
+        if result.added or result.removed:
+            circuits += f" (+{len(result.added)}, −{len(result.removed)})"
+        facts = (
+            ("Shared cost", f"{format_gbp_short(before.total_cost)} → {format_gbp_short(after.total_cost)}"),
+            ("Circuits", circuits),
+        )
+        rows = []
+        for p in plan.project.partners:
+            then, now = plan.share(p.id), result.share(p.id)
+            if now is None:
+                rows.append(Row(p.colour, p.name, "leaves", MUTED))
+                continue
+            delta = now - then
+            shown = f"{format_gbp_short(now)} ({_change(delta) if delta else 'same'})"
+            rows.append(Row(p.colour, p.name, shown, CONNECTED if delta < 0 else CUT if delta > 0 else MUTED))
+        for pid in entry:
+            p = result.project.partners_by_id[pid]
+            rows.append(Row(p.colour, p.name, f"{format_gbp_short(result.share(pid))} (joins)", NAVY, strong=True))
+        note = f"Each partner's share, and its change, split by {METHODS[result.method]}"
+        if result.method != plan.method:
+            note += f" (the plan's by {METHODS[plan.method]})"
+        return Panel(title, lead, figure, colour, caption, facts=facts, rows=tuple(rows), note=note, keys=keys)
+
     def _cut_panel(self) -> Panel:
         design, found = self.design, self._outage
         lead = "Click a circuit to cut it, and again to restore it; hold Shift to cut a second one at the same time."
@@ -572,6 +647,11 @@ class Presenter(QObject):
             failures = link_failures(design)
             self._survived = (design, f"{sum(f.connected for f in failures)} of {len(failures)}")
         return self._survived[1]
+
+
+def _change(pence: int) -> str:
+    """A change of money for the board: ``+£12.3k``, ``−£950``, ``£0``."""
+    return f"{'+' if pence > 0 else '−' if pence < 0 else ''}{format_gbp_short(abs(pence))}"
 
 
 def _ends(design: Design, circuit_id: str, names) -> str:

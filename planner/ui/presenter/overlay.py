@@ -176,6 +176,8 @@ class PresenterOverlay(QWidget):
             p.cut_random(keep=shift)
         elif key == Qt.Key.Key_C:
             p.restore_all()
+        elif key == Qt.Key.Key_W:
+            p.what_if()
         else:
             super().keyPressEvent(event)
 

@@ -16,6 +16,11 @@ changes the project, and none of it is undoable.
 (True, ('C0007', 'C0003'))
 >>> story.toggle_cut("C0003"), story.cuts
 (True, ('C0007',))
+>>> names = ("Health joins", "UNI leaves")  # scenarios compared: W in the saving step shows each in turn
+>>> story.go(3), story.what_if_step(names), story.what_if
+(True, True, 'Health joins')
+>>> story.what_if_step(names), story.what_if_step(names), story.what_if
+(True, True, None)
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ class Story:
     spotlight: str | None = None
     #: Circuits cut in the live demonstration, in the order they were cut.
     cuts: tuple[str, ...] = ()
+    #: The scenario the saving step shows instead ("What if …"; ``None``: the plan's saving).
+    what_if: str | None = None
 
     @property
     def key(self) -> str:
@@ -61,6 +68,8 @@ class Story:
     def go(self, step: int) -> bool:
         step = max(0, min(len(STEPS) - 1, step))
         changed, self.step = step != self.step, step
+        if changed:
+            self.what_if = None
         return changed
 
     def forward(self) -> bool:
@@ -75,6 +84,15 @@ class Story:
             return False
         order: list[str | None] = [None, *self.partners]
         self.spotlight = order[(order.index(self.spotlight) + delta) % len(order)]
+        return True
+
+    def what_if_step(self, names: tuple[str, ...]) -> bool:
+        """In the saving step, show the next of the scenarios ``names``; after the last, the saving again."""
+        if self.key != "saving" or not names:
+            return False
+        order: list[str | None] = [None, *names]
+        at = order.index(self.what_if) if self.what_if in order else 0
+        self.what_if = order[(at + 1) % len(order)]
         return True
 
     def toggle_cut(self, circuit_id: str, keep: bool = False) -> bool:
