@@ -30,8 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from planner.analysis.pack import build_pack
 from planner.analysis.sharing import share_costs
+from planner.analysis.sharing_file import sharing_from_dict, sharing_to_dict
 from planner.core.model import PALETTE, Partner, Project
-from planner.core.project_file import load_project
+from planner.core.project_file import load_project, read_project, save_project
 from planner.design import Control, design_project
 from planner.io.board_pack import write_board_pack
 from planner.io.gis_export import write_geojson, write_gpkg, write_kml
@@ -100,13 +101,24 @@ def main() -> int:
         rows.append((f"Shapley sampled instead: {sharing.permutations} orders, ±£{error:,.0f}", elapsed - seconds, ""))
     checked = f"{sharing.core_checked:,} of {sharing.every_coalition:,} groups checked"
     print(f"least-core value £{sharing.least_core / 100:,.2f}; {checked}; recommended {sharing.recommended}")
-    again = _timed(
-        rows,
-        "sharing again from the saved coalition networks",
-        "at once",
-        lambda: share_costs(project, design, Control(args.share_limit), permutations=args.orders, cache=cache),
-    )
-    assert again.partners == sharing.partners, "the cached sharing must be the same split"
+
+    def reopened():
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "saved.json"
+            save_project(project, path, cache, sharing_to_dict(sharing, project, design, args.share_limit))
+            saved = read_project(path)
+            return sharing_from_dict(saved.sharing, saved.project, design, args.share_limit)
+
+    again = _timed(rows, "the same split, saved with the project and reopened", "at once", reopened)
+    assert again == sharing, "the reopened split must be the same"
+    if sharing.exact:
+        recomputed = _timed(
+            rows,
+            "sharing again from the saved coalition networks",
+            "at once",
+            lambda: share_costs(project, design, Control(args.share_limit), cache=cache),
+        )
+        assert recomputed.partners == sharing.partners, "an exact split from cached networks must be the same"
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)

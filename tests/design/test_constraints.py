@@ -203,7 +203,7 @@ def test_command_line_takes_hop_and_ring_limits(tmp_path, capsys):
     summary = json.loads(capsys.readouterr().out)
     assert summary["verified"] and summary["method"].startswith("exact") and summary["lower_bound"] > 0
     assert main([*args, "--max-ring", "2", "--json"]) == 2
-    assert "max_ring: 2 must be empty or a whole number of at least 3" in capsys.readouterr().err
+    assert "max_ring: 2 must be empty or a whole number 3..100,000" in capsys.readouterr().err
 
 
 def test_projects_keep_their_constraints_in_the_file(tmp_path):
