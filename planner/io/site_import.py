@@ -23,6 +23,7 @@ GeoJSON text holding NUL (GDAL cuts it there); two columns of a layer differing 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import re
@@ -33,8 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.core.errors import InputError
+from planner.core.files import check_regular_file
 from planner.core.model import Partner, Project, Site
-from planner.io.site_tables import SITE_COLUMNS, check_header, read_sites_csv, sites_from_records
+from planner.io.site_tables import MAX_IMPORT_BYTES, SITE_COLUMNS, check_header, read_sites_csv, sites_from_records
 from planner.io.text_clean import is_plain_number, shown
 
 __all__ = [
@@ -47,6 +49,7 @@ __all__ = [
     "READERS",
     "FILE_FILTER",
     "MAX_XLSX_BYTES",
+    "MAX_IMPORT_BYTES",
 ]
 
 #: The most a workbook's contents may unpack to (100 MB): a site list of 100,000 rows is about
@@ -80,11 +83,10 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _missing(path: Path) -> None:
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder, not a site list")
+def _missing(path: Path, what: str = "a site list") -> None:
+    """Refuse what is not a regular file of at most :data:`MAX_IMPORT_BYTES` (a folder, a named pipe
+    that would block, a device such as ``/dev/zero`` that never ends) before it is opened."""
+    check_regular_file(path, what, MAX_IMPORT_BYTES)
 
 
 # -- tables ---------------------------------------------------------------------------------------
@@ -156,7 +158,7 @@ def xlsx_records(path: str | os.PathLike, required_any: list[set[str]], what: st
     unpack to more than :data:`MAX_XLSX_BYTES` is refused before openpyxl reads it.
     """
     path = Path(path)
-    _missing(path)
+    _missing(path, "an Excel workbook")
     _check_unpacked_size(path)
     header, *rows = _sheet_rows(path)
     if not any(_text(c) for c in header):
@@ -435,6 +437,6 @@ def plan_import(
             site_id = _free_id(site.id, used)
             used.add(site_id)
             renamed.append((site.id, site_id))
-        placed.append(Site(site_id, site.name, partner_ids[site.partner], site.lon, site.lat, site.role, site.note))
+        placed.append(dataclasses.replace(site, id=site_id, partner=partner_ids[site.partner]))
     counts = {p.name: sum(s.partner == p.id for s in sites) for p in partners}
     return SiteImport(source, replace, tuple(placed), tuple(new_partners), tuple(renamed), tuple(counts.items()))

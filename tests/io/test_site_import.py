@@ -403,3 +403,9 @@ def test_plan_matches_partners_by_name_and_renames_clashing_ids(project):
 def test_plan_to_replace_keeps_the_ids(project):
     plan = plan_import(project, [Partner("X", "X")], [Site("L", "Leeds", "X", *LEEDS)], replace=True)
     assert plan.renamed == () and plan.sites[0].id == "L" and plan.replace
+
+
+def test_an_imported_site_keeps_its_traffic_and_note(project):
+    sites = [Site("H", "Hull", "Hull Police", *HULL, role="hub", note="data centre", demand_mbps=250.0)]
+    (placed,) = plan_import(project, [Partner("Hull Police", "Hull Police")], sites).sites
+    assert (placed.role, placed.note, placed.demand_mbps) == ("hub", "data centre", 250.0)
