@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -42,7 +42,8 @@ from typing import Any, NamedTuple
 
 from planner.core.coalition import Standalone
 from planner.core.design_result import Design, DesignLink
-from planner.core.errors import InputError
+from planner.core.errors import InputError, PlannerError
+from planner.core.files import atomic_path, read_limited
 from planner.core.model import (
     Demand,
     DesignSettings,
@@ -56,6 +57,7 @@ from planner.core.model import (
 )
 from planner.core.money import parse_pounds, pounds
 from planner.core.tariff import Tariff, Tier, parse_rate
+from planner.core.text import shown, text_problem
 from planner.core.traffic import check_mbps
 
 __all__ = [
@@ -69,10 +71,20 @@ __all__ = [
     "project_from_dict",
     "coalitions_from_dict",
     "peek_project",
+    "MAX_PROJECT_BYTES",
+    "MAX_DEPTH",
+    "PARAGRAPH_FIELDS",
 ]
 
 FORMAT = "regional-network-plan"
 VERSION = 2
+#: The largest project file read: the largest real region's is well under 1 MB.
+MAX_PROJECT_BYTES = 200 * 2**20
+#: How deeply a project file's JSON may nest: the format itself needs about 10 levels.
+MAX_DEPTH = 100
+#: The text fields that are paragraphs by nature, so may hold line breaks and tabs; every other
+#: text field is one printable line (see :func:`planner.core.text.text_problem`).
+PARAGRAPH_FIELDS = frozenset({"description"})
 
 
 # -- writing ---------------------------------------------------------------------
@@ -253,42 +265,77 @@ def save_project(
     file, fsync, replace.
 
     A crash or full disk mid-save leaves the previous file intact.
+    Every text in the file must be one the loader reads back (see :data:`PARAGRAPH_FIELDS`): a
+    ``PlannerError`` names the first that is not, and nothing is written. The file keeps its mode,
+    a symbolic link is followed, and temporaries left by a killed save are removed
+    (:func:`planner.core.files.atomic_path`); ``OSError`` is raised as it comes.
     """
     path = Path(path)
-    text = json.dumps(project_to_dict(project, coalitions, sharing), indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable where the platform allows it
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    doc = project_to_dict(project, coalitions, sharing)
+    bad = next(_text_problems(doc), None)
+    if bad:
+        raise PlannerError(f"{path.name}: cannot be saved: {bad}")
+    data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        f.write(data)
+
+
+def _text_problems(doc: Any):
+    """``"path: problem"`` for each text (key or value) in a JSON document the loader would refuse.
+
+    Iterative, so no nesting depth can exhaust the stack.
+    """
+    stack: list[tuple[str, Any]] = [("", doc)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            bad = text_problem(value, lines=where.rpartition(".")[2] in PARAGRAPH_FIELDS)
+            if bad:
+                yield f"{where or 'document'}: {bad}"
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                key = str(key)
+                bad = text_problem(key)
+                if bad:
+                    yield f"{where or 'document'}: a key {bad}"
+                stack.append((f"{where}.{key}" if where else key, item))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((f"{where}[{i}]", item) for i, item in reversed(list(enumerate(value))))
 
 
 # -- reading ---------------------------------------------------------------------
 #: The largest factor or ratio a project file may give (a tier's price factor, the route factor).
 _LARGEST_DECIMAL = 1_000_000
+#: The largest whole number a design's link may give (route km, circuits, capacity, metric): one a
+#: 32-bit GIS column holds.
+_LARGEST_WHOLE = 1_000_000_000
 #: The longest circuit id: carriers' references are far shorter.
 _LONGEST_ID = 64
 
 
 def _shown(value: Any) -> str:
-    """``value`` for a message: its first 40 characters, then ``…``."""
+    """``value`` for a message: text by :func:`planner.core.text.shown`, anything else its first 40
+    characters of JSON-like ``repr``, then ``…``."""
+    if isinstance(value, str):
+        return shown(value)
     text = repr(value)
     return text[:40] + ("…" if len(text) > 40 else "")
+
+
+#: A quoted value or a run of digits too long for a message (``shown`` quotes at most 40 characters).
+_LONG_VALUE = re.compile(r"""'(?:[^'\\]|\\.){400,}'|"(?:[^"\\]|\\.){400,}"|\d{41,}""")
+
+
+def _short(message: str) -> str:
+    """``message`` with any long quoted value or number in it cut to its first 40 characters and ``…``
+    (the checks of :meth:`Project.problems` quote values whole)."""
+    return _LONG_VALUE.sub(lambda m: m.group()[: 40 + (m.group()[0] in "'\"")] + "…", message)
+
+
+def _brief(err: BaseException) -> str:
+    """An exception's message for the end of a one-line message: its first line, at most 80 characters."""
+    text = (str(err).strip().splitlines() or [type(err).__name__])[0]
+    return text if len(text) <= 80 else text[:80] + "…"
 
 
 def _vertices_problem(geometry) -> str | None:
@@ -316,6 +363,7 @@ class _Fields:
 
     def fail(self, key: str, message: str) -> None:
         path = f"{self.where}.{key}" if key and self.where else (key or self.where)
+        message = _short(message)
         self.problems.append(f"{path}: {message}" if path else message)
 
     def _get(self, key, default, required):
@@ -326,11 +374,28 @@ class _Fields:
         return self.obj[key], True
 
     def text(self, key: str, default: str = "", required: bool = False) -> str:
+        """A text field: one printable line, or a paragraph for a key in :data:`PARAGRAPH_FIELDS`."""
         value, found = self._get(key, default, required)
-        if found and not isinstance(value, str):
-            self.fail(key, f"{value!r} must be text")
+        if not found:
+            return value
+        if not isinstance(value, str):
+            self.fail(key, f"{_shown(value)} must be text")
+            return default
+        bad = text_problem(value, lines=key in PARAGRAPH_FIELDS)
+        if bad:
+            self.fail(key, bad)
             return default
         return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A list of one-line text fields (``[]`` when missing)."""
+        values = self.items(key)
+        for i, value in enumerate(values):
+            bad = f"{_shown(value)} must be text" if not isinstance(value, str) else text_problem(value)
+            if bad:
+                self.fail(f"{key}[{i}]", bad)
+                return ()
+        return tuple(values)
 
     def number(self, key: str, default: float = 0.0, required: bool = False) -> float:
         value, found = self._get(key, default, required)
@@ -346,12 +411,18 @@ class _Fields:
             return default
         return number
 
-    def integer(self, key: str, default: int | None = 0, required: bool = False) -> int | None:
+    def integer(
+        self, key: str, default: int | None = 0, required: bool = False, largest: int | None = None
+    ) -> int | None:
+        """A whole number (``2.0`` counts); with ``largest``, one of ``0..largest``."""
         value, found = self._get(key, default, required)
         if found and (isinstance(value, bool) or not isinstance(value, int)):
-            if isinstance(value, float) and value.is_integer():
-                return int(value)
-            self.fail(key, f"{value!r} must be a whole number")
+            if not (isinstance(value, float) and value.is_integer()):
+                self.fail(key, f"{_shown(value)} must be a whole number")
+                return default
+            value = int(value)
+        if found and largest is not None and not 0 <= value <= largest:
+            self.fail(key, f"{_shown(value)} must be a whole number 0..{largest:,}")
             return default
         return value
 
@@ -397,12 +468,21 @@ class _Fields:
         return value
 
 
+def _tier_name_problem(name: str) -> str | None:
+    """Why ``name`` is too long for a tier's name (they are short: 100M, 1G), or ``None``."""
+    return f"{_shown(name)} is longer than {_LONGEST_ID} characters" if len(name) > _LONGEST_ID else None
+
+
 def _tiers(f: _Fields) -> tuple[Tier, ...]:
     """Version 2's list of tiers, or version 1's ``{name: factor}`` with the rate the name states."""
     raw = f.obj.get("tiers")
     if isinstance(raw, dict):
         tiers = []
         for name, factor in raw.items():
+            bad = text_problem(name) or _tier_name_problem(name)
+            if bad:
+                f.fail("tiers", f"a tier's name {bad}")
+                continue
             rate = parse_rate(str(name))
             if rate is None:
                 f.fail(f"tiers.{name}", "a tier without a rate: name it by its rate (100M, 1G, 10G) or give its mbps")
@@ -412,8 +492,11 @@ def _tiers(f: _Fields) -> tuple[Tier, ...]:
     for i, item in enumerate(f.items("tiers")):
         g = _Fields(item, f"tariff.tiers[{i}]", f.problems)
         name = g.text("name", required=True)
+        if _tier_name_problem(name):
+            g.fail("name", _tier_name_problem(name))
+            continue
         if "mbps" not in g.obj and parse_rate(name) is None:
-            g.fail("mbps", f"a tier without a rate: give tier {name!r} its mbps")
+            g.fail("mbps", f"a tier without a rate: give tier {_shown(name)} its mbps")
         tiers.append(Tier(name, g.integer("mbps", parse_rate(name) or 1), g.decimal("factor", Decimal(1))))
     return tuple(tiers)
 
@@ -441,10 +524,7 @@ def _site(item, where: str, problems: list[str]) -> Site:
 
 def _scenario(item, where: str, problems: list[str]) -> Scenario:
     f = _Fields(item, where, problems)
-    leaving = f.items("leaving")
-    if not all(isinstance(x, str) for x in leaving):
-        f.fail("leaving", "must be a list of partner ids")
-        leaving = []
+    leaving = f.texts("leaving")
     tariff = f.items("tariff", dict)
     return Scenario(
         name=f.text("name", required=True),
@@ -500,16 +580,18 @@ def _design(obj, where, problems) -> Design:
                 a=g.text("a", required=True),
                 b=g.text("b", required=True),
                 distance_km=g.number("distance_km"),
-                route_km=g.integer("route_km"),
+                route_km=g.integer("route_km", largest=_LARGEST_WHOLE),
                 install=g.money("install"),
                 annual=g.money("annual"),
                 role=g.text("role", "backbone"),
                 source=g.text("source", "tariff"),
                 bandwidth=g.text("bandwidth", "1G"),
                 diverse_from=g.text("diverse_from", None),
-                circuits=g.integer("circuits", 1),
-                capacity_mbps=g.integer("capacity_mbps", parse_rate(g.text("bandwidth", "1G")) or 0),
-                metric=g.integer("metric", g.integer("route_km")),
+                circuits=g.integer("circuits", 1, largest=_LARGEST_WHOLE),
+                capacity_mbps=g.integer(
+                    "capacity_mbps", parse_rate(g.text("bandwidth", "1G")) or 0, largest=_LARGEST_WHOLE
+                ),
+                metric=g.integer("metric", g.integer("route_km"), largest=_LARGEST_WHOLE),
                 load_mbps=g.number("load_mbps"),
                 worst_load_mbps=g.number("worst_load_mbps"),
                 worst_failure=g.text("worst_failure"),
@@ -520,12 +602,12 @@ def _design(obj, where, problems) -> Design:
         links=tuple(links),
         total_cost=f.money("total_cost"),
         lower_bound=f.money("lower_bound"),
-        term_years=f.integer("term_years", 5),
+        term_years=f.integer("term_years", 5, largest=_LARGEST_WHOLE),
         method=f.text("method", "heuristic"),
         verified=bool(f.obj.get("verified", False)),
         seconds=f.number("seconds"),
-        sites=tuple(f.items("sites")),
-        notes=tuple(f.items("notes")),
+        sites=f.texts("sites"),
+        notes=f.texts("notes"),
         sized_topology_cost=f.money("sized_topology_cost", None),
         traffic_key=f.text("traffic_key"),
     )
@@ -541,7 +623,7 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
         raise InputError(f"{source}: format: this is not a network plan (expected {FORMAT!r})")
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise InputError(f"{source}: version: {version!r} must be a whole number")
+        raise InputError(f"{source}: version: {_shown(version)} must be a whole number")
     if version > VERSION:
         raise InputError(
             f"{source}: version: the file is version {version}, made by a newer Regional Network "
@@ -619,7 +701,7 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
     if not problems:
         problems = project.problems()
     if problems:
-        raise InputError([f"{source}: {p}" for p in problems])
+        raise InputError([f"{source}: {_short(p)}" for p in problems])
     return project
 
 
@@ -636,7 +718,7 @@ def _zones(obj, problems) -> list[ExclusionZone]:
         try:
             geom = shape(geometry)
         except Exception as err:  # shapely raises several kinds for malformed GeoJSON
-            g.fail("geometry", f"is not a valid GeoJSON geometry ({err})")
+            g.fail("geometry", f"is not a valid GeoJSON geometry ({_brief(err)})")
             continue
         if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
             g.fail("geometry", f"must be a Polygon or MultiPolygon, not {geom.geom_type}")
@@ -645,9 +727,29 @@ def _zones(obj, problems) -> list[ExclusionZone]:
         if bad:
             g.fail("geometry", bad)
             continue
-        name = g.items("properties", dict).get("name") or f"Zone {i + 1}"
-        zones.append(ExclusionZone(str(name), geometry))
+        name = g.items("properties", dict).get("name")
+        if isinstance(name, (int, float)) and not isinstance(name, bool):
+            name = str(name)
+        if name is not None and not isinstance(name, str):
+            g.fail("properties.name", f"{_shown(name)} must be text")
+            continue
+        bad = text_problem(name) if name else None
+        if bad:
+            g.fail("properties.name", bad)
+            continue
+        zones.append(ExclusionZone(name or f"Zone {i + 1}", _plain_geometry(geom)))
     return zones
+
+
+def _plain_geometry(geom) -> dict:
+    """A polygon as GeoJSON with only its type and coordinates (lists of floats): whatever else
+    the file's geometry held is not kept, so it is not saved back."""
+    from shapely.geometry import mapping
+
+    def plain(value):
+        return [plain(x) for x in value] if isinstance(value, (list, tuple)) else float(value)
+
+    return {"type": geom.geom_type, "coordinates": plain(mapping(geom)["coordinates"])}
 
 
 def coalitions_from_dict(doc: Any, project: Project) -> dict[str, Standalone]:
@@ -660,16 +762,17 @@ def coalitions_from_dict(doc: Any, project: Project) -> dict[str, Standalone]:
         f = _Fields(item, "coalition", problems)
         key, members = f.text("key", required=True), f.items("members")
         cost, bound = f.money("cost", required=True), f.money("lower_bound", required=True)
-        links = f.items("links")
-        well_formed = all(isinstance(m, str) for m in members) and all(
-            isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair) for pair in links
+        links, method, note = f.items("links"), f.text("method"), f.text("note")
+        well_formed = all(isinstance(m, str) and not text_problem(m) for m in members) and all(
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) and not text_problem(x) for x in pair)
+            for pair in links
         )
         if problems or not well_formed:
             continue
         chosen = frozenset(members)
         sites = tuple(sorted(s.id for s in project.sites if s.partner in chosen and s.role != "optional"))
-        pairs = tuple((a, b) for a, b in links)
-        found[key] = Standalone(chosen, sites, cost, bound, pairs, f.text("method"), f.text("note"))
+        pairs = tuple((a, b) for a, b in links) if len(chosen) == 1 else ()  # as written: for a partner alone
+        found[key] = Standalone(chosen, sites, cost, bound, pairs, method, note)
     return found
 
 
@@ -683,15 +786,24 @@ class SavedProject(NamedTuple):
 
 
 def read_project(path: str | os.PathLike) -> SavedProject:
-    """The project in a file, and what was saved with it (see :func:`load_project`)."""
+    """The project in a file, and what was saved with it (see :func:`load_project`).
+
+    The saved split is a cache: one holding text the project file could not hold is left out.
+    """
     doc = _read_document(Path(path))
     project = project_from_dict(doc, Path(path).name)
     saved = doc.get("cost_sharing", {}).get("result")
-    return SavedProject(project, coalitions_from_dict(doc, project), saved if isinstance(saved, dict) else None)
+    if not isinstance(saved, dict) or next(_text_problems(saved), None):
+        saved = None
+    return SavedProject(project, coalitions_from_dict(doc, project), saved)
 
 
 def load_project(path: str | os.PathLike) -> Project:
-    """Read and validate a project file; every problem is an ``InputError`` naming the file."""
+    """Read and validate a project file; every problem is an ``InputError`` naming the file.
+
+    Only a regular file of at most :data:`MAX_PROJECT_BYTES` is read (a named pipe, a device or a
+    folder is refused before it is read), and its JSON may nest at most :data:`MAX_DEPTH` deep.
+    """
     path = Path(path)
     return project_from_dict(_read_document(path), path.name)
 
@@ -699,28 +811,43 @@ def load_project(path: str | os.PathLike) -> Project:
 def _read_document(path: Path) -> Any:
     """The JSON document in ``path``; an ``InputError`` naming the file when it cannot be read."""
     name = path.name
+    data = read_limited(path, "a project file", MAX_PROJECT_BYTES)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a project file") from None
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(f"{name}: is not a text (UTF-8) file") from None
-    except OSError as err:
-        raise InputError(f"{path}: cannot be read ({err.strerror})") from None
+    too_deep = InputError(f"{name}: the JSON nests more than {MAX_DEPTH} deep; a project file never does")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"{name}: line {err.lineno}, column {err.colno}: not valid JSON ({err.msg})") from None
+    except RecursionError:
+        raise too_deep from None
+    except ValueError as err:  # e.g. an integer of more digits than Python converts
+        raise InputError(f"{name}: not valid JSON ({shown(str(err))})") from None
+    if _depth(doc) > MAX_DEPTH:
+        raise too_deep
     return doc
+
+
+def _depth(doc: Any) -> int:
+    """How deeply lists and objects nest in ``doc`` (a scalar is 0), found without recursion."""
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if items is None:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((item, depth + 1) for item in items if isinstance(item, (dict, list)))
+    return deepest
 
 
 def peek_project(path: str | os.PathLike) -> tuple[str, int, int] | None:
     """A project file's name and its numbers of partners and sites, read without validating it
     (for a list of files to choose from); ``None`` if it is not a readable project file."""
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        doc = _read_document(Path(path))
         return str(doc["name"]), len(doc.get("partners") or []), len(doc.get("sites") or [])
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+    except (InputError, KeyError, TypeError, AttributeError):
         return None

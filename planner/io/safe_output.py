@@ -21,14 +21,13 @@ Numbers we write ourselves (money, km) are numbers, never text, and are left alo
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from planner.core.errors import PlannerError
+from planner.core.files import atomic_path
 
 __all__ = ["FORMULA_STARTS", "looks_like_formula", "neutralise", "check_writable", "atomic_output"]
 
@@ -71,7 +70,9 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
     """A temporary path, with the same name, to write ``path`` to; moved into place only on success.
 
     A failed or cancelled export leaves any earlier file at ``path`` intact and no
-    partial file behind. ``OSError`` becomes ``PlannerError`` naming ``path``.
+    partial file behind; the file keeps its mode, and a symbolic link is followed
+    (:func:`planner.core.files.atomic_path`, the one atomic writer, which project files
+    use too). ``OSError`` becomes ``PlannerError`` naming ``path``.
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
@@ -82,13 +83,7 @@ def atomic_output(path: str | os.PathLike) -> Iterator[Path]:
     """
     path = check_writable(path)
     try:
-        folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        with atomic_path(path) as tmp:
+            yield tmp
     except OSError as err:
         raise _cannot(path, err.strerror or str(err)) from None
-    try:
-        yield folder / path.name
-        os.replace(folder / path.name, path)
-    except OSError as err:
-        raise _cannot(path, err.strerror or str(err)) from None
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)

@@ -24,6 +24,7 @@ from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
 from planner.core.errors import InputError
+from planner.core.files import check_regular_file
 from planner.core.geo import bng_to_lonlat, check_lonlat, parse_grid_reference
 from planner.core.model import PALETTE, SITE_ROLES, Partner, Project, Quote, Site
 from planner.core.money import parse_pounds
@@ -39,9 +40,12 @@ __all__ = [
     "csv_records",
     "sites_from_records",
     "SITE_COLUMNS",
+    "MAX_IMPORT_BYTES",
 ]
 
 DEFAULT_TIER_NAMES = tuple(t.name for t in DEFAULT_TIERS)
+#: The largest file imported (site lists, quotes, demands: CSV, XLSX, GIS): far more than any real one.
+MAX_IMPORT_BYTES = 200 * 2**20
 #: The column sets a site list may use to say where each site is.
 SITE_COLUMNS = [{"id", "name", "lat", "lon"}, {"id", "name", "easting", "northing"}, {"id", "name", "grid_ref"}]
 #: The most an amount of money in a file may be: beyond it a figure is a typing mistake.
@@ -70,12 +74,11 @@ def csv_records(path: Path, required_any: list[set[str]]) -> Iterator[tuple[int,
     quoted cells hold.
     """
     name = path.name
+    check_regular_file(path, "a CSV file", MAX_IMPORT_BYTES)  # a named pipe would block the open
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a CSV file") from None
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err.strerror})") from None
     with handle:

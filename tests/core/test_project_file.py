@@ -1,11 +1,21 @@
 import json
+import os
+from pathlib import Path
 
 import pytest
 
 from planner.core.design_result import Design, DesignLink
-from planner.core.errors import InputError
+from planner.core.errors import InputError, PlannerError
 from planner.core.model import Demand, DesignSettings, ExclusionZone, ExistingLink, Partner, Project, Quote, Site
-from planner.core.project_file import load_project, project_from_dict, project_to_dict, save_project
+from planner.core.project_file import (
+    MAX_PROJECT_BYTES,
+    load_project,
+    peek_project,
+    project_from_dict,
+    project_to_dict,
+    read_project,
+    save_project,
+)
 from planner.core.tariff import Tariff
 
 
@@ -301,3 +311,192 @@ def test_numbers_no_plan_could_hold_are_one_clear_error(change, message):
             project_from_dict(_hostile(change), "plan.json")
     text = str(caught.value)
     assert message in text and text.startswith("plan.json: ") and len(text) < 200
+
+
+# -- text no export or save could write (issue 13, item 5) ----------------------------------------
+BAD_TEXT = {
+    "NUL": "Le\x00eds",
+    "CR": "Leeds\r=1+1",
+    "LF": "Le\neds",
+    "ESC": "Le\x1beds",
+    "DEL": "Le\x7feds",
+    "C1": "Le\x85eds",
+    "U+2028": "Le\u2028eds",
+    "lone surrogate": "Le\ud800eds",
+    "U+FFFE": "Le\ufffeeds",
+}
+TEXT_FIELDS = {
+    "name": lambda d, v: d.update(name=v),
+    "partners[0].name": lambda d, v: d["partners"][0].update(name=v),
+    "partners[1].kind": lambda d, v: d["partners"][1].update(kind=v),
+    "partners[0].colour": lambda d, v: d["partners"][0].update(colour=v),
+    "sites[3].name": lambda d, v: d["sites"][3].update(name=v),
+    "sites[2].note": lambda d, v: d["sites"][2].update(note=v),
+    "sites[1].role": lambda d, v: d["sites"][1].update(role=v),
+    "candidate_links[0].carrier": lambda d, v: d["candidate_links"][0].update(carrier=v),
+    "existing_links[0].owner": lambda d, v: d["existing_links"][0].update(owner=v),
+    "exclusion_zones.features[0].properties.name": lambda d, v: d["exclusion_zones"]["features"][0].update(
+        properties={"name": v}
+    ),
+    "designs[0].notes[0]": lambda d, v: d["designs"][0].update(notes=[v]),
+    "designs[0].sites[1]": lambda d, v: d["designs"][0]["sites"].__setitem__(1, v),
+    "designs[0].links[0].worst_failure": lambda d, v: d["designs"][0]["links"][0].update(worst_failure=v),
+    "circuit_ids[0].id": lambda d, v: d["circuit_ids"][0].update(id=v),
+    "tariff.tiers[0].name": lambda d, v: d["tariff"]["tiers"][0].update(name=v),
+    "scenarios[0].name": lambda d, v: d["scenarios"].append({"name": v}),
+    "scenarios[0].leaving[0]": lambda d, v: d["scenarios"].append({"name": "S", "leaving": [v]}),
+    "cost_sharing.method": lambda d, v: d["cost_sharing"].update(method=v),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_TEXT)
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_text_no_export_could_write_is_refused_naming_the_field(tmp_path, field, kind):
+    doc = _doc()
+    TEXT_FIELDS[field](doc, BAD_TEXT[kind])
+    with pytest.raises(InputError) as err:
+        load_project(_write(tmp_path, doc))
+    first = err.value.problems[0]
+    assert first.startswith(f"bad.json: {field}: "), first
+    assert "text must be one line of printable characters" in first and "\n" not in first and "\r" not in first
+
+
+def test_a_long_bad_value_is_shortened_in_the_message(tmp_path):
+    doc = _doc()
+    doc["sites"][3]["name"] = "x" * 10_000 + "\x00"
+    with pytest.raises(InputError) as err:
+        load_project(_write(tmp_path, doc))
+    assert len(str(err.value)) < 200 and "…" in str(err.value)
+    doc = _doc()
+    doc["sites"][3]["name"] = ["x" * 10_000]
+    with pytest.raises(InputError, match=r"sites\[3\]\.name: \[.{30,45} must be text$") as err:
+        load_project(_write(tmp_path, doc))
+
+
+def test_a_description_is_a_paragraph_and_keeps_its_line_breaks(tmp_path):
+    project = _project()
+    project.description = "Shared backbone for the region.\n\nPhase 1:\tcouncils\r\nPhase 2: health"
+    save_project(project, tmp_path / "plan.json")
+    assert load_project(tmp_path / "plan.json").description == project.description
+    doc = _doc()
+    doc["description"] = "Two\nlines and a NUL\x00"
+    with pytest.raises(InputError, match=r"bad.json: description: .*control character \(U\+0000\); text must be"):
+        load_project(_write(tmp_path, doc))
+
+
+def test_saving_refuses_text_the_loader_would_refuse_and_writes_nothing(tmp_path):
+    path = tmp_path / "plan.json"
+    save_project(_project(), path)
+    before = path.read_bytes()
+    for bad in ("Le\ud800eds", "Le\x00eds", "Le\neds"):
+        project = _project()
+        project.sites[3] = Site("d", bad, "P", -1.2, 53.9)
+        with pytest.raises(PlannerError, match=r"^plan.json: cannot be saved: sites\[3\]\.name: "):
+            save_project(project, path)
+        assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+
+
+def test_a_saved_split_holding_bad_text_is_left_out_like_any_damaged_cache(tmp_path):
+    doc = _doc()
+    doc["cost_sharing"]["result"] = {"key": "k", "names": {"P": "Pol\x00ice"}}
+    saved = read_project(_write(tmp_path, doc))
+    assert saved.sharing is None and saved.project == _project()
+    doc["cost_sharing"]["coalitions"] = [
+        {"key": "k", "members": ["P\x00"], "cost": "1", "lower_bound": "1", "method": "exact"},
+        {"key": "k2", "members": ["P"], "cost": "1", "lower_bound": "1", "method": "ex\nact"},
+    ]
+    assert read_project(_write(tmp_path, doc)).coalitions == {}
+
+
+def test_a_no_go_area_keeps_only_its_type_and_coordinates(tmp_path):
+    doc = _doc()
+    doc["exclusion_zones"]["features"][0]["geometry"]["junk"] = {"deep": [["Le\x00eds"]]}
+    project = load_project(_write(tmp_path, doc))
+    assert set(project.exclusion_zones[0].geometry) == {"type", "coordinates"}
+    save_project(project, tmp_path / "again.json")
+    assert load_project(tmp_path / "again.json") == _project()
+
+
+# -- files that are not files (issue 13, item 6) --------------------------------------------------
+@pytest.mark.parametrize("reader", [load_project, read_project])
+def test_json_nested_100k_deep_is_one_clear_error(tmp_path, reader):
+    for text in ("[" * 100_000 + "]" * 100_000, '{"a":' * 100_000 + "1" + "}" * 100_000, "[" * 150 + "]" * 150):
+        with pytest.raises(InputError, match=r"^bad.json: the JSON nests more than 100 deep; a project file never"):
+            reader(_write(tmp_path, text))
+
+
+def test_an_integer_too_long_to_convert_is_one_clear_error(tmp_path):
+    doc = json.dumps(_doc()).replace('"term_years": 7', '"term_years": ' + "7" * 5000)
+    with pytest.raises(InputError, match=r"^bad.json: not valid JSON \('Exceeds the limit") as err:
+        load_project(_write(tmp_path, doc))
+    assert len(str(err.value)) < 200
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("reader", [load_project, read_project])
+def test_a_named_pipe_is_refused_at_once(tmp_path, reader):
+    fifo = tmp_path / "plan.json"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"plan.json: is a named pipe, not a project file$"):
+        reader(fifo)
+    assert peek_project(fifo) is None
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_a_device_is_refused():
+    with pytest.raises(InputError, match=r"^/dev/zero: is a device, not a project file$"):
+        load_project("/dev/zero")
+    assert peek_project("/dev/zero") is None
+
+
+def test_a_folder_and_a_huge_file_are_refused_and_the_limit_is_stated(tmp_path):
+    with pytest.raises(InputError, match=r"is a folder, not a project file$"):
+        load_project(tmp_path)
+    huge = tmp_path / "huge.json"
+    with open(huge, "wb") as f:
+        f.truncate(MAX_PROJECT_BYTES + 2**20)  # sparse: costs no disk
+    with pytest.raises(InputError, match=r"^huge.json: is 201 MB, more than the 200 MB a project file may be$"):
+        read_project(huge)
+    assert peek_project(huge) is None and peek_project(tmp_path) is None
+
+
+def test_peek_survives_deep_json(tmp_path):
+    assert peek_project(_write(tmp_path, "[" * 100_000)) is None
+    assert peek_project(_write(tmp_path, json.dumps(_doc()))) == ("Test — partnership", 2, 4)
+
+
+# -- found by tests/core/test_project_fuzz.py -------------------------------------------------------
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (  # the GIS export's 32-bit column could not hold it
+            lambda d: d["designs"][0]["links"][0].update(route_km=2**31),
+            "designs[0].links[0].route_km: 2147483648 must be a whole number 0..1,000,000,000",
+        ),
+        (
+            lambda d: d["designs"][0]["links"][0].update(circuits=1e300),
+            "designs[0].links[0].circuits: 1000000000000000052504760255204420248704…",
+        ),
+        (
+            lambda d: d["exclusion_zones"]["features"][0]["geometry"].update(coordinates=[[["x" * 3000, 1]]]),
+            "exclusion_zones.features[0].geometry: is not a valid GeoJSON geometry (could not convert",
+        ),
+        (lambda d: d["demands"][0].update(mbps="x" * 3000), "demands[0].mbps: 'xxxxxxxx"),
+        (lambda d: d["tariff"]["tiers"][0].update(name="G" * 3000), "tariff.tiers[0].name: 'GGGG"),
+        (lambda d: d["settings"].update(redundancy="x" * 3000), "settings: redundancy: 'xxxx"),
+    ],
+)
+def test_long_or_huge_values_are_one_short_line(tmp_path, mutate, message):
+    doc = _doc()
+    mutate(doc)
+    with pytest.raises(InputError) as err:
+        load_project(_write(tmp_path, doc))
+    assert message in str(err.value) and all(len(p) < 200 for p in err.value.problems), str(err.value)[:300]
+
+
+def test_a_cached_coalition_keeps_links_only_for_a_partner_alone(tmp_path):
+    doc = _doc()
+    doc["cost_sharing"]["coalitions"] = [
+        {"key": "k", "members": ["P", "C"], "cost": "1", "lower_bound": "1", "method": "exact", "links": [["a", "b"]]}
+    ]
+    assert read_project(_write(tmp_path, doc)).coalitions["k"].links == ()
