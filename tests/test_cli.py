@@ -439,3 +439,60 @@ def test_share_and_export_use_the_split_saved_with_the_project(tmp_path, capsys,
     shown = {p["id"]: p["nucleolus"] for p in json.loads(capsys.readouterr().out)["partners"]}
     assert shown == {p.partner: p.shares["nucleolus"] / 100 for p in split.partners}
     assert main(["export", str(path), "--xlsx", str(tmp_path / "pack.xlsx"), "--workers", "0"]) == 0
+
+
+# -- files that are not files (issue 13, item 6) --------------------------------------------------
+def _not_files(tmp_path) -> dict[str, str]:
+    """A named pipe, a device that never ends, a folder and JSON nested 100,000 deep, by what they are."""
+    import os
+
+    found = {"folder": str(tmp_path)}
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    found["deep"] = str(deep)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.csv")
+        found["pipe"] = str(tmp_path / "pipe.csv")
+    if os.path.exists("/dev/zero"):
+        found["device"] = "/dev/zero"
+    return found
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe", "device"])
+@pytest.mark.parametrize("option", ["--sites", "--links", "--demands", "project"])
+def test_what_is_not_a_file_is_one_clear_line_at_once(tmp_path, capsys, sites_csv, kind, option):
+    import time
+
+    target = _not_files(tmp_path).get(kind)
+    if target is None:
+        pytest.skip(f"no {kind} here")
+    if option == "project":
+        args = ["design", target]
+    elif option == "--sites":
+        args = ["design", "--sites", target]
+    else:
+        args = ["design", "--sites", str(sites_csv), option, target]
+    started = time.monotonic()
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert time.monotonic() - started < 5
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert {"folder": "is a folder", "pipe": "is a named pipe", "device": "is a device"}[kind] in err
+
+
+def test_a_project_nested_100k_deep_is_one_clear_line(tmp_path, capsys):
+    assert main(["design", _not_files(tmp_path)["deep"]]) == 2
+    err = capsys.readouterr().err
+    assert "deep.json: the JSON nests more than 100 deep" in err and "Traceback" not in err
+
+
+def test_design_out_to_a_named_pipe_is_refused_and_the_pipe_kept(tmp_path, capsys, sites_csv):
+    import os
+    import stat
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    os.mkfifo(tmp_path / "out.csv")
+    assert main(["design", "--sites", str(sites_csv), "--out", str(tmp_path / "out.csv")]) == 2
+    assert "out.csv: cannot be written (it is a named pipe, not a file)" in capsys.readouterr().err
+    assert stat.S_ISFIFO((tmp_path / "out.csv").stat().st_mode)

@@ -6,6 +6,11 @@ worst_load_mbps,worst_failure``; cost is the link's total over the term in pound
 in Mb/s each way in the normal state and after the worst failure the design must
 survive (``worst_failure`` names it; empty when no failure adds load). Formula-like
 text is neutralised (``planner/io/safe_output.py``).
+
+Rows end in CR LF (RFC 4180), so the writer quotes any cell holding a CR or an LF: a
+name ``"Leeds\r=1+1"`` stays one quoted cell, never a line of its own that starts
+``=1+1`` (with LF endings Python's writer quotes only LF). The file is replaced only
+when complete.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import os
 from planner.core.design_result import Design
 from planner.core.model import Project
 from planner.core.money import pounds
-from planner.io.safe_output import neutralise
+from planner.io.safe_output import atomic_output, neutralise
 
 __all__ = ["DESIGN_COLUMNS", "design_rows", "write_design_csv", "design_csv_text"]
 
@@ -63,12 +68,14 @@ def _mbps(value: float) -> str:
 
 def design_csv_text(project: Project, design: Design) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(DESIGN_COLUMNS)
     writer.writerows(design_rows(project, design))
     return buffer.getvalue()
 
 
 def write_design_csv(project: Project, design: Design, path: str | os.PathLike) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write(design_csv_text(project, design))
+    """Write the design table to ``path``; ``PlannerError`` naming it if it cannot be written."""
+    text = design_csv_text(project, design)
+    with atomic_output(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+        f.write(text)

@@ -220,3 +220,39 @@ def test_a_failed_export_leaves_the_old_file_and_no_debris(tmp_path):
         tmp.write_text("half", encoding="utf-8")
         raise RuntimeError("cancelled half way")
     assert out.read_text(encoding="utf-8") == "old" and [p.name for p in tmp_path.iterdir()] == ["schedule.csv"]
+
+
+def test_design_csv_quotes_a_bare_carriage_return_and_still_neutralises(exported, tmp_path):
+    from dataclasses import replace
+
+    from planner.io.design_csv import design_csv_text
+
+    project, pack = exported[:2]
+    end = pack.design.links[0].a
+    project = replace(project, sites=[replace(s, name="Leeds\r=1+1") if s.id == end else s for s in project.sites])
+    text = design_csv_text(project, pack.design)
+    assert '"Leeds\r=1+1"' in text  # one quoted cell: a CR inside it is no line of its own
+    assert all(line.endswith("\r") or not line for line in text.split("\n"))  # rows end CR LF (RFC 4180)
+    write_design_csv(project, pack.design, tmp_path / "design.csv")
+    with open(tmp_path / "design.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert len(rows) == len(pack.design.links) + 1 and "Leeds\r=1+1" in [c for r in rows for c in r]
+    project = replace(project, sites=[replace(s, name="\r=1+1") if s.id == end else s for s in project.sites])
+    assert '"\'\r=1+1"' in design_csv_text(project, pack.design)  # a leading CR still gets its apostrophe
+
+
+def test_an_export_keeps_the_file_s_mode_and_follows_a_link(exported, tmp_path):
+    import os
+    import stat
+
+    project, pack = exported[:2]
+    (tmp_path / "shared").mkdir()
+    target = tmp_path / "shared" / "circuits.csv"
+    target.write_text("old", encoding="utf-8")
+    os.chmod(target, 0o664)
+    link = tmp_path / "circuits.csv"
+    link.symlink_to(target)
+    write_circuits_csv(project, pack.design, link)
+    write_design_csv(project, pack.design, link)
+    assert link.is_symlink() and stat.S_IMODE(target.stat().st_mode) == 0o664
+    assert target.read_text(encoding="utf-8").startswith("circuit_id,")
