@@ -10,25 +10,35 @@ ended badly: :func:`orphans` finds it, and the main window offers it back.
 
 Files for one session, ``<id>`` random: ``<id>.json`` (the project), ``<id>.origin`` (the file
 it was opened from or saved to, empty for a new project) and ``<id>.lock``.
+
+A copy that cannot be read back (damaged, or holding values the project file refuses) is
+never a crash at every start: :meth:`Orphan.load` turns any error into an ``InputError`` and
+sets the copy aside first, renamed ``<id>.json.unreadable`` (never deleted, never offered
+again), saying where it is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QTimer
 
+from planner.core.errors import InputError, PlannerError
 from planner.core.model import Project
 from planner.core.project_file import load_project, save_project
+from planner.core.text import shown, text_problem
 from planner.ui.document import ProjectDocument
 
-__all__ = ["Recovery", "Orphan", "orphans", "INTERVAL_MS"]
+__all__ = ["Recovery", "Orphan", "orphans", "INTERVAL_MS", "SET_ASIDE_SUFFIX"]
 
 #: How often the copy is written while there are unsaved changes made since the last copy.
 INTERVAL_MS = 20_000
+#: Added to the name of a copy that cannot be read: it is kept for the user, and no longer offered.
+SET_ASIDE_SUFFIX = ".unreadable"
 
 
 @dataclass(frozen=True)
@@ -40,12 +50,37 @@ class Orphan:
     saved: dt.datetime
 
     def load(self) -> Project:
-        """The project as it was last copied; ``InputError`` if the copy cannot be read."""
-        return load_project(self.copy)
+        """The project as it was last copied.
+
+        Raises ``InputError`` if the copy cannot be read, for any reason; the copy is then set aside
+        (see :data:`SET_ASIDE_SUFFIX`) and the first problem says where it went.
+        """
+        try:
+            return load_project(self.copy)
+        except InputError as err:
+            problems = err.problems
+        except Exception as err:  # whatever the copy holds, the app must start
+            problems = [f"{self.copy.name}: cannot be read ({type(err).__name__}: {shown(str(err))})"]
+        raise InputError([f"{problems[0]}; {self._set_aside()}", *problems[1:]]) from None
+
+    def _set_aside(self) -> str:
+        """Rename the copy so it is kept but no longer offered; what became of it, for a message."""
+        aside = self.copy.with_name(self.copy.name + SET_ASIDE_SUFFIX)
+        n = 1
+        while aside.exists() or aside.is_symlink():
+            n += 1
+            aside = self.copy.with_name(f"{self.copy.name}{SET_ASIDE_SUFFIX}{n}")
+        try:
+            self.copy.rename(aside)
+        except OSError as err:
+            return f"it could not be set aside ({err.strerror or err})"
+        return f"it was set aside as {aside}"
 
     def discard(self) -> None:
+        """Remove the copy and its files (what cannot be removed is left, never an error)."""
         for path in _files(self.copy):
-            path.unlink(missing_ok=True)
+            with suppress(OSError):
+                path.unlink(missing_ok=True)
 
 
 def _files(copy: Path) -> tuple[Path, Path, Path]:
@@ -55,16 +90,33 @@ def _files(copy: Path) -> tuple[Path, Path, Path]:
 def orphans(folder: Path) -> list[Orphan]:
     """The unsaved work in ``folder`` that no running planner holds, newest first."""
     found = []
-    for copy in folder.glob("*.json") if folder.is_dir() else ():
+    try:
+        copies = list(folder.glob("*.json")) if folder.is_dir() else []
+    except OSError:
+        return []
+    for copy in copies:
         lock = QLockFile(str(copy.with_suffix(".lock")))
         if not lock.tryLock(0):  # a running planner's own copy
             continue
         lock.unlock()
-        origin_file = copy.with_suffix(".origin")
-        origin = origin_file.read_text(encoding="utf-8").strip() if origin_file.is_file() else ""
-        saved = dt.datetime.fromtimestamp(copy.stat().st_mtime)
-        found.append(Orphan(copy, Path(origin) if origin else None, saved))
+        try:
+            saved = dt.datetime.fromtimestamp(copy.stat().st_mtime)
+        except (OSError, OverflowError, ValueError):  # gone meanwhile, or a time no clock shows
+            continue
+        found.append(Orphan(copy, _origin(copy.with_suffix(".origin")), saved))
     return sorted(found, key=lambda orphan: orphan.saved, reverse=True)
+
+
+def _origin(origin_file: Path) -> Path | None:
+    """The file a copy's project was opened from or saved to; ``None`` for a new project, or when the
+    record is unreadable or names no usable path (the work itself is still offered)."""
+    try:
+        if not origin_file.is_file() or origin_file.stat().st_size > 64 * 1024:
+            return None
+        origin = origin_file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return Path(origin) if origin and not text_problem(origin) else None
 
 
 class Recovery(QObject):
@@ -111,7 +163,7 @@ class Recovery(QObject):
             save_project(self.document.project, self.copy)
             origin = str(self.document.path) if self.document.path else ""
             self.copy.with_suffix(".origin").write_text(origin, encoding="utf-8")
-        except OSError:
+        except (OSError, PlannerError):  # PlannerError: text the project file cannot hold
             return False
         self._edited = False
         return True

@@ -132,3 +132,80 @@ def test_a_stale_lock_of_a_dead_process_does_not_hide_the_work(tmp_path):
     held.unlock()
     (folder / "abc.lock").write_text("\n".join(text), encoding="utf-8")
     assert [o.copy for o in orphans(folder)] == [copy]
+
+
+# -- copies that cannot be read (issue 13, item 7) ------------------------------------------------
+def _bad_copies(folder) -> dict[str, str]:
+    """Copies left in ``folder`` that no planner could read back, each as the problem it should name."""
+    import json
+    import os
+
+    folder.mkdir(parents=True, exist_ok=True)
+    nul = {"format": "regional-network-plan", "version": 2, "name": "x", "partners": [{"id": "P", "name": "P"}]}
+    nul["sites"] = [{"id": "a", "name": "Le\u0000eds", "partner": "P", "lon": -1.5, "lat": 53.8}]
+    (folder / "nul.json").write_text(json.dumps(nul), encoding="utf-8")
+    (folder / "deep.json").write_text("[" * 100_000, encoding="utf-8")
+    (folder / "binary.json").write_bytes(b"\xff\xfe\x00junk")
+    (folder / "folder.json").mkdir()
+    (folder / "odd.json").write_text("{}", encoding="utf-8")
+    (folder / "odd.origin").write_bytes(b"\xff\xfe not text")  # an unreadable record of where it came from
+    expected = {
+        "nul.json": "sites[0].name: 'Le\\x00eds': character 3 is a control character",
+        "deep.json": "the JSON nests more than 100 deep",
+        "binary.json": "is not a text (UTF-8) file",
+        "folder.json": "is a folder, not a project file",
+        "odd.json": "format: this is not a network plan",
+    }
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "pipe.json")
+        expected["pipe.json"] = "is a named pipe, not a project file"
+    return expected
+
+
+def test_copies_that_cannot_be_read_are_reported_and_set_aside_not_a_crash_at_every_start(
+    qtbot, settings, second_window, monkeypatch
+):
+    expected = _bad_copies(settings.recovery_folder)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warned.append(text))
+    answer(monkeypatch, "Recover")
+    win = second_window()
+    assert not win.offer_recovery()
+    assert len(warned) == len(expected)
+    for name, problem in expected.items():
+        text = next(t for t in warned if f"{name}:" in t)
+        assert problem in text and f"it was set aside as {settings.recovery_folder / name}.unreadable" in text
+        assert (settings.recovery_folder / f"{name}.unreadable").exists()  # kept for the user, not deleted
+    assert not orphans(settings.recovery_folder)
+    warned.clear()
+    assert not second_window().offer_recovery() and not warned  # the next start is quiet
+
+
+def test_any_error_reading_a_copy_becomes_one_message_and_the_copy_is_set_aside(tmp_path, monkeypatch):
+    from planner.core.errors import InputError
+
+    (tmp_path / "abc.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "abc.json.unreadable").write_text("an earlier one", encoding="utf-8")
+
+    def broken(path):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("planner.ui.recovery.load_project", broken)
+    (orphan,) = orphans(tmp_path)
+    with pytest.raises(InputError, match=r"abc.json: cannot be read \(RecursionError: 'maximum recursion") as err:
+        orphan.load()
+    assert str(err.value).endswith(f"it was set aside as {tmp_path / 'abc.json.unreadable2'}")
+    assert (tmp_path / "abc.json.unreadable").read_text(encoding="utf-8") == "an earlier one"
+    assert not orphans(tmp_path)
+
+
+def test_a_copy_that_cannot_be_written_is_not_an_error(qtbot, opened, monkeypatch):
+    from planner.core.errors import PlannerError
+
+    def refused(*args, **kwargs):
+        raise PlannerError("x.json: cannot be saved: sites[0].name: a lone surrogate")
+
+    monkeypatch.setattr("planner.ui.recovery.save_project", refused)
+    site = opened.document.project.sites[0]
+    opened.document.move_site(site.id, site.lon + 0.1, site.lat)
+    assert opened.recovery.write() is False
