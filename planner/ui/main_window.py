@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner import __version__
-from planner.core.errors import InputError
+from planner.core.errors import InputError, PlannerError
 from planner.core.model import REDUNDANCY_LEVELS, Project
 from planner.core.project_file import read_project, save_project
 from planner.io.basemap import ATTRIBUTION
@@ -462,6 +462,9 @@ class MainWindow(QMainWindow):
             save_project(self.document.project, path, *self.sharing_runner.for_file())
         except OSError as err:
             QMessageBox.critical(self, "Cannot save project", f"{path}: {err.strerror or err}")
+            return False
+        except PlannerError as err:  # text the file could not hold: nothing was written
+            QMessageBox.critical(self, "Cannot save project", str(err))
             return False
         self.document.undo_stack.setClean()
         self.document.set_path(path.resolve())
