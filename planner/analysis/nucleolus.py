@@ -42,13 +42,13 @@ European Journal of Operational Research 241 (2015).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["Nucleolus", "nucleolus", "largest_excess"]
+__all__ = ["Nucleolus", "nucleolus", "excess", "largest_excess"]
 
 #: Dual values and residuals below this (on costs scaled to the grand coalition's) count as nil.
 _TOLERANCE = 1e-9
@@ -63,6 +63,15 @@ class Nucleolus:
     levels: int
 
 
+def excess(mask: int, shares: Sequence, cost: int):
+    """What the coalition ``mask`` pays under ``shares`` above its ``cost`` (negative: it pays less).
+
+    >>> excess(0b11, [4, 4], 7)
+    1
+    """
+    return sum(share for i, share in enumerate(shares) if mask >> i & 1) - cost
+
+
 def largest_excess(players: int, costs: Mapping[int, int], shares: list[int] | tuple) -> int | Fraction:
     """The most any coalition of ``costs`` (bit masks, grand coalition left out) pays above its cost.
 
@@ -70,10 +79,7 @@ def largest_excess(players: int, costs: Mapping[int, int], shares: list[int] | t
     -1
     """
     grand = (1 << players) - 1
-    excesses = [
-        sum(shares[i] for i in range(players) if mask >> i & 1) - cost for mask, cost in costs.items() if mask != grand
-    ]
-    return max(excesses, default=0)
+    return max((excess(mask, shares, cost) for mask, cost in costs.items() if mask != grand), default=0)
 
 
 def nucleolus(players: int, costs: Mapping[int, int]) -> Nucleolus:

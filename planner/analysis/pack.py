@@ -169,11 +169,7 @@ class Pack:
         is empty: the sharing's warnings say so)."""
         s, method = self.sharing, self.method
         label = METHODS[method]
-        groups = (
-            f"all {s.every_coalition:,} groups checked"
-            if s.core_checked == s.every_coalition
-            else f"{s.core_checked:,} of {s.every_coalition:,} groups checked"
-        )
+        groups = f"{s.checked_text} checked"
         if s.least_core > 0:
             return ""
         if not s.in_core(method):

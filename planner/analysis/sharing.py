@@ -94,7 +94,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from planner.analysis.nucleolus import Nucleolus, largest_excess, nucleolus
+from planner.analysis.nucleolus import Nucleolus, excess, largest_excess, nucleolus
 from planner.core.coalition import Standalone
 from planner.core.design_result import Design
 from planner.core.errors import DesignCancelled, InfeasibleError, PlannerError
@@ -205,6 +205,13 @@ class CostSharing:
         """How many groups of partners could object to a split: all but none and all of them."""
         return 2 ** len(self.partners) - 2
 
+    @property
+    def checked_text(self) -> str:
+        """How many groups of partners the core checks covered, e.g. ``all 4,094 groups``."""
+        if self.core_checked == self.every_coalition:
+            return f"all {self.every_coalition:,} groups"
+        return f"{self.core_checked:,} of {self.every_coalition:,} groups"
+
     def in_core(self, method: str) -> bool:
         """Whether no group of partners priced would pay less alone than under ``method``."""
         return self.core_excess[method] <= 0
@@ -266,10 +273,10 @@ class CostSharing:
                     f"{label}: {len(dearer)} of {len(self.partners)} partners would pay more than alone"
                     + (f": {who}." if len(named) == len(dearer) else f", most of all {who}.")
                 )
-            excess = (self.core_excess or {}).get(method, 0)
-            if excess > 0 and not dearer:
+            overpaid = self.core_excess[method]
+            if overpaid > 0 and not dearer:
                 found.append(
-                    f"{label}: a group of partners would save {format_gbp(excess)} by building its own network."
+                    f"{label}: a group of partners would save {format_gbp(overpaid)} by building its own network."
                 )
         return found
 
@@ -655,10 +662,6 @@ def _priced(players: list[str], costs: CoalitionCosts) -> dict[int, int]:
     return {sum(bit[p] for p in network.members): network.cost for network in costs}
 
 
-def _excess(players: int, mask: int, shares: tuple[Fraction, ...], cost: int) -> Fraction:
-    return sum((shares[i] for i in range(players) if mask >> i & 1), Fraction(0)) - cost
-
-
 def _nucleolus(players: list[str], costs: CoalitionCosts, control: Control) -> tuple[Nucleolus, dict[int, int]]:
     """The nucleolus over the coalitions priced and the costs it used (see the module notes).
 
@@ -675,13 +678,13 @@ def _nucleolus(players: list[str], costs: CoalitionCosts, control: Control) -> t
     for _ in range(_GENERATION_ROUNDS):
         if len(priced) == grand or control.expired():
             break
-        worst = sorted((m for m in priced if m != grand), key=lambda m: -_excess(n, m, found.shares, priced[m]))[:n]
+        worst = sorted((m for m in priced if m != grand), key=lambda m: -excess(m, found.shares, priced[m]))[:n]
         nearby = {m ^ 1 << i for m in worst for i in range(n)} - priced.keys() - {0, grand}
         control.report(1.0, f"Looking for groups of partners that would object: {len(nearby)} more")
         costs.prefetch((members(m) for m in nearby), lambda _: not control.expired())
         priced = _priced(players, costs)
         new = [m for m in nearby if m in priced]
-        if not new or max(_excess(n, m, found.shares, priced[m]) for m in new) <= found.least_core:
+        if not new or max(excess(m, found.shares, priced[m]) for m in new) <= found.least_core:
             break
         found = nucleolus(n, priced)
     return found, priced

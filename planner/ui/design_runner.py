@@ -25,7 +25,7 @@ from planner.core.model import DesignSettings, Project
 from planner.ui.background import BackgroundJob
 from planner.ui.document import ProjectDocument
 
-__all__ = ["DesignRunner", "LIVE_TIME_LIMIT", "snapshot"]
+__all__ = ["inputs_key", "DesignRunner", "LIVE_TIME_LIMIT", "snapshot"]
 
 RunKind = Literal["live", "full"]
 #: Seconds a live (heuristic) run may take before it returns its best so far.
@@ -49,7 +49,7 @@ def snapshot(project: Project) -> Project:
     )
 
 
-def _inputs_key(project: Project) -> tuple:
+def inputs_key(project: Project) -> tuple:
     """Everything a design depends on except the method and time limit, as a hashable key."""
     s = project.settings
     return (
@@ -152,7 +152,7 @@ class DesignRunner(QObject):
             self._pending = "full" if "full" in (kind, self._pending) else kind
             return
         project = self.document.project
-        key = _inputs_key(project)
+        key = inputs_key(project)
         cached, _ = self._cache.get(key, (None, None))
         if cached is not None and (kind == "live" or cached.proven_optimal):
             self._cache.move_to_end(key)

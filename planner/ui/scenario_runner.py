@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from planner.core.model import Project
 from planner.core.scenario import scenario_problems
 from planner.ui.background import BackgroundJob
-from planner.ui.design_runner import DesignRunner, snapshot
+from planner.ui.design_runner import DesignRunner, inputs_key, snapshot
 from planner.ui.document import ProjectDocument
 from planner.ui.settings import AppSettings
 from planner.ui.sharing_runner import SETTLE_MS, SharingRunner, sharing_workers
@@ -36,16 +36,11 @@ __all__ = ["ScenarioRunner"]
 
 
 def _basis(project: Project) -> tuple:
-    """Everything a comparison depends on: equal bases give equal results."""
+    """Everything a comparison depends on: what the plan's design does, and the partners, the whole
+    settings, the split and the scenarios. Equal bases give equal results."""
     return (
+        inputs_key(project),
         tuple(project.partners),
-        tuple(project.sites),
-        project.tariff,
-        tuple(project.quotes),
-        tuple(project.demands),
-        tuple(project.existing_links),
-        tuple(project.forbidden_links),
-        tuple(project.exclusion_zones),
         project.settings,
         project.sharing_method,
         tuple(project.scenarios),

@@ -359,11 +359,7 @@ def core_sentence(sharing: CostSharing) -> str:
     from planner.analysis.sharing import METHODS
 
     inside = [label for method, label in METHODS.items() if sharing.in_core(method)]
-    groups = (
-        f"all {sharing.every_coalition:,} groups"
-        if sharing.core_checked == sharing.every_coalition
-        else f"{sharing.core_checked:,} of {sharing.every_coalition:,} groups"
-    )
+    groups = sharing.checked_text
     if not inside:
         return (
             f"No split keeps every group at or below its own cost ({groups} checked): "
