@@ -13,10 +13,14 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner import __version__
 from planner.core.errors import DesignCancelled, InfeasibleError, PlannerError
 from planner.core.model import METHODS, REDUNDANCY_LEVELS, Project
+
+if TYPE_CHECKING:
+    from planner.core.project_file import SavedProject
 
 #: A time limit counts from here, the command's start (the interpreter's own start-up is
 #: a few tens of milliseconds before): the engine's imports are part of the wait.
@@ -69,9 +73,9 @@ def _add_design_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load_input(args: argparse.Namespace) -> Project:
-    """The project named by ``PROJECT`` or by ``--sites``/``--links``."""
-    from planner.core.project_file import load_project
+def load_input(args: argparse.Namespace) -> SavedProject:
+    """The project named by ``PROJECT`` (with what was saved with it) or by ``--sites``/``--links``."""
+    from planner.core.project_file import SavedProject, read_project
     from planner.io.site_tables import project_from_csv
 
     if args.project and args.sites:
@@ -79,9 +83,9 @@ def load_input(args: argparse.Namespace) -> Project:
     if args.project:
         if args.links:
             raise PlannerError("--links goes with --sites; a project file holds its own quotes")
-        return load_project(args.project)
+        return read_project(args.project)
     if args.sites:
-        return project_from_csv(args.sites, args.links)
+        return SavedProject(project_from_csv(args.sites, args.links), {}, None)
     raise PlannerError("give a project file or --sites SITES.csv")
 
 
@@ -97,15 +101,16 @@ def _settings(project: Project, args: argparse.Namespace):
     return settings
 
 
-def prepared_input(args: argparse.Namespace) -> tuple[Project, object]:
-    """The project (with ``--demands`` read into it) and the settings the command line asks for."""
+def prepared_input(args: argparse.Namespace) -> tuple[SavedProject, object]:
+    """The input (its project with ``--demands`` read into it) and the settings the command line asks for."""
     from planner.io.demand_tables import read_demands
 
-    project = load_input(args)
+    saved = load_input(args)
+    project = saved.project
     settings = project.settings = _settings(project, args)
     if args.demands:
         project.demands = read_demands(args.demands, project)
-    return project, settings
+    return saved, settings
 
 
 def _print_schedule(project: Project, design) -> None:
@@ -179,7 +184,8 @@ def cmd_design(args: argparse.Namespace) -> int:
     from planner.design import Control, design_project
     from planner.io.design_csv import write_design_csv
 
-    project, settings = prepared_input(args)
+    saved, settings = prepared_input(args)
+    project = saved.project
     design = design_project(project, settings, Control(_from_start(settings.time_limit)))
     if args.out:
         try:
@@ -234,7 +240,6 @@ class _Progress:
 def cmd_export(args: argparse.Namespace) -> int:
     from planner.analysis.pack import build_pack
     from planner.analysis.sharing_file import sharing_from_dict
-    from planner.core.project_file import read_project
     from planner.design import Control
     from planner.io.exports import PACK_KEYS, write_export
     from planner.io.safe_output import check_writable
@@ -244,17 +249,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise PlannerError("give at least one output: " + ", ".join(f"--{o} FILE" for o in _EXPORTS))
     for path in outputs.values():
         check_writable(path)
-    project, _ = prepared_input(args)
+    saved, _ = prepared_input(args)
+    project = saved.project
     progress = _Progress()
     design = _shared_design(project, project.settings.redundancy, progress)
     pack = None
     if PACK_KEYS & set(outputs):
         limit = args.time_limit or SHARING_TIME_LIMIT
-        saved = read_project(args.project) if args.project else None
-        cached = saved.coalitions if saved else {}
-        sharing = sharing_from_dict(saved.sharing, project, design, limit) if saved and saved.sharing else None
+        sharing = sharing_from_dict(saved.sharing, project, design, limit) if saved.sharing else None
         control = Control(limit, progress=progress)
-        pack = build_pack(project, design, control, sharing=sharing, workers=args.workers, cache=cached)
+        pack = build_pack(project, design, control, sharing=sharing, workers=args.workers, cache=saved.coalitions)
         progress.done()
     for option, path in outputs.items():
         write_export(option, project, design, path, pack=pack)
