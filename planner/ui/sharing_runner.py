@@ -258,10 +258,12 @@ class SharingRunner(QObject):
         job.start()
 
     def _take_saved(self, design: Design) -> None:
-        """Show the split saved with the project, when it is for ``design`` as the project is now."""
+        """Show the split saved with the project, when it is for ``design`` as the project is now; it is
+        checked once, for the first current design (fingerprinting the project is not free)."""
         from planner.analysis.sharing_file import sharing_from_dict
 
         saved = sharing_from_dict(self._saved, self.document.project, design, self._limit())
+        self._saved = None
         if saved is not None:
             self._sharing = (design, saved)
             self._wanted.discard("sharing")
