@@ -22,6 +22,8 @@ from functools import cache
 import numpy as np
 from pyproj import Geod, Transformer
 
+from planner.core.text import shown
+
 __all__ = [
     "geodesic_km",
     "geodesic_km_many",
@@ -62,7 +64,7 @@ def check_lonlat(lon: float, lat: float) -> str | None:
     """Why a lon/lat pair is unusable, or ``None`` when it is fine."""
     for name, value, limit in (("lon", lon, 180), ("lat", lat, 90)):
         if not math.isfinite(value):
-            return f"{name}: {value!r} is not a number"
+            return f"{name}: {shown(value)} is not a number"
         if not -limit <= value <= limit:
             return f"{name}: {value} is out of range -{limit}..{limit}"
     return None

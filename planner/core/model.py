@@ -13,6 +13,7 @@ from typing import Literal
 
 from planner.core.design_result import Design
 from planner.core.tariff import CircuitCost, Tariff
+from planner.core.text import shown
 
 __all__ = [
     "Partner",
@@ -190,22 +191,22 @@ class DesignSettings:
     def problems(self) -> list[str]:
         found = []
         if self.redundancy not in REDUNDANCY_LEVELS:
-            found.append(f"redundancy: {self.redundancy!r} is not one of {', '.join(REDUNDANCY_LEVELS)}")
+            found.append(f"redundancy: {shown(self.redundancy)} is not one of {', '.join(REDUNDANCY_LEVELS)}")
         if self.method not in METHODS:
-            found.append(f"method: {self.method!r} is not one of {', '.join(METHODS)}")
+            found.append(f"method: {shown(self.method)} is not one of {', '.join(METHODS)}")
         if not 0 < self.time_limit <= 86_400:
-            found.append(f"time_limit: {self.time_limit!r} must be between 0 and 86400 seconds")
+            found.append(f"time_limit: {shown(self.time_limit)} must be between 0 and 86400 seconds")
         for name, least in (("max_hops", 1), ("max_ring", 3)):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or not least <= value <= MAX_LIMIT):
-                found.append(f"{name}: {value!r} must be empty or a whole number {least}..{MAX_LIMIT:,}")
+                found.append(f"{name}: {shown(value)} must be empty or a whole number {least}..{MAX_LIMIT:,}")
         if self.candidates not in ("auto", "complete", "sparse"):
-            found.append(f"candidates: {self.candidates!r} is not one of auto, complete, sparse")
+            found.append(f"candidates: {shown(self.candidates)} is not one of auto, complete, sparse")
         if not isinstance(self.k_nearest, int) or not 2 <= self.k_nearest <= 50:
-            found.append(f"k_nearest: {self.k_nearest!r} must be a whole number 2..50")
+            found.append(f"k_nearest: {shown(self.k_nearest)} must be a whole number 2..50")
         u = self.max_utilisation
         if isinstance(u, bool) or not isinstance(u, (int, float)) or not 0.05 <= u <= 1:
-            found.append(f"max_utilisation: {u!r} must be a fraction between 0.05 and 1")
+            found.append(f"max_utilisation: {shown(u)} must be a fraction between 0.05 and 1")
         return found
 
 
@@ -318,10 +319,3 @@ class Project:
             if colour.upper() not in used:
                 return colour
         return PALETTE[len(self.partners) % len(PALETTE)]
-
-    # -- integrity --------------------------------------------------------------
-    def problems(self) -> list[str]:
-        """Field-named reasons this project is inconsistent (empty when it is fine)."""
-        from planner.core.validate import project_problems
-
-        return project_problems(self)

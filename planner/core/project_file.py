@@ -59,6 +59,7 @@ from planner.core.money import parse_pounds, pounds
 from planner.core.tariff import Tariff, Tier, parse_rate
 from planner.core.text import shown, text_problem
 from planner.core.traffic import check_mbps
+from planner.core.validate import project_problems
 
 __all__ = [
     "FORMAT",
@@ -699,7 +700,7 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
         scenarios=[_scenario(x, f"scenarios[{i}]", problems) for i, x in enumerate(top.items("scenarios"))],
     )
     if not problems:
-        problems = project.problems()
+        problems = project_problems(project)
     if problems:
         raise InputError([f"{source}: {_short(p)}" for p in problems])
     return project

@@ -17,6 +17,7 @@ import math
 from dataclasses import replace
 
 from planner.core.model import REDUNDANCY_LEVELS, Project, Scenario
+from planner.core.text import shown
 
 __all__ = ["apply_scenario", "scenario_problems", "MOST_GROWTH"]
 
@@ -32,25 +33,25 @@ def scenario_problems(project: Project, scenario: Scenario, where: str) -> list[
         found.append(f"{where}: name: must not be empty")
     for partner in scenario.leaving:
         if partner not in partners:
-            found.append(f"{where}: leaving: {partner!r} is not a partner")
+            found.append(f"{where}: leaving: {shown(partner)} is not a partner")
     joining = {p.id for p in scenario.joining}
     for p in scenario.joining:
         if p.id in partners:
-            found.append(f"{where}: joining: {p.id!r} is already a partner")
+            found.append(f"{where}: joining: {shown(p.id)} is already a partner")
     if len(joining) < len(scenario.joining):
         found.append(f"{where}: joining: a partner id is used twice")
     ids = {s.id for s in project.sites}
     for i, site in enumerate(scenario.joining_sites):
         if site.partner not in joining:
-            found.append(f"{where}: joining_sites[{i}] ({site.id}): partner: {site.partner!r} is not joining")
+            found.append(f"{where}: joining_sites[{i}] ({site.id}): partner: {shown(site.partner)} is not joining")
         if site.id in ids:
             found.append(f"{where}: joining_sites[{i}] ({site.id}): id: already a site of the project")
         ids.add(site.id)
     if scenario.redundancy is not None and scenario.redundancy not in REDUNDANCY_LEVELS:
-        found.append(f"{where}: redundancy: {scenario.redundancy!r} is not one of {', '.join(REDUNDANCY_LEVELS)}")
+        found.append(f"{where}: redundancy: {shown(scenario.redundancy)} is not one of {', '.join(REDUNDANCY_LEVELS)}")
     growth = scenario.demand_growth
     if not (isinstance(growth, int | float) and math.isfinite(growth) and -1 < growth <= MOST_GROWTH):
-        found.append(f"{where}: demand_growth: {growth!r} must be a fraction above -1 and at most {MOST_GROWTH:g}")
+        found.append(f"{where}: demand_growth: {shown(growth)} must be a fraction above -1 and at most {MOST_GROWTH:g}")
     if scenario.tariff is not None:
         found += [f"{where}: tariff: {p}" for p in scenario.tariff.problems()]
     return found

@@ -32,6 +32,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 
 from planner.core.money import pence_from_decimal
+from planner.core.text import shown
 
 __all__ = [
     "Tariff",
@@ -175,12 +176,12 @@ class Tariff:
         for name in ("connection_per_end", "rental_per_end", "rental_per_km"):
             value = getattr(self, name)
             if not isinstance(value, int) or value < 0:
-                found.append(f"{name}: {value!r} must be a non-negative amount")
+                found.append(f"{name}: {shown(value)} must be a non-negative amount")
         route = Decimal(self.route_factor)
         if not (route.is_finite() and 1 <= route <= 5):
             found.append(f"route_factor: {self.route_factor} must be between 1 and 5")
         if not isinstance(self.term_years, int) or not 1 <= self.term_years <= 30:
-            found.append(f"term_years: {self.term_years!r} must be a whole number of years 1..30")
+            found.append(f"term_years: {shown(self.term_years)} must be a whole number of years 1..30")
         if not self.tiers:
             found.append("tiers: at least one bandwidth tier is needed")
         names = set()
@@ -189,14 +190,14 @@ class Tariff:
                 found.append(f"tiers.{tier.name}: the tier is listed twice")
             names.add(tier.name)
             if not isinstance(tier.mbps, int) or not 1 <= tier.mbps <= 10_000_000:
-                found.append(f"tiers.{tier.name}: rate {tier.mbps!r} must be a whole number of Mb/s, 1..10000000")
+                found.append(f"tiers.{tier.name}: rate {shown(tier.mbps)} must be a whole number of Mb/s, 1..10000000")
             factor = Decimal(tier.factor)
             if not (factor.is_finite() and 0 < factor <= MAX_TIER_FACTOR):
                 found.append(
                     f"tiers.{tier.name}: price factor {tier.factor} must be above 0 and at most {MAX_TIER_FACTOR}"
                 )
         if self.min_tier not in names:
-            found.append(f"min_tier: {self.min_tier!r} is not one of the tiers {', '.join(sorted(names))}")
+            found.append(f"min_tier: {shown(self.min_tier)} is not one of the tiers {', '.join(sorted(names))}")
         return found
 
     def with_changes(self, **changes) -> Tariff:

@@ -31,13 +31,21 @@ _LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
-def shown(value: str) -> str:
+def shown(value: object) -> str:
     """``value`` quoted for a message: its first :data:`SHOWN_CHARS` characters, then ``…``.
 
-    >>> shown("Leeds"), shown("x" * 45)
-    ("'Leeds'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'…")
+    Text is quoted; anything else (a number from a JSON file) is shown as Python writes it.
+
+    >>> shown("Leeds"), shown("x" * 45), shown(2.5), shown(10**50)
+    ("'Leeds'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'…", '2.5', '1000000000000000000000000000000000000000…')
     """
-    return repr(value[:SHOWN_CHARS]) + ("…" if len(value) > SHOWN_CHARS else "")
+    if isinstance(value, str):
+        return repr(value[:SHOWN_CHARS]) + ("…" if len(value) > SHOWN_CHARS else "")
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's 4,300-digit limit for text
+        return "a number too long to show"
+    return text[:SHOWN_CHARS] + ("…" if len(text) > SHOWN_CHARS else "")
 
 
 def text_problem(value: str, *, lines: bool = False) -> str | None:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from planner.core.geo import geodesic_km
+from planner.core.text import shown
 
 if TYPE_CHECKING:
     from planner.core.model import Project, Site
@@ -68,11 +69,11 @@ def check_mbps(value: object) -> str | None:
     ('-5 is negative: a demand is a rate in Mb/s, 0 or more', 'nan is not a number of Mb/s', None)
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        return f"{value!r} is not a number of Mb/s"
+        return f"{shown(value)} is not a number of Mb/s"
     if value < 0:
-        return f"{value!r} is negative: a demand is a rate in Mb/s, 0 or more"
+        return f"{shown(value)} is negative: a demand is a rate in Mb/s, 0 or more"
     if value > MAX_MBPS:
-        return f"{value!r} Mb/s is more than {MAX_MBPS:,} (10 Tb/s)"
+        return f"{shown(value)} Mb/s is more than {MAX_MBPS:,} (10 Tb/s)"
     return None
 
 
@@ -150,13 +151,14 @@ def traffic_problems(project: Project) -> list[str]:
         where = f"demands[{i}]"
         for end, value in (("a", d.a), ("b", d.b)):
             if value not in sites:
-                found.append(f"{where}: {end}: {value!r} is not a site id")
+                found.append(f"{where}: {end}: {shown(value)} is not a site id")
             elif sites[value].role == "optional":
                 found.append(
-                    f"{where}: {end}: site {value!r} is optional (need not be connected), so it cannot have traffic"
+                    f"{where}: {end}: site {shown(value)} is optional (need not be connected), "
+                    "so it cannot have traffic"
                 )
         if d.a == d.b:
-            found.append(f"{where}: a demand must join two different sites ({d.a!r} twice)")
+            found.append(f"{where}: a demand must join two different sites ({shown(d.a)} twice)")
         bad = check_mbps(d.mbps)
         if bad:
             found.append(f"{where}: mbps: {bad}")
@@ -179,7 +181,7 @@ def traffic_problems(project: Project) -> list[str]:
             elif not _site_targets(s, hubs):
                 other = " other" if s.role == "hub" else ""
                 found.append(
-                    f"sites[{i}] ({s.id}): demand_mbps: partner {s.partner!r} has no{other} hub to send it to "
+                    f"sites[{i}] ({s.id}): demand_mbps: partner {shown(s.partner)} has no{other} hub to send it to "
                     "(mark its data centre as a hub, or state the traffic as a pair demand)"
                 )
     return found

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from planner.core.geo import check_lonlat
+from planner.core.model import SHARING_METHODS, SITE_ROLES, Project
 from planner.core.scenario import apply_scenario, scenario_problems
+from planner.core.text import shown
 from planner.core.traffic import traffic_problems
-
-if TYPE_CHECKING:
-    from planner.core.model import Project
 
 __all__ = ["project_problems"]
 
 
 def project_problems(project: Project) -> list[str]:
     """Field-named problems, e.g. ``sites[3] (LDS-HQ): partner: 'XX' is not a partner``."""
-    from planner.core.model import SHARING_METHODS, SITE_ROLES
-
     found: list[str] = []
     if project.sharing_method not in SHARING_METHODS:
-        found.append(f"cost_sharing: method: {project.sharing_method!r} is not one of {', '.join(SHARING_METHODS)}")
+        methods = ", ".join(SHARING_METHODS)
+        found.append(f"cost_sharing: method: {shown(project.sharing_method)} is not one of {methods}")
     tiers = [t.name for t in project.tariff.tiers]
     partner_ids: set[str] = set()
     for i, p in enumerate(project.partners):
@@ -28,7 +24,7 @@ def project_problems(project: Project) -> list[str]:
         if not p.id.strip():
             found.append(f"{where}: id: must not be empty")
         elif p.id in partner_ids:
-            found.append(f"{where}: id: {p.id!r} is used twice")
+            found.append(f"{where}: id: {shown(p.id)} is used twice")
         partner_ids.add(p.id)
     site_ids: set[str] = set()
     for i, s in enumerate(project.sites):
@@ -36,12 +32,12 @@ def project_problems(project: Project) -> list[str]:
         if not s.id.strip():
             found.append(f"sites[{i}]: id: must not be empty")
         elif s.id in site_ids:
-            found.append(f"{where}: id: {s.id!r} is used twice")
+            found.append(f"{where}: id: {shown(s.id)} is used twice")
         site_ids.add(s.id)
         if s.partner not in partner_ids:
-            found.append(f"{where}: partner: {s.partner!r} is not a partner")
+            found.append(f"{where}: partner: {shown(s.partner)} is not a partner")
         if s.role not in SITE_ROLES:
-            found.append(f"{where}: role: {s.role!r} is not one of {', '.join(SITE_ROLES)}")
+            found.append(f"{where}: role: {shown(s.role)} is not one of {', '.join(SITE_ROLES)}")
         bad = check_lonlat(s.lon, s.lat)
         if bad:
             found.append(f"{where}: {bad}")
@@ -54,12 +50,12 @@ def project_problems(project: Project) -> list[str]:
             where = f"{section}[{i}]"
             for end in ("a", "b"):
                 if getattr(link, end) not in site_ids:
-                    found.append(f"{where}: {end}: {getattr(link, end)!r} is not a site id")
+                    found.append(f"{where}: {end}: {shown(getattr(link, end))} is not a site id")
             if link.a == link.b:
-                found.append(f"{where}: a link must join two different sites ({link.a!r} twice)")
+                found.append(f"{where}: a link must join two different sites ({shown(link.a)} twice)")
             tier = link.bandwidth
             if tier is not None and tier not in tiers:
-                found.append(f"{where}: bandwidth: {tier!r} is not one of the tariff's tiers ({', '.join(tiers)})")
+                found.append(f"{where}: bandwidth: {shown(tier)} is not one of the tariff's tiers ({', '.join(tiers)})")
             quoted = (tier or project.tariff.min_tier) if section == "candidate_links" else None
             key = (*sorted((link.a, link.b)), quoted)
             if key in seen:
@@ -68,11 +64,11 @@ def project_problems(project: Project) -> list[str]:
             seen.add(key)
             owner = getattr(link, "owner", None)
             if owner is not None and owner not in partner_ids:
-                found.append(f"{where}: owner: {owner!r} is not a partner")
+                found.append(f"{where}: owner: {shown(owner)} is not a partner")
     for i, (a, b) in enumerate(project.forbidden_links):
         for end, value in (("a", a), ("b", b)):
             if value not in site_ids:
-                found.append(f"forbidden_links[{i}]: {end}: {value!r} is not a site id")
+                found.append(f"forbidden_links[{i}]: {end}: {shown(value)} is not a site id")
     if not found:  # demands refer to sites: check them once the sites are sound
         found += traffic_problems(project)
     found += [f"tariff: {p}" for p in project.tariff.problems()]
@@ -89,6 +85,6 @@ def _scenarios_problems(project: Project) -> list[str]:
         where = f"scenarios[{i}] ({scenario.name})"
         problems = scenario_problems(project, scenario, where)
         if names.index(scenario.name) < i:
-            problems.append(f"{where}: name: {scenario.name!r} is used twice")
+            problems.append(f"{where}: name: {shown(scenario.name)} is used twice")
         found += problems or [f"{where}: {p}" for p in project_problems(apply_scenario(project, scenario))]
     return found

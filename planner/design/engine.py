@@ -21,6 +21,7 @@ from planner.core.design_result import Design, DesignLink, assign_circuit_ids
 from planner.core.errors import InfeasibleError, InputError
 from planner.core.model import DesignSettings, Project, pair_key
 from planner.core.traffic import traffic_key
+from planner.core.validate import project_problems
 from planner.design.capacity import Sizing, size_links
 from planner.design.control import Control
 from planner.design.exact import solve_auto, solve_exact
@@ -140,7 +141,7 @@ def design_project(project: Project, settings: DesignSettings | None = None, con
     design exists with the permitted links, ``DesignCancelled`` when cancelled.
     """
     settings = settings or project.settings
-    problems = project.problems() + [f"settings: {p}" for p in settings.problems()]
+    problems = project_problems(project) + [f"settings: {p}" for p in settings.problems()]
     if problems:
         raise InputError(problems)
     if not any(s.role != "optional" for s in project.sites):

@@ -500,3 +500,15 @@ def test_a_cached_coalition_keeps_links_only_for_a_partner_alone(tmp_path):
         {"key": "k", "members": ["P", "C"], "cost": "1", "lower_bound": "1", "method": "exact", "links": [["a", "b"]]}
     ]
     assert read_project(_write(tmp_path, doc)).coalitions["k"].links == ()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"redundancy": "x" * 5000}, {"max_hops": 10**5000}, {"time_limit": float("nan")}, {"k_nearest": "9" * 900}],
+)
+def test_a_bad_setting_is_named_in_a_short_message(changes):
+    """A settings value from a file or the Design panel is named, never pasted whole (nor crashing repr)."""
+    problems = DesignSettings(**changes).problems()
+    assert len(problems) == 1
+    field = next(iter(changes))
+    assert problems[0].startswith(f"{field}: ") and len(problems[0]) < 160

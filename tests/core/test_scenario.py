@@ -9,6 +9,7 @@ from planner.core.model import Demand, ExistingLink, Partner, Project, Scenario,
 from planner.core.project_file import load_project, save_project
 from planner.core.scenario import apply_scenario
 from planner.core.tariff import Tariff
+from planner.core.validate import project_problems
 
 
 def _plan() -> Project:
@@ -86,4 +87,4 @@ def test_a_scenario_that_cannot_apply_is_named_with_its_field(tmp_path, scenario
 def test_two_scenarios_of_one_name_are_refused():
     plan = _plan()
     plan.scenarios = [Scenario("Same"), Scenario("Same", demand_growth=0.1)]
-    assert any("name: 'Same' is used twice" in p for p in plan.problems())
+    assert any("name: 'Same' is used twice" in p for p in project_problems(plan))

@@ -1,6 +1,7 @@
 import pytest
 
 from planner.core.errors import InputError
+from planner.core.validate import project_problems
 from planner.io.site_tables import project_from_csv, read_quotes_csv, read_sites_csv, sites_from_records
 
 
@@ -170,7 +171,7 @@ def test_project_from_csv_is_consistent(tmp_path):
     sites = _csv(tmp_path, "sites.csv", "id,name,lat,lon\na,A,53,-1\nb,B,53.1,-1\n")
     quotes = _csv(tmp_path, "q.csv", "a,b,cost\na,b,99\n")
     project = project_from_csv(sites, quotes)
-    assert project.problems() == [] and project.name == "sites" and len(project.quotes) == 1
+    assert project_problems(project) == [] and project.name == "sites" and len(project.quotes) == 1
 
 
 def test_rows_are_numbered_as_a_spreadsheet_shows_them_whatever_line_breaks_cells_hold(tmp_path):
