@@ -496,3 +496,25 @@ def test_design_out_to_a_named_pipe_is_refused_and_the_pipe_kept(tmp_path, capsy
     assert main(["design", "--sites", str(sites_csv), "--out", str(tmp_path / "out.csv")]) == 2
     assert "out.csv: cannot be written (it is a named pipe, not a file)" in capsys.readouterr().err
     assert stat.S_ISFIFO((tmp_path / "out.csv").stat().st_mode)
+
+
+def test_version_prints_the_package_version(capsys):
+    from planner import __version__
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"planner {__version__}"
+
+
+def test_screenshot_opens_the_window_through_the_ui_screenshot(tmp_path, capsys, monkeypatch):
+    """``planner screenshot`` (how ``make dist-check`` sees the built app's window) hands over to the UI's."""
+    import planner.ui.screenshot
+
+    taken = []
+    monkeypatch.setattr(planner.ui.screenshot, "take_screenshots", lambda out, project: taken.append((out, project)))
+    assert main(["screenshot", str(tmp_path / "w.png")]) == 0
+    assert taken == [(tmp_path / "w.png", planner.ui.screenshot.DEFAULT_PROJECT)]
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance().processEvents()  # the line saying the window is shown, not left for a later test
+    assert "screenshot: window shown" in capsys.readouterr().out
