@@ -93,10 +93,15 @@ class Arrays:
     def from_problem(cls, problem: DesignProblem) -> Arrays:
         nodes = sorted(problem.graph, key=str)
         index = {name: i for i, name in enumerate(nodes)}
-        pairs = sorted(tuple(sorted((index[a], index[b]))) for a, b in problem.graph.edges)
-        u = np.array([p[0] for p in pairs], dtype=np.int64)
-        v = np.array([p[1] for p in pairs], dtype=np.int64)
-        cost = np.array([problem.graph.edges[nodes[a], nodes[b]]["cost"] for a, b in pairs], dtype=np.int64)
+        rows = [
+            (i, j, d["cost"])
+            for a, near in problem.graph.adjacency()
+            for b, d in near.items()
+            if (i := index[a]) < (j := index[b])
+        ]
+        u, v, cost = np.array(rows, dtype=np.int64).reshape(-1, 3).T
+        order = np.lexsort((v, u))  # links numbered in order of their ends
+        u, v, cost = u[order], v[order], cost[order]
         required = np.array([name in problem.required for name in nodes], dtype=bool)
         hub = np.array([name in problem.hubs for name in nodes], dtype=bool)
         return cls(problem, nodes, u, v, cost, required, hub)

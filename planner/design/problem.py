@@ -21,6 +21,7 @@ quote for that tier, or the existing circuit) and its routing ``metric``; its
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -60,6 +61,12 @@ class DesignProblem:
     @property
     def optional(self) -> frozenset[str]:
         return frozenset(self.graph) - self.required
+
+    @cached_property
+    def reusable(self) -> frozenset[tuple[str, str]]:
+        """The candidate links an existing circuit could serve, as sorted site-id pairs."""
+        edges = self.graph.edges(data="prices")
+        return frozenset(pair_key(a, b) for a, b, prices in edges if any(p[2] == "existing" for p in prices))
 
 
 def _sparse_pairs(lon: np.ndarray, lat: np.ndarray, k: int) -> set[tuple[int, int]]:
@@ -192,17 +199,17 @@ def restrict_problem(problem: DesignProblem, project: Project) -> DesignProblem 
         return None
     existing = {pair_key(e.a, e.b) for e in project.existing_links}
     nodes = [x for x in ids if x in problem.graph]
-    adj = problem.graph.adj
-    pairs = sorted(pair_key(a, b) for i, a in enumerate(nodes) for b in nodes[i + 1 :] if b in adj[a])
-    for a, b in pairs:
-        owned = any(source == "existing" for _, _, source in adj[a][b]["prices"])
-        if owned and (a, b) not in existing:
-            return None
+    adj = dict(problem.graph.adjacency())
+    ordered = sorted(nodes)
+    pairs = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :] if b in adj[a]]  # sorted, as built
+    inside = set(nodes)
+    if any(a in inside and b in inside and (a, b) not in existing for a, b in problem.reusable):
+        return None
     if {pair_key(a, b) for a, b in project.forbidden_links} & set(pairs):
         return None
     graph = nx.Graph()
-    graph.add_nodes_from((x, dict(problem.graph.nodes[x])) for x in nodes)
-    graph.add_edges_from((a, b, dict(adj[a][b])) for a, b in pairs)
+    graph.add_nodes_from((x, problem.graph.nodes[x]) for x in nodes)  # networkx copies the attributes
+    graph.add_edges_from((a, b, adj[a][b]) for a, b in pairs)
     restricted = DesignProblem(
         graph=graph,
         required=frozenset(s.id for s in project.sites if s.role != "optional"),
@@ -233,6 +240,8 @@ def _existing_price(tariff: Tariff, km: float, link: ExistingLink) -> tuple[Tier
 def reachable_part(problem: DesignProblem) -> DesignProblem:
     """``problem`` without the optional sites no required site can reach: they can never relay."""
     graph = problem.graph
+    if not problem.optional:  # every part holds a required site
+        return problem
     reach = set().union(*(part for part in nx.connected_components(graph) if not part.isdisjoint(problem.required)))
     if len(reach) == len(graph):
         return problem
