@@ -11,7 +11,7 @@ QT_OFFSCREEN_DEBS := libegl1 libgl1 libfontconfig1 libglib2.0-0 libxkbcommon0 li
 QT_DESKTOP_DEBS   := $(QT_OFFSCREEN_DEBS) libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
                      libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0
 
-.PHONY: run test lint format screenshot bench clean os-deps-offscreen os-deps-desktop
+.PHONY: run test lint format screenshot bench dist dist-check clean os-deps-offscreen os-deps-desktop
 
 run: $(VENV)/.installed-run os-deps-desktop
 	$(VENV)/bin/planner $(SAMPLE)
@@ -34,6 +34,15 @@ bench: $(VENV)/.installed-test
 screenshot: $(VENV)/.installed-test os-deps-offscreen
 	QT_QPA_PLATFORM=offscreen $(PY) -m planner.ui.screenshot docs/screenshot.png
 
+# The one-folder desktop build, dist/planner/planner (PyInstaller, planner.spec). The X11 libraries Qt needs are
+# installed first (as root) so that they are bundled: the folder then starts on a desktop that lacks them.
+dist: $(VENV)/.installed-dist os-deps-desktop
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller planner.spec
+
+# Builds, then runs the built program headless: --version, design, export, the window; its size and start time.
+dist-check: dist
+	$(PY) bench/dist_check.py dist/planner
+
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -51,6 +60,10 @@ $(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+$(VENV)/.installed-dist: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[dist]'
 	touch $@ $(VENV)/.installed-run
 
 os-deps-offscreen:
