@@ -8,6 +8,8 @@ The writers are imported when used: the board pack brings in Qt to render the ma
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # importing this module stays cheap: the app imports it at start-up
@@ -25,6 +27,39 @@ KEYS = ("xlsx", "csv", "pdf", *GIS_KEYS)
 PACK_KEYS = frozenset({"xlsx", "pdf"})
 
 
+def _xlsx(project: Project, design: Design, path, pack: Pack | None, control: Control | None) -> None:
+    from planner.io.schedule_xlsx import write_xlsx
+
+    write_xlsx(project, design, path, pack=pack, control=control)
+
+
+def _pdf(project: Project, design: Design, path, pack: Pack | None, control: Control | None) -> None:
+    from planner.io.board_pack import write_board_pack
+
+    write_board_pack(project, design, path, pack=pack, control=control)
+
+
+def _csv(project: Project, design: Design, path, pack: Pack | None, control: Control | None) -> None:
+    from planner.io.schedule_csv import write_circuits_csv
+
+    write_circuits_csv(project, design, path, circuits=pack.circuits if pack else None)
+
+
+def _gis(key: str, project: Project, design: Design, path, pack: Pack | None, control: Control | None) -> None:
+    from planner.io.gis_export import GIS_FORMATS
+
+    GIS_FORMATS[key](project, design, path, tables=(pack.sites, pack.circuits) if pack else None)
+
+
+#: The writer of each export: ``(project, design, path, pack, control)``.
+_WRITERS: dict[str, Callable[..., None]] = {
+    "xlsx": _xlsx,
+    "csv": _csv,
+    "pdf": _pdf,
+    **{key: partial(_gis, key) for key in GIS_KEYS},
+}
+
+
 def write_export(
     key: str,
     project: Project,
@@ -38,21 +73,7 @@ def write_export(
 
     ``pack`` gives the figures (made under ``control`` when missing and needed).
     """
-    if key == "xlsx":
-        from planner.io.schedule_xlsx import write_xlsx
-
-        write_xlsx(project, design, path, pack=pack, control=control)
-    elif key == "pdf":
-        from planner.io.board_pack import write_board_pack
-
-        write_board_pack(project, design, path, pack=pack, control=control)
-    elif key == "csv":
-        from planner.io.schedule_csv import write_circuits_csv
-
-        write_circuits_csv(project, design, path, circuits=pack.circuits if pack else None)
-    elif key in GIS_KEYS:
-        from planner.io.gis_export import GIS_FORMATS
-
-        GIS_FORMATS[key](project, design, path, tables=(pack.sites, pack.circuits) if pack else None)
-    else:
+    writer = _WRITERS.get(key)
+    if writer is None:
         raise ValueError(f"{key} is not an export ({', '.join(KEYS)})")
+    writer(project, design, path, pack, control)

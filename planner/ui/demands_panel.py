@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSignalBlocker,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -40,6 +41,7 @@ from planner.core.model import Demand, Site, pair_key
 from planner.core.traffic import MAX_MBPS, mbps_from_text, traffic_problems
 from planner.core.words import plural, short_name
 from planner.ui.document import ProjectDocument, format_mbps
+from planner.ui.editor import ProjectEditor
 from planner.ui.properties import swatch
 
 __all__ = ["DemandsModel", "DemandsPanel", "AddDemandDialog", "COLUMNS", "summary_text"]
@@ -79,9 +81,9 @@ class DemandsModel(QAbstractTableModel):
     #: An edit in the table was made.
     edited = Signal()
 
-    def __init__(self, document: ProjectDocument, parent: QObject | None = None):
+    def __init__(self, editor: ProjectEditor, parent: QObject | None = None):
         super().__init__(parent)
-        self.document = document
+        self.editor, self.document = editor, editor.document
         self._rows: list[tuple[Demand, tuple, tuple, frozenset[str], str]] = []
         self.reload()
 
@@ -167,7 +169,7 @@ class DemandsModel(QAbstractTableModel):
         demand = self.demand(index.row())
         try:
             mbps = mbps_from_text(str(value).replace(",", ""))
-            self.document.edit_demand(demand.pair, Demand(demand.a, demand.b, mbps))
+            self.editor.edit_demand(demand.pair, Demand(demand.a, demand.b, mbps))
         except ValueError as err:
             self.problem.emit(str(err))
             return False
@@ -242,9 +244,10 @@ def _site_combo(document: ProjectDocument, current: str | None) -> QComboBox:
 class AddDemandDialog(QDialog):
     """Two sites and the rate each way between them; OK is refused, with the reason, for a bad demand."""
 
-    def __init__(self, document: ProjectDocument, a: str | None = None, parent: QWidget | None = None):
+    def __init__(self, editor: ProjectEditor, a: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.document = document
+        self.editor, self.document = editor, editor.document
+        document = editor.document
         self.setWindowTitle("Add demand")
         self.a = _site_combo(document, a)
         self.a.setAccessibleName("A-end")
@@ -282,7 +285,7 @@ class AddDemandDialog(QDialog):
 
     def accept(self) -> None:
         a, b, mbps = self.values()
-        problem = "choose two sites" if a is None or b is None else self.document.demand_problem(Demand(a, b, mbps))
+        problem = "choose two sites" if a is None or b is None else self.editor.demand_problem(Demand(a, b, mbps))
         if problem:
             self.problem.setText(problem)
             self.problem.show()
@@ -293,10 +296,11 @@ class AddDemandDialog(QDialog):
 class DemandsPanel(QWidget):
     """The pair demands: a partner filter, the table, Add/Delete/Import, and a summary line."""
 
-    def __init__(self, document: ProjectDocument, import_action: QAction | None = None, parent: QWidget | None = None):
+    def __init__(self, editor: ProjectEditor, import_action: QAction | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.document = document
-        self.model = DemandsModel(document, self)
+        self.editor, self.document = editor, editor.document
+        document = editor.document
+        self.model = DemandsModel(editor, self)
         self.proxy = _PartnerFilter(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(_SORT_ROLE)
@@ -405,13 +409,12 @@ class DemandsPanel(QWidget):
 
     def _refresh_partners(self) -> None:
         current = self.partner.currentData() or ""
-        self.partner.blockSignals(True)
-        self.partner.clear()
-        self.partner.addItem("All partners", "")
-        for partner in self.document.project.partners:
-            self.partner.addItem(swatch(partner.colour), partner.name, partner.id)
-        self.partner.setCurrentIndex(max(0, self.partner.findData(current)))
-        self.partner.blockSignals(False)
+        with QSignalBlocker(self.partner):
+            self.partner.clear()
+            self.partner.addItem("All partners", "")
+            for partner in self.document.project.partners:
+                self.partner.addItem(swatch(partner.colour), partner.name, partner.id)
+            self.partner.setCurrentIndex(max(0, self.partner.findData(current)))
         self.proxy.set_partner(self.partner.currentData())
 
     def _update_buttons(self) -> None:
@@ -431,11 +434,11 @@ class DemandsPanel(QWidget):
     def add(self) -> None:
         """Ask for two sites and a rate, and add the demand (the selected site is the A-end)."""
         selected = sorted(self.document.selection.sites)
-        dialog = AddDemandDialog(self.document, selected[0] if selected else None, self)
+        dialog = AddDemandDialog(self.editor, selected[0] if selected else None, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         try:
-            self.document.add_demand(*dialog.values())
+            self.editor.add_demand(*dialog.values())
         except ValueError as err:
             self.show_problem(str(err))
             return
@@ -445,7 +448,7 @@ class DemandsPanel(QWidget):
     def delete_selected(self) -> None:
         pairs = self.selected_pairs()
         if pairs:
-            self.document.delete_demands(pairs)
+            self.editor.delete_demands(pairs)
             self.message.hide()
 
     def _on_partner_pick(self) -> None:

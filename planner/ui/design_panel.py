@@ -9,9 +9,10 @@ it, and follows the document when something else (Undo, Open) changes the value.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,7 +41,8 @@ from planner.core.tariff import Tariff, parse_rate
 from planner.core.words import plural
 from planner.ui import style
 from planner.ui.design_runner import DesignRunner
-from planner.ui.document import ProjectDocument, format_mbps
+from planner.ui.document import format_mbps
+from planner.ui.editor import ProjectEditor
 from planner.ui.figures import FiguresPanel
 from planner.ui.widgets import money_box
 
@@ -81,9 +83,10 @@ _LIMITS = (
 class DesignPanel(QWidget):
     """The summary figures, the run controls, and the inputs of the design."""
 
-    def __init__(self, document: ProjectDocument, runner: DesignRunner, parent: QWidget | None = None):
+    def __init__(self, editor: ProjectEditor, runner: DesignRunner, parent: QWidget | None = None):
         super().__init__(parent)
-        self.document, self.runner = document, runner
+        self.editor, self.document, self.runner = editor, editor.document, runner
+        document = editor.document
 
         self.redundancy = QComboBox()
         for level, words in REDUNDANCY_LEVELS.items():
@@ -250,29 +253,28 @@ class DesignPanel(QWidget):
         widgets = [self.redundancy, self.route_factor, self.term, self.min_tier, *self.money.values()]
         widgets += [self.method, self.time_limit, *self.limit_checks.values(), *self.limit_boxes.values()]
         widgets += [self.utilisation, self.tiers]
-        for widget in widgets:
-            widget.blockSignals(True)
-        self.redundancy.setCurrentIndex(max(0, self.redundancy.findData(settings.redundancy)))
-        self.method.setCurrentIndex(max(0, self.method.findData(settings.method)))
-        self.time_limit.setValue(max(1, round(settings.time_limit)))
-        for name, check in self.limit_checks.items():
-            value = getattr(settings, name)
-            check.setChecked(value is not None)
-            self.limit_boxes[name].setEnabled(value is not None)
-            if value is not None:
-                self.limit_boxes[name].setValue(value)
-        for name, box in self.money.items():
-            box.setValue(float(pounds(getattr(tariff, name))))
-        self.route_factor.setValue(float(tariff.route_factor))
-        self.term.setValue(tariff.term_years)
-        self.min_tier.clear()
-        for tier in sorted(tariff.tiers, key=lambda t: t.mbps):
-            self.min_tier.addItem(f"{tier.name}b/s", tier.name)
-        self.min_tier.setCurrentIndex(max(0, self.min_tier.findData(tariff.min_tier)))
-        self.utilisation.setValue(round(settings.max_utilisation * 100))
-        self._fill_tiers(tariff)
-        for widget in widgets:
-            widget.blockSignals(False)
+        with ExitStack() as quiet:  # none of them signals an edit while it is filled in
+            for widget in widgets:
+                quiet.enter_context(QSignalBlocker(widget))
+            self.redundancy.setCurrentIndex(max(0, self.redundancy.findData(settings.redundancy)))
+            self.method.setCurrentIndex(max(0, self.method.findData(settings.method)))
+            self.time_limit.setValue(max(1, round(settings.time_limit)))
+            for name, check in self.limit_checks.items():
+                value = getattr(settings, name)
+                check.setChecked(value is not None)
+                self.limit_boxes[name].setEnabled(value is not None)
+                if value is not None:
+                    self.limit_boxes[name].setValue(value)
+            for name, box in self.money.items():
+                box.setValue(float(pounds(getattr(tariff, name))))
+            self.route_factor.setValue(float(tariff.route_factor))
+            self.term.setValue(tariff.term_years)
+            self.min_tier.clear()
+            for tier in sorted(tariff.tiers, key=lambda t: t.mbps):
+                self.min_tier.addItem(f"{tier.name}b/s", tier.name)
+            self.min_tier.setCurrentIndex(max(0, self.min_tier.findData(tariff.min_tier)))
+            self.utilisation.setValue(round(settings.max_utilisation * 100))
+            self._fill_tiers(tariff)
         self.tariff_problem.hide()
         self._refresh_notes()
 
@@ -330,7 +332,7 @@ class DesignPanel(QWidget):
         self.tariff_problem.hide()
 
     def _change_tariff(self, **changes) -> None:
-        self._edit_tariff(lambda: self.document.change_tariff(**changes))
+        self._edit_tariff(lambda: self.editor.change_tariff(**changes))
 
     def _on_money_edit(self, name: str) -> None:
         self._change_tariff(**{name: parse_pounds(f"{self.money[name].value():.2f}")})
@@ -360,43 +362,42 @@ class DesignPanel(QWidget):
             try:
                 if factor is None:
                     raise ValueError(f"tier {name}: price factor {text[:20]!r} is not a number")
-                self.document.set_tier_factor(name, factor)
+                self.editor.set_tier_factor(name, factor)
             finally:
                 self._fill_tiers_quietly()  # as the tariff has it (``2.40`` reads ``2.4``), or as it was
 
         self._edit_tariff(change)
 
     def _fill_tiers_quietly(self) -> None:
-        self.tiers.blockSignals(True)
-        self._fill_tiers(self.document.project.tariff)
-        self.tiers.blockSignals(False)
+        with QSignalBlocker(self.tiers):
+            self._fill_tiers(self.document.project.tariff)
 
     def _on_add_tier(self) -> None:
         dialog = TierDialog(self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._edit_tariff(lambda: self.document.add_tier(*dialog.values()))
+            self._edit_tariff(lambda: self.editor.add_tier(*dialog.values()))
 
     def _on_remove_tier(self) -> None:
         name = self._selected_tier()
         if name is not None:
-            self._edit_tariff(lambda: self.document.remove_tier(name))
+            self._edit_tariff(lambda: self.editor.remove_tier(name))
 
     def _on_utilisation_edit(self) -> None:
-        self.document.change_settings(max_utilisation=self.utilisation.value() / 100)
+        self.editor.change_settings(max_utilisation=self.utilisation.value() / 100)
 
     def _on_redundancy_edit(self) -> None:
-        self.document.change_settings(redundancy=self.redundancy.currentData())
+        self.editor.change_settings(redundancy=self.redundancy.currentData())
 
     def _on_method_edit(self) -> None:
-        self.document.change_settings(method=self.method.currentData())
+        self.editor.change_settings(method=self.method.currentData())
 
     def _on_time_limit_edit(self) -> None:
-        self.document.change_settings(time_limit=float(self.time_limit.value()))
+        self.editor.change_settings(time_limit=float(self.time_limit.value()))
 
     def _on_limit_edit(self, name: str) -> None:
         on = self.limit_checks[name].isChecked()
         self.limit_boxes[name].setEnabled(on)
-        self.document.change_settings(**{name: self.limit_boxes[name].value() if on else None})
+        self.editor.change_settings(**{name: self.limit_boxes[name].value() if on else None})
 
     # -- runs --------------------------------------------------------------------------------------
     def _on_busy_change(self, busy: bool) -> None:

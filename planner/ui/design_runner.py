@@ -151,6 +151,8 @@ class DesignRunner(QObject):
                 self._job.job.cancel()
             self._pending = "full" if "full" in (kind, self._pending) else kind
             return
+        if kind == "live" and self.document.design_current:  # e.g. Undo put back the design of these inputs
+            return
         project = self.document.project
         key = inputs_key(project)
         cached, _ = self._cache.get(key, (None, None))

@@ -1,48 +1,25 @@
-"""The Qt-side document: the pure ``Project`` plus its file, undo stack, selection and design.
+"""The Qt-side document: the pure ``Project`` plus its file, selection and shown design, as signals.
 
-Widgets read the project through the document and change it only by pushing undo
-commands (the ``add_site``/``move_site``/… methods below build them); the primitive
-setters used by those commands replace immutable values and emit one signal each, so
-every view refreshes exactly what changed. Nothing here computes a cost: designs come
-from the engine through :class:`~planner.ui.design_runner.DesignRunner`.
+This is the evented model. Widgets read the project through it and change it only through
+the :class:`~planner.ui.editor.ProjectEditor`, which builds undo commands; the primitive
+setters below, which only those commands call, replace immutable values and emit one
+signal each, so every view refreshes exactly what changed. Nothing here computes a cost:
+designs come from the engine through :class:`~planner.ui.design_runner.DesignRunner`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
-from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 
 from planner.core.design_result import Design, DesignLink
-from planner.core.model import (
-    SHARING_METHODS,
-    Demand,
-    DesignSettings,
-    ExclusionZone,
-    ExistingLink,
-    Partner,
-    Project,
-    Quote,
-    Scenario,
-    Site,
-    SiteRole,
-    pair_key,
-)
-from planner.core.scenario import scenario_problems
-from planner.core.tariff import MAX_BUNDLE, Tariff, Tier
-from planner.core.traffic import check_mbps
-from planner.core.words import plural
-from planner.ui import commands
+from planner.core.model import Demand, DesignSettings, Partner, Project, Scenario, Site
+from planner.core.tariff import Tariff
 
-if TYPE_CHECKING:
-    from planner.io.site_import import SiteImport
-
-__all__ = ["ProjectDocument", "Selection", "format_mbps"]
+__all__ = ["ProjectDocument", "Selection", "DesignsState", "format_mbps"]
 
 
 def format_mbps(mbps: float) -> str:
@@ -77,8 +54,16 @@ class Selection(QObject):
         self.set()
 
 
+class DesignsState(NamedTuple):
+    """The designs kept in the project and the one on show, as an undo step restores them."""
+
+    designs: tuple[Design, ...]
+    shown: Design | None
+    current: bool
+
+
 class ProjectDocument(QObject):
-    """One open project: its data, file path, undo history, selection and shown design."""
+    """One open project: its data, file path, selection and shown design."""
 
     project_replaced = Signal()  # a new or opened project: every view rebuilds
     sites_changed = Signal()  # sites added or removed
@@ -98,7 +83,6 @@ class ProjectDocument(QObject):
 
     def __init__(self, project: Project | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        self.undo_stack = QUndoStack(self)
         self.selection = Selection(self)
         self.project = project or Project()
         self.path: Path | None = None
@@ -109,9 +93,8 @@ class ProjectDocument(QObject):
 
     # -- whole project ------------------------------------------------------------------
     def replace_project(self, project: Project, path: Path | None = None) -> None:
-        """Show another project (New/Open): history and selection start afresh."""
+        """Show another project (New/Open): the selection starts afresh."""
         self.project, self.path = project, path
-        self.undo_stack.clear()
         self.selection.clear()
         self.revision += 1
         self._design = project.current_design
@@ -123,10 +106,6 @@ class ProjectDocument(QObject):
     def set_path(self, path: Path) -> None:
         self.path = path
         self.path_changed.emit()
-
-    @property
-    def modified(self) -> bool:
-        return not self.undo_stack.isClean()
 
     # -- the shown design -------------------------------------------------------------
     @property
@@ -151,6 +130,16 @@ class ProjectDocument(QObject):
         self._design, self._design_current = design, True
         self.design_changed.emit()
         return True
+
+    def designs_state(self) -> DesignsState:
+        """What :meth:`restore_designs` puts back: the project's designs and the one on show."""
+        return DesignsState(tuple(self.project.designs), self._design, self._design_current)
+
+    def restore_designs(self, state: DesignsState) -> None:
+        """Put back the designs an undo step kept for the inputs as they are again now."""
+        self.project.designs = list(state.designs)
+        self._design, self._design_current = state.shown, state.current
+        self.design_changed.emit()
 
     @property
     def sites_by_id(self) -> dict[str, Site]:
@@ -274,421 +263,3 @@ class ProjectDocument(QObject):
             if s.id == site_id:
                 return i
         raise KeyError(site_id)
-
-    # -- edits: each pushes one undo command -------------------------------------------
-    def add_site(self, name: str, partner: str, lon: float, lat: float, role: str = "site") -> str:
-        """Add a site; returns its new id."""
-        site = Site(self.project.new_site_id(), name, partner, lon, lat, role)
-        self.undo_stack.push(commands.AddSite(self, site))
-        return site.id
-
-    def move_site(self, site_id: str, lon: float, lat: float, drag: int = 0) -> None:
-        """Move a site; moves with the same non-zero ``drag`` number merge into one undo step."""
-        self.undo_stack.push(commands.MoveSite(self, site_id, lon, lat, drag))
-
-    def edit_site(self, site: Site) -> None:
-        old = self.project.site(site.id)
-        if site != old:
-            self.undo_stack.push(commands.EditSite(self, site, _describe_change("site", old, site)))
-
-    def delete_sites(self, site_ids: Iterable[str]) -> None:
-        ids = [s.id for s in self.project.sites if s.id in set(site_ids)]
-        if ids:
-            self.undo_stack.push(commands.DeleteSites(self, ids))
-
-    def add_partner(self, name: str, colour: str | None = None, kind: str = "") -> str:
-        partner = Partner(self.project.new_partner_id(name), name, colour or self.project.next_colour(), kind)
-        self.undo_stack.push(commands.AddPartner(self, partner))
-        return partner.id
-
-    def edit_partner(self, partner: Partner) -> None:
-        old = self.project.partner(partner.id)
-        if partner != old:
-            self.undo_stack.push(commands.EditPartner(self, partner, _describe_change("partner", old, partner)))
-
-    def delete_partner(self, partner_id: str) -> None:
-        """Delete a partner that has no sites (a partner with sites cannot be removed)."""
-        if any(s.partner == partner_id for s in self.project.sites):
-            raise ValueError(f"partner {partner_id!r} still has sites")
-        self.undo_stack.push(commands.DeletePartner(self, partner_id))
-
-    def change_tariff(self, **changes) -> None:
-        """Change tariff fields; raises ``ValueError`` naming a bad value (nothing is changed then)."""
-        tariff = self.project.tariff.with_changes(**changes)
-        if tariff != self.project.tariff:
-            text = _describe_change("tariff", self.project.tariff, tariff)
-            self.undo_stack.push(commands.SetTariff(self, tariff, text))
-
-    def set_tier_factor(self, name: str, factor: Decimal) -> None:
-        """Change the price factor of the tier ``name``; ``ValueError`` naming a bad value."""
-        tariff = self.project.tariff
-        tier = tariff.tier(name)
-        if Decimal(factor) == tier.factor:
-            return
-        tiers = tuple(dataclasses.replace(t, factor=Decimal(factor)) if t.name == name else t for t in tariff.tiers)
-        self._push_tariff(tariff, {"tiers": tiers}, f"Change tier ‘{name}’ price factor to {factor}")
-
-    def add_tier(self, name: str, mbps: int, factor: Decimal) -> None:
-        """Offer another bandwidth tier to the design; ``ValueError`` naming a bad value."""
-        name = name.strip()
-        tariff = self.project.tariff
-        if not name:
-            raise ValueError("a tier needs a name, such as 2.5G or 100G")
-        if name in {t.name for t in tariff.tiers}:
-            raise ValueError(f"there is a tier {name} already")
-        tiers = tuple(sorted((*tariff.tiers, Tier(name, mbps, Decimal(factor))), key=lambda t: (t.mbps, t.name)))
-        self._push_tariff(tariff, {"tiers": tiers}, f"Add tier ‘{name}’")
-
-    def remove_tier(self, name: str) -> None:
-        """Stop offering the tier ``name``; refused while it is the smallest tier or quotes or links use it."""
-        project, tariff = self.project, self.project.tariff
-        tariff.tier(name)
-        if name == tariff.min_tier:
-            raise ValueError(f"{name} is the smallest tier bought: choose another smallest tier first")
-        users = [q for q in project.quotes if q.bandwidth == name]
-        users += [e for e in project.existing_links if e.bandwidth == name]
-        if users:
-            raise ValueError(f"{plural(len(users), 'carrier quote or existing link')} at {name} would have no tier")
-        tiers = tuple(t for t in tariff.tiers if t.name != name)
-        self._push_tariff(tariff, {"tiers": tiers}, f"Remove tier ‘{name}’")
-
-    def _push_tariff(self, tariff: Tariff, changes: dict, text: str) -> None:
-        new = tariff.with_changes(**changes)
-        if new != tariff:
-            self.undo_stack.push(commands.SetTariff(self, new, text))
-
-    def change_settings(self, **changes) -> None:
-        settings = dataclasses.replace(self.project.settings, **changes)
-        problems = settings.problems()
-        if problems:
-            raise ValueError(problems[0])
-        if settings != self.project.settings:
-            text = _describe_change("settings", self.project.settings, settings)
-            self.undo_stack.push(commands.SetSettings(self, settings, text))
-
-    def choose_sharing_method(self, method: str, labels: dict[str, str]) -> None:
-        """The board's split (a key of ``SHARING_METHODS``); ``labels`` name them for the undo entry."""
-        if method not in SHARING_METHODS:
-            raise ValueError(f"{method!r} is not one of {', '.join(SHARING_METHODS)}")
-        old = self.project.sharing_method
-        if method != old:
-            text = f"Cost split: {labels.get(old, old)} → {labels.get(method, method)}"
-            self.undo_stack.push(commands.SetSharingMethod(self, method, text))
-
-    # -- what-if scenarios -------------------------------------------------------------------------
-    def scenario_problem(self, scenario: Scenario, replacing: str | None = None) -> str | None:
-        """Why ``scenario`` cannot be saved with the project (in place of the one named ``replacing``);
-        ``None`` if it can."""
-        from planner.analysis.scenarios import PLAN
-
-        problems = scenario_problems(self.project, scenario, "Scenario")
-        name = scenario.name.strip().casefold()
-        if name == PLAN.casefold():
-            problems.append(f"Scenario: name: ‘{PLAN}’ stands for the plan itself: choose another name")
-        elif any(s.name.strip().casefold() == name and s.name != replacing for s in self.project.scenarios):
-            problems.append(f"Scenario: name: there is a scenario ‘{scenario.name}’ already: choose another name")
-        return "\n".join(problems) or None
-
-    def add_scenario(self, scenario: Scenario) -> None:
-        """Save a what-if with the project; ``ValueError`` saying why not (nothing changes then)."""
-        problem = self.scenario_problem(scenario)
-        if problem:
-            raise ValueError(problem)
-        scenarios = [*self.project.scenarios, scenario]
-        self.undo_stack.push(commands.SetScenarios(self, scenarios, f"Add scenario ‘{scenario.name}’"))
-
-    def edit_scenario(self, name: str, scenario: Scenario) -> None:
-        """Put ``scenario`` in place of the one called ``name``; ``ValueError`` saying why not."""
-        scenarios = list(self.project.scenarios)
-        index = self._scenario_index(name)
-        if scenarios[index] == scenario:
-            return
-        problem = self.scenario_problem(scenario, replacing=name)
-        if problem:
-            raise ValueError(problem)
-        scenarios[index] = scenario
-        self.undo_stack.push(commands.SetScenarios(self, scenarios, f"Edit scenario ‘{scenario.name}’"))
-
-    def remove_scenario(self, name: str) -> None:
-        scenarios = list(self.project.scenarios)
-        del scenarios[self._scenario_index(name)]
-        self.undo_stack.push(commands.SetScenarios(self, scenarios, f"Remove scenario ‘{name}’"))
-
-    def _scenario_index(self, name: str) -> int:
-        for i, scenario in enumerate(self.project.scenarios):
-            if scenario.name == name:
-                return i
-        raise KeyError(name)
-
-    def rename_project(self, name: str) -> None:
-        if name and name != self.project.name:
-            self.undo_stack.push(commands.RenameProject(self, name))
-
-    # -- constraints: roles, existing and forbidden links, no-go areas, quotes, imports -------------
-    def set_roles(self, site_ids: Iterable[str], role: SiteRole) -> None:
-        """Make sites hubs, ordinary sites or optional relays, in one undo step."""
-        wanted = set(site_ids)
-        sites = [dataclasses.replace(s, role=role) for s in self.project.sites if s.id in wanted and s.role != role]
-        if not sites:
-            return
-        one, many = _ROLE_WORDS[role]
-        text = f"Make ‘{sites[0].name}’ {one}" if len(sites) == 1 else f"Make {len(sites)} sites {many}"
-        self.undo_stack.push(commands.EditSites(self, sites, text))
-
-    def mark_existing(self, a: str, b: str, owner: str, annual: int | None = None) -> None:
-        """Record that partner ``owner`` already has a circuit ``a``–``b`` (which lifts any ban on it)."""
-        key = pair_key(a, b)
-        link = ExistingLink(*key, owner, annual)
-        project = self.project
-        if link in project.existing_links:
-            return
-        changes = {
-            "existing_links": [e for e in project.existing_links if pair_key(e.a, e.b) != key] + [link],
-            "forbidden_links": [f for f in project.forbidden_links if pair_key(*f) != key],
-        }
-        if len(changes["forbidden_links"]) == len(project.forbidden_links):
-            del changes["forbidden_links"]
-        self.undo_stack.push(commands.SetLists(self, changes, f"Mark existing link {self._pair_words(a, b)}"))
-
-    def remove_existing(self, pairs: Iterable[tuple[str, str]]) -> None:
-        gone = {pair_key(a, b) for a, b in pairs}
-        kept = [e for e in self.project.existing_links if pair_key(e.a, e.b) not in gone]
-        removed = [(e.a, e.b) for e in self.project.existing_links if pair_key(e.a, e.b) in gone]
-        if removed:
-            text = self._count_words(removed, "Remove existing link", "Remove {n} existing links")
-            self.undo_stack.push(commands.SetLists(self, {"existing_links": kept}, text))
-
-    def forbid_link(self, a: str, b: str) -> None:
-        """Never use a circuit ``a``–``b`` (nor keep it as an existing link)."""
-        key = pair_key(a, b)
-        project = self.project
-        if key in {pair_key(*f) for f in project.forbidden_links}:
-            return
-        changes = {
-            "forbidden_links": [*project.forbidden_links, key],
-            "existing_links": [e for e in project.existing_links if pair_key(e.a, e.b) != key],
-        }
-        if len(changes["existing_links"]) == len(project.existing_links):
-            del changes["existing_links"]
-        self.undo_stack.push(commands.SetLists(self, changes, f"Forbid link {self._pair_words(a, b)}"))
-
-    def allow_links(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Lift the ban on forbidden links."""
-        gone = {pair_key(a, b) for a, b in pairs}
-        kept = [f for f in self.project.forbidden_links if pair_key(*f) not in gone]
-        removed = [f for f in self.project.forbidden_links if pair_key(*f) in gone]
-        if removed:
-            text = self._count_words(removed, "Allow link", "Allow {n} forbidden links")
-            self.undo_stack.push(commands.SetLists(self, {"forbidden_links": kept}, text))
-
-    def add_zone(self, ring: list[tuple[float, float]], name: str = "") -> str:
-        """Add a no-go area with corners ``ring`` (lon, lat); returns its name.
-
-        Raises ``ValueError`` when the corners do not make a simple polygon.
-        """
-        from shapely.geometry import Polygon
-
-        polygon = Polygon(ring) if len(ring) >= 3 else Polygon()
-        if polygon.convex_hull.area == 0:
-            raise ValueError("a no-go area needs at least three corners that are not in a line")
-        if not polygon.is_valid:
-            raise ValueError("a no-go area's edges must not cross each other")
-        names = {z.name for z in self.project.exclusion_zones}
-        name = name or next(f"No-go area {n}" for n in range(1, len(names) + 2) if f"No-go area {n}" not in names)
-        coordinates = [[round(lon, 6), round(lat, 6)] for lon, lat in [*ring, ring[0]]]
-        zone = ExclusionZone(name, {"type": "Polygon", "coordinates": [coordinates]})
-        zones = [*self.project.exclusion_zones, zone]
-        self.undo_stack.push(commands.SetLists(self, {"exclusion_zones": zones}, f"Add no-go area ‘{name}’"))
-        return name
-
-    def remove_zones(self, indices: Iterable[int]) -> None:
-        gone = set(indices)
-        zones = self.project.exclusion_zones
-        names = [z.name for i, z in enumerate(zones) if i in gone]
-        if names:
-            kept = [z for i, z in enumerate(zones) if i not in gone]
-            text = f"Delete no-go area ‘{names[0]}’" if len(names) == 1 else f"Delete {len(names)} no-go areas"
-            self.undo_stack.push(commands.SetLists(self, {"exclusion_zones": kept}, text))
-
-    def rename_zone(self, index: int, name: str) -> None:
-        zones = list(self.project.exclusion_zones)
-        old = zones[index]
-        if name and name != old.name:
-            zones[index] = dataclasses.replace(old, name=name)
-            text = f"Rename no-go area ‘{old.name}’ to ‘{name}’"
-            self.undo_stack.push(commands.SetLists(self, {"exclusion_zones": zones}, text))
-
-    def set_quotes(self, quotes: list[Quote], source: str = "") -> None:
-        """Use carrier quotes (they then limit which links a design may use); an empty list clears them."""
-        if quotes == self.project.quotes:
-            return
-        if quotes:
-            text = f"Import {len(quotes)} carrier quotes" + (f" from {source}" if source else "")
-        else:
-            text = f"Clear {len(self.project.quotes)} carrier quotes"
-        self.undo_stack.push(commands.SetLists(self, {"quotes": quotes}, text))
-
-    def import_sites(self, plan: SiteImport) -> None:
-        """Add (or with ``plan.replace``, put in place of every site) the sites of an import plan."""
-        n = len(plan.sites)
-        source = f" from {plan.source}" if plan.source else ""
-        text = f"Replace sites with {n}{source}" if plan.replace else f"Import {n} sites{source}"
-        self.undo_stack.push(commands.ImportSites(self, list(plan.sites), list(plan.new_partners), plan.replace, text))
-
-    # -- traffic: pair demands ----------------------------------------------------------------------
-    def demand_problem(self, demand: Demand, others: Iterable[Demand] | None = None) -> str | None:
-        """Why ``demand`` cannot be added beside ``others`` (the project's demands by default); ``None`` if it can.
-
-        The words name sites as the user knows them; the engine would refuse the same things.
-        """
-        project = self.project
-        sites = self.sites_by_id
-        for end in (demand.a, demand.b):
-            if end not in sites:
-                return f"{end!r} is not a site of this project"
-        if demand.a == demand.b:
-            return f"a demand joins two different sites (‘{sites[demand.a].name}’ twice)"
-        for end in (demand.a, demand.b):
-            if sites[end].role == "optional":
-                return f"‘{sites[end].name}’ is an optional relay (it need not be connected), so it has no traffic"
-        bad = check_mbps(demand.mbps)
-        if bad:
-            return bad
-        from planner.io.demand_tables import largest_link_mbps
-
-        limit = largest_link_mbps(project)
-        if demand.mbps > limit:
-            return (
-                f"{format_mbps(demand.mbps)} Mb/s is more than any link may carry ({limit:,.0f} Mb/s: "
-                f"{MAX_BUNDLE} of the fastest circuits at the utilisation limit)"
-            )
-        for other in project.demands if others is None else others:
-            if other.pair == demand.pair:
-                return (
-                    f"{self._pair_words(demand.a, demand.b)} has a demand already "
-                    f"({format_mbps(other.mbps)} Mb/s): change that one"
-                )
-        return None
-
-    def add_demand(self, a: str, b: str, mbps: float) -> None:
-        """Add a demand of ``mbps`` each way between sites ``a`` and ``b``; ``ValueError`` saying why not."""
-        demand = Demand(a, b, float(mbps))
-        problem = self.demand_problem(demand)
-        if problem:
-            raise ValueError(problem)
-        text = f"Add demand {self._pair_words(a, b)}"
-        self.undo_stack.push(commands.SetLists(self, {"demands": [*self.project.demands, demand]}, text))
-
-    def edit_demand(self, which: int | tuple[str, str], demand: Demand) -> None:
-        """Put ``demand`` in place of the demand at index ``which`` (or for the pair ``which``)."""
-        demands = list(self.project.demands)
-        index = which if isinstance(which, int) else self._demand_index(which)
-        old = demands[index]
-        demand = dataclasses.replace(demand, mbps=float(demand.mbps))
-        if demand == old:
-            return
-        problem = self.demand_problem(demand, demands[:index] + demands[index + 1 :])
-        if problem:
-            raise ValueError(problem)
-        demands[index] = demand
-        words = self._pair_words(demand.a, demand.b)
-        if old.pair == demand.pair:
-            text = f"Change demand {words} to {format_mbps(demand.mbps)} Mb/s"
-        else:
-            text = f"Edit demand {self._pair_words(old.a, old.b)}"
-        self.undo_stack.push(commands.SetLists(self, {"demands": demands}, text))
-
-    def delete_demands(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Delete the demands between the pairs of sites ``pairs``, in one undo step."""
-        gone = {pair_key(a, b) for a, b in pairs}
-        kept = [d for d in self.project.demands if d.pair not in gone]
-        removed = [(d.a, d.b) for d in self.project.demands if d.pair in gone]
-        if removed:
-            text = self._count_words(removed, "Delete demand", "Delete {n} demands")
-            self.undo_stack.push(commands.SetLists(self, {"demands": kept}, text))
-
-    def import_demands(self, demands: list[Demand], source: str = "", replace: bool = False) -> None:
-        """Use imported demands: in place of every demand (``replace``), or beside them, a pair the
-        project lists already taking the imported rate. Nothing changes if any is refused (``ValueError``)."""
-        demands = [dataclasses.replace(d, mbps=float(d.mbps)) for d in demands]
-        seen: set[tuple[str, str]] = set()
-        for i, demand in enumerate(demands):
-            words = self._pair_words(demand.a, demand.b)
-            if demand.pair in seen:
-                raise ValueError(f"demand {i + 1}: the pair {words} is listed twice: give one rate")
-            seen.add(demand.pair)
-            problem = self.demand_problem(demand, ())
-            if problem:
-                raise ValueError(f"demand {i + 1} ({words}): {problem}")
-        if replace:
-            new = demands
-        else:  # a pair listed already keeps its place and its ends, with the imported rate
-            imported = {d.pair: d for d in demands}
-            new = [
-                dataclasses.replace(d, mbps=imported.pop(d.pair).mbps) if d.pair in imported else d
-                for d in self.project.demands
-            ]
-            new += imported.values()
-        if new == self.project.demands:
-            return
-        src = f" from {source}" if source else ""
-        if replace and self.project.demands:
-            text = f"Replace demands with {len(demands):,}{src}"
-        else:
-            text = f"Import {plural(len(demands), 'demand')}{src}"
-        self.undo_stack.push(commands.SetLists(self, {"demands": new}, text))
-
-    def _demand_index(self, pair: tuple[str, str]) -> int:
-        key = pair_key(*pair)
-        for i, demand in enumerate(self.project.demands):
-            if demand.pair == key:
-                return i
-        raise KeyError(pair)
-
-    def _count_words(self, pairs: list[tuple[str, str]], one: str, many: str) -> str:
-        """``one`` followed by the pair's site names, or ``many`` with ``{n}`` the number of pairs."""
-        return f"{one} {self._pair_words(*pairs[0])}" if len(pairs) == 1 else many.format(n=len(pairs))
-
-    def _pair_words(self, a: str, b: str) -> str:
-        sites = self.sites_by_id
-        return f"‘{sites[a].name if a in sites else a}’–‘{sites[b].name if b in sites else b}’"
-
-
-_ROLE_WORDS = {
-    "hub": ("a hub", "hubs"),
-    "site": ("an ordinary site", "ordinary sites"),
-    "optional": ("an optional relay", "optional relays"),
-}
-_FIELD_WORDS = {
-    "connection_per_end": "connection charge",
-    "rental_per_end": "rental per end",
-    "rental_per_km": "rental per km",
-    "route_factor": "route factor",
-    "term_years": "term",
-    "min_tier": "smallest tier",
-    "tiers": "tiers",
-    "max_utilisation": "utilisation limit",
-    "demand_mbps": "traffic",
-    "redundancy": "redundancy",
-    "method": "method",
-    "time_limit": "time limit",
-    "max_hops": "hop limit",
-    "max_ring": "ring limit",
-    "colour": "colour",
-    "name": "name",
-    "partner": "partner",
-    "role": "role",
-    "note": "note",
-    "kind": "kind",
-}
-
-
-def _describe_change(what: str, old, new) -> str:
-    """An undo label such as "Change tariff rental per km" or "Edit site ‘Leeds’"."""
-    changed = [f.name for f in dataclasses.fields(old) if getattr(old, f.name) != getattr(new, f.name)]
-    subject = f"{what} ‘{new.name}’" if hasattr(new, "name") else what
-    if {"lon", "lat"} & set(changed) and len(changed) <= 2:
-        return f"Move {subject}"
-    if len(changed) == 1:
-        return f"Change {subject} {_FIELD_WORDS.get(changed[0], changed[0])}"
-    return f"Edit {subject}"

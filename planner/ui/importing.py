@@ -31,6 +31,7 @@ from planner.io import demand_tables
 from planner.io.site_import import FILE_FILTER, SiteImport, plan_import, read_sites
 from planner.io.site_tables import read_quotes_csv
 from planner.ui.document import ProjectDocument
+from planner.ui.editor import ProjectEditor
 from planner.ui.settings import AppSettings
 
 __all__ = [
@@ -132,11 +133,12 @@ class SiteImportDialog(QDialog):
         self.accept()
 
 
-def import_sites(document: ProjectDocument, settings: AppSettings, parent: QWidget) -> SiteImport | None:
+def import_sites(editor: ProjectEditor, settings: AppSettings, parent: QWidget) -> SiteImport | None:
     """Ask for a site list, preview it, and add it to (or put it in place of) the project's sites.
 
     Returns what was imported (``None`` if nothing was).
     """
+    document = editor.document
     name, _ = QFileDialog.getOpenFileName(parent, "Import sites", settings.last_directory, FILE_FILTER)
     if not name:
         return None
@@ -149,7 +151,7 @@ def import_sites(document: ProjectDocument, settings: AppSettings, parent: QWidg
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None or read is None:
         return None
     plan = plan_import(document.project, *read, replace=dialog.choice == "replace", source=path.name)
-    document.import_sites(plan)
+    editor.import_sites(plan)
     document.selection.set([s.id for s in plan.sites])
     settings.last_directory = str(path.parent)
     return plan
@@ -163,8 +165,9 @@ def describe_import(plan: SiteImport) -> str:
     return text
 
 
-def import_quotes(document: ProjectDocument, settings: AppSettings, parent: QWidget) -> bool:
+def import_quotes(editor: ProjectEditor, settings: AppSettings, parent: QWidget) -> bool:
     """Ask for a CSV of carrier quotes (``a,b,cost`` or ``a,b,install,annual``) and use them."""
+    document = editor.document
     name, _ = QFileDialog.getOpenFileName(parent, "Import carrier quotes", settings.last_directory, _QUOTES_FILTER)
     if not name:
         return False
@@ -174,7 +177,7 @@ def import_quotes(document: ProjectDocument, settings: AppSettings, parent: QWid
     except InputError as err:
         QMessageBox.warning(parent, "Cannot import quotes", str(err))
         return False
-    document.set_quotes(quotes, path.name)
+    editor.set_quotes(quotes, path.name)
     settings.last_directory = str(path.parent)
     return True
 
@@ -201,12 +204,13 @@ def ask_how_to_import_demands(parent: QWidget, current: int, read: int, overlap:
     return {replace: "replace", add: "add"}.get(box.clickedButton())
 
 
-def import_demands(document: ProjectDocument, settings: AppSettings, parent: QWidget) -> int:
+def import_demands(editor: ProjectEditor, settings: AppSettings, parent: QWidget) -> int:
     """Ask for a table of demands (CSV or XLSX: ``a,b,mbps``) and use it; returns how many were imported.
 
     A file that cannot be read, or names sites this project lacks, is explained in one line and
     nothing changes. When the project has demands already, the user chooses to replace or add to them.
     """
+    document = editor.document
     name, _ = QFileDialog.getOpenFileName(parent, "Import demands", settings.last_directory, demand_tables.FILE_FILTER)
     if not name:
         return 0
@@ -228,7 +232,7 @@ def import_demands(document: ProjectDocument, settings: AppSettings, parent: QWi
             return 0
         replace = choice == "replace"
     try:
-        document.import_demands(demands, path.name, replace=replace)
+        editor.import_demands(demands, path.name, replace=replace)
     except ValueError as err:
         QMessageBox.warning(parent, "Cannot import demands", f"{path.name}: {err}")
         return 0

@@ -7,7 +7,7 @@ selects it on the map and back.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from planner.core.model import pair_key
 from planner.core.money import format_gbp
 from planner.core.words import short_name
-from planner.ui.document import ProjectDocument
+from planner.ui.editor import ProjectEditor
 
 __all__ = ["LinksPanel"]
 
@@ -61,9 +61,10 @@ class LinksPanel(QWidget):
     #: The Rename button on a no-go area: its index.
     rename_zone_requested = Signal(int)
 
-    def __init__(self, document: ProjectDocument, actions: dict[str, QAction], parent: QWidget | None = None):
+    def __init__(self, editor: ProjectEditor, actions: dict[str, QAction], parent: QWidget | None = None):
         super().__init__(parent)
-        self.document = document
+        self.editor, self.document = editor, editor.document
+        document = editor.document
         self._names: dict[str, str] = {}  # site names as listed, to notice a rename
 
         self.existing = QTreeWidget()
@@ -80,7 +81,7 @@ class LinksPanel(QWidget):
         self.remove_existing = QPushButton("Unmark")
         self.remove_existing.setToolTip("No longer treat the selected links as existing")
         self.remove_existing.clicked.connect(
-            lambda: document.remove_existing([i.data(0, _KEY) for i in self.existing.selectedItems()])
+            lambda: editor.remove_existing([i.data(0, _KEY) for i in self.existing.selectedItems()])
         )
 
         self.forbidden = QListWidget()
@@ -88,7 +89,7 @@ class LinksPanel(QWidget):
         self.forbidden.setAccessibleName("Forbidden links")
         self.allow = QPushButton("Allow")
         self.allow.setToolTip("Let designs use the selected links again")
-        self.allow.clicked.connect(lambda: document.allow_links([i.data(_KEY) for i in self.forbidden.selectedItems()]))
+        self.allow.clicked.connect(lambda: editor.allow_links([i.data(_KEY) for i in self.forbidden.selectedItems()]))
 
         self.zones = QListWidget()
         self.zones.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -99,7 +100,7 @@ class LinksPanel(QWidget):
         self.rename_zone.clicked.connect(self._on_rename)
         self.delete_zones = QPushButton("Delete")
         self.delete_zones.clicked.connect(
-            lambda: document.remove_zones([i.data(_KEY) for i in self.zones.selectedItems()])
+            lambda: editor.remove_zones([i.data(_KEY) for i in self.zones.selectedItems()])
         )
 
         self.quotes = QLabel(wordWrap=True)
@@ -153,13 +154,12 @@ class LinksPanel(QWidget):
             item = QListWidgetItem(ends(a, b))
             item.setData(_KEY, pair_key(a, b))
             self.forbidden.addItem(item)
-        self.zones.blockSignals(True)
-        self.zones.clear()
-        for i, zone in enumerate(project.exclusion_zones):
-            item = QListWidgetItem(zone.name)
-            item.setData(_KEY, i)
-            self.zones.addItem(item)
-        self.zones.blockSignals(False)
+        with QSignalBlocker(self.zones):
+            self.zones.clear()
+            for i, zone in enumerate(project.exclusion_zones):
+                item = QListWidgetItem(zone.name)
+                item.setData(_KEY, i)
+                self.zones.addItem(item)
         n = len(project.quotes)
         self.quotes.setText(
             f"{n:,} quoted pairs: designs use only these and the existing links."
@@ -177,11 +177,10 @@ class LinksPanel(QWidget):
 
     def _on_selection_change(self) -> None:
         selected = self.document.selection.zones
-        self.zones.blockSignals(True)
-        for row in range(self.zones.count()):
-            item = self.zones.item(row)
-            item.setSelected(item.data(_KEY) in selected)
-        self.zones.blockSignals(False)
+        with QSignalBlocker(self.zones):
+            for row in range(self.zones.count()):
+                item = self.zones.item(row)
+                item.setSelected(item.data(_KEY) in selected)
         self._update_buttons()
 
     def _update_buttons(self) -> None:

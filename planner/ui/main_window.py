@@ -23,6 +23,7 @@ from planner import __version__
 from planner.core.errors import InputError, PlannerError
 from planner.core.model import REDUNDANCY_LEVELS, Project
 from planner.core.project_file import read_project, save_project
+from planner.core.words import plural
 from planner.io.basemap import ATTRIBUTION
 from planner.ui import style
 from planner.ui.demands_panel import DemandsPanel
@@ -30,11 +31,12 @@ from planner.ui.design_panel import DesignPanel
 from planner.ui.design_runner import DesignRunner
 from planner.ui.dialogs import AddSiteDialog, WelcomeDialog
 from planner.ui.document import ProjectDocument
+from planner.ui.editor import ProjectEditor
 from planner.ui.export import ExportController
 from planner.ui.importing import describe_import, import_demands, import_quotes, import_sites
 from planner.ui.links_panel import LinksPanel
-from planner.ui.map import MapScene, MapView
-from planner.ui.map.scene import describe_place, to_scene
+from planner.ui.map.scene import MapScene, describe_place, to_scene
+from planner.ui.map.view import MapView
 from planner.ui.map_actions import MapActions
 from planner.ui.presenter import Presenter
 from planner.ui.properties import PropertiesPanel
@@ -62,11 +64,12 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings or AppSettings()
         self.document = ProjectDocument(Project(tariff=self.settings.last_tariff), self)
+        self.editor = ProjectEditor(self.document, self)
         self.runner = DesignRunner(self.document, parent=self)
         self.sharing_runner = SharingRunner(self.document, self.runner, self.settings, self)
         self.scenario_runner = ScenarioRunner(self.document, self.runner, self.sharing_runner, self.settings, self)
         self.exporter = ExportController(self, self.document, self.runner, self.sharing_runner, self.settings)
-        self.recovery = Recovery(self.document, self.settings.recovery_folder, self)
+        self.recovery = Recovery(self.editor, self.settings.recovery_folder, self)
         self.setWindowIcon(style.icon("app"))
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
@@ -77,12 +80,12 @@ class MainWindow(QMainWindow):
         self.map_scene = MapScene(self.document, self)
         self.map_view = MapView(self.map_scene)
         self.setCentralWidget(self.map_view)
-        self.design_panel = DesignPanel(self.document, self.runner)
+        self.design_panel = DesignPanel(self.editor, self.runner)
         self.schedule = SchedulePanel(self.document)
-        self.properties = PropertiesPanel(self.document)
-        self.sharing_panel = SharingPanel(self.document, self.sharing_runner, self.settings)
-        self.scenarios_panel = ScenariosPanel(self.document, self.scenario_runner, self.settings)
-        self.history = QUndoView(self.document.undo_stack)
+        self.properties = PropertiesPanel(self.editor)
+        self.sharing_panel = SharingPanel(self.editor, self.sharing_runner, self.settings)
+        self.scenarios_panel = ScenariosPanel(self.editor, self.scenario_runner, self.settings)
+        self.history = QUndoView(self.editor.undo_stack)
         self.history.setEmptyLabel("Opened project")
         self.town_search = TownSearch()
         self.docks = {
@@ -102,14 +105,22 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["schedule"]], [280], Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["schedule"], self.docks["sharing"]], [740, 700], Qt.Orientation.Horizontal)
 
-        self.presenter = Presenter(self)
+        self.presenter = Presenter(
+            self,
+            self.document,
+            self.map_view,
+            self.map_scene,
+            self.runner,
+            self.sharing_runner,
+            self.scenario_runner,
+        )
         self._make_actions()
-        self.map_actions = MapActions(self.document, self.map_view, self)
-        self.links = LinksPanel(self.document, self.actions_)
+        self.map_actions = MapActions(self.editor, self.map_view, self)
+        self.links = LinksPanel(self.editor, self.actions_)
         self.docks["links"] = self._dock("Links", self.links, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.docks["history"], self.docks["links"])
         self.docks["design"].raise_()
-        self.demands = DemandsPanel(self.document, self.actions_["import_demands"])
+        self.demands = DemandsPanel(self.editor, self.actions_["import_demands"])
         self.docks["demands"] = self._dock("Demands", self.demands, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.docks["schedule"], self.docks["demands"])
         self.docks["schedule"].raise_()
@@ -159,7 +170,7 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         k = QKeySequence.StandardKey
-        stack = self.document.undo_stack
+        stack = self.editor.undo_stack
         self.actions_: dict[str, QAction] = {
             "new": self._action("&New", self.new_project, k.New, "new", "Start a new, empty project"),
             "open": self._action("&Open…", lambda: self.open_file(), k.Open, "open", "Open a project file"),
@@ -211,17 +222,17 @@ class MainWindow(QMainWindow):
             "import_sites": self._action("Import &Sites…", self._import_sites, icon="import"),
             "import_quotes": self._action(
                 "Import Carrier &Quotes…",
-                lambda: import_quotes(self.document, self.settings, self),
+                lambda: import_quotes(self.editor, self.settings, self),
                 tip="Use carrier quotes (CSV a,b,cost or a,b,install,annual): only quoted pairs may be linked",
             ),
             "import_demands": self._action(
                 "Import &Demands…",
-                lambda: import_demands(self.document, self.settings, self),
+                lambda: import_demands(self.editor, self.settings, self),
                 "Ctrl+Shift+D",
                 tip="Use a table of traffic between sites (CSV or XLSX a,b,mbps): circuits are sized for it",
             ),
             "clear_quotes": self._action(
-                "Clear Carrier Quotes", lambda: self.document.set_quotes([]), tip="Price every link by the tariff again"
+                "Clear Carrier Quotes", lambda: self.editor.set_quotes([]), tip="Price every link by the tariff again"
             ),
             "zoom_in": self._action("Zoom &In", lambda: self.map_view.zoom_by(1.5), [k.ZoomIn, "+", "="], "zoom-in"),
             "zoom_out": self._action("Zoom &Out", lambda: self.map_view.zoom_by(1 / 1.5), [k.ZoomOut, "-"], "zoom-out"),
@@ -335,7 +346,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         doc = self.document
-        doc.undo_stack.cleanChanged.connect(self._update_title)
+        self.editor.modified_changed.connect(self._update_title)
         doc.path_changed.connect(self._update_title)
         doc.name_changed.connect(self._update_title)
         doc.project_replaced.connect(self._update_title)
@@ -366,7 +377,7 @@ class MainWindow(QMainWindow):
         doc = self.document
         name = doc.path.name if doc.path else "Untitled"
         self.setWindowTitle(f"{name}[*] — {doc.project.name} — {APP_NAME}")
-        self.setWindowModified(doc.modified)
+        self.setWindowModified(self.editor.modified)
 
     def _restore_layout(self) -> None:
         if self.settings.geometry is None or not self.restoreGeometry(self.settings.geometry):
@@ -390,7 +401,7 @@ class MainWindow(QMainWindow):
     # -- files ----------------------------------------------------------------------------------------
     def maybe_save(self) -> bool:
         """Ask to save unsaved changes; False if the user cancelled."""
-        if not self.document.modified:
+        if not self.editor.modified:
             return True
         name = self.document.path.name if self.document.path else "this new project"
         answer = QMessageBox.question(
@@ -406,7 +417,7 @@ class MainWindow(QMainWindow):
 
     def new_project(self) -> None:
         if self.maybe_save():
-            self.document.replace_project(Project(tariff=self.settings.last_tariff), None)
+            self.editor.replace_project(Project(tariff=self.settings.last_tariff), None)
             self.map_view.fit_region()
 
     def open_file(self, path: str | Path | None = None) -> bool:
@@ -441,7 +452,7 @@ class MainWindow(QMainWindow):
     def _show(self, project: Project, path: Path | None) -> None:
         """Make ``project`` the one open, fitted on the map and designed if it has no design yet."""
         self.runner.cancel()
-        self.document.replace_project(project, path)
+        self.editor.replace_project(project, path)
         self.map_view.fit_region()
         if self.document.design is None and project.sites:
             self.runner.design_now()
@@ -466,7 +477,7 @@ class MainWindow(QMainWindow):
         except PlannerError as err:  # text the file could not hold: nothing was written
             QMessageBox.critical(self, "Cannot save project", str(err))
             return False
-        self.document.undo_stack.setClean()
+        self.editor.mark_saved()
         self.document.set_path(path.resolve())
         self._remember_file(path)
         self.statusBar().showMessage(f"Saved {path.name}", 4000)
@@ -530,7 +541,7 @@ class MainWindow(QMainWindow):
                 orphan.discard()
                 continue
             self._show(project, orphan.origin)
-            self.document.undo_stack.resetClean()  # unlike the file on disk until saved, whatever is undone
+            self.editor.mark_unsaved()
             orphan.discard()
             self.recovery.write()
             self.statusBar().showMessage(f"Recovered the unsaved changes to {name}: save them to keep them", 0)
@@ -556,29 +567,45 @@ class MainWindow(QMainWindow):
 
     # -- editing -----------------------------------------------------------------------------------------
     def add_site_at(self, lon: float, lat: float, name: str = "") -> str | None:
-        """Ask for a new site's name and partner, then add it; returns its id (``None`` if cancelled)."""
+        """Ask for a new site's name and partner, then add it; returns its id (``None`` if cancelled).
+
+        The Add Site tool hands back to Select once the site is in, so the next click selects.
+        """
         dialog = AddSiteDialog(self.document, lon, lat, name, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         site_name, partner, new_partner, role = dialog.values()
-        stack = self.document.undo_stack
+        stack = self.editor.undo_stack
         stack.beginMacro(f"Add site ‘{site_name}’")
         try:
             if new_partner:
-                partner = self.document.add_partner(new_partner)
-            site_id = self.document.add_site(site_name, partner, lon, lat, role)
+                partner = self.editor.add_partner(new_partner)
+            site_id = self.editor.add_site(site_name, partner, lon, lat, role)
         finally:
             stack.endMacro()
         self.document.selection.set([site_id])
+        if self.map_view.tool == "add":  # one click, one site: back to selecting (and moving it)
+            self.map_view.set_tool("select")
         return site_id
 
     def _delete_selected(self) -> None:
+        """Delete the selected sites and no-go areas, as one undo step."""
         selection = self.document.selection
-        self.document.delete_sites(selection.sites)
-        self.document.remove_zones(selection.zones)
+        sites, zones = selection.sites, selection.zones
+        if not (sites and zones):  # one of them: that command's own words
+            self.editor.delete_sites(sites)
+            self.editor.remove_zones(zones)
+            return
+        stack = self.editor.undo_stack
+        stack.beginMacro(f"Delete {plural(len(sites), 'site')} and {plural(len(zones), 'no-go area')}")
+        try:
+            self.editor.delete_sites(sites)
+            self.editor.remove_zones(zones)
+        finally:
+            stack.endMacro()
 
     def _import_sites(self) -> None:
-        plan = import_sites(self.document, self.settings, self)
+        plan = import_sites(self.editor, self.settings, self)
         if plan is not None:
             self.map_view.fit_region()
             self.statusBar().showMessage(describe_import(plan), 10_000)
@@ -606,7 +633,7 @@ class MainWindow(QMainWindow):
         self.document.selection.set([s.id for s in self.document.project.sites])
 
     def _set_redundancy(self, level: str) -> None:
-        self.document.change_settings(redundancy=level)
+        self.editor.change_settings(redundancy=level)
 
     def _toggle_labels(self, on: bool) -> None:
         self.map_scene.labels_on = on

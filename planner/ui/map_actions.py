@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMenu
 from planner.core.model import ExistingLink, pair_key
 from planner.ui.design_panel import sites_in_zones
 from planner.ui.dialogs import ExistingLinkDialog
-from planner.ui.document import ProjectDocument
+from planner.ui.editor import ProjectEditor
 from planner.ui.map.view import MapView
 
 __all__ = ["MapActions", "ContextMenu", "ROLE_ACTIONS"]
@@ -33,9 +33,10 @@ class MapActions(QObject):
     #: A short message for the status bar (e.g. why an area could not be added).
     message = Signal(str)
 
-    def __init__(self, document: ProjectDocument, view: MapView, parent: QObject | None = None):
+    def __init__(self, editor: ProjectEditor, view: MapView, parent: QObject | None = None):
         super().__init__(parent)
-        self.document, self.view = document, view
+        self.editor, self.document, self.view = editor, editor.document, view
+        view.site_dragged.connect(editor.move_site)
         view.context_menu_requested.connect(self._on_context_menu)
         view.link_drawn.connect(self.mark_existing)
         view.zone_drawn.connect(self._on_zone_drawn)
@@ -49,11 +50,11 @@ class MapActions(QObject):
         """Ask who owns the link ``a``–``b`` (and its rental), then mark it existing."""
         dialog = ExistingLinkDialog(self.document, a, b, self.existing_link(a, b), self.view)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.document.mark_existing(a, b, *dialog.values())
+            self.editor.mark_existing(a, b, *dialog.values())
 
     def _on_zone_drawn(self, ring: list[tuple[float, float]]) -> None:
         try:
-            name = self.document.add_zone(ring)
+            name = self.editor.add_zone(ring)
         except ValueError as err:
             self.message.emit(f"No area added: {err}")
             return
@@ -66,7 +67,7 @@ class MapActions(QObject):
         zone = self.document.project.exclusion_zones[index]
         name, ok = QInputDialog.getText(self.view, "Rename no-go area", "Name:", QLineEdit.EchoMode.Normal, zone.name)
         if ok and name.strip():
-            self.document.rename_zone(index, name.strip())
+            self.editor.rename_zone(index, name.strip())
 
     # -- context menus -----------------------------------------------------------------------------
     def _on_context_menu(self, kind: str, key, where: QPoint) -> None:
@@ -92,7 +93,7 @@ class MapActions(QObject):
         roles = {self.document.sites_by_id[s].role for s in targets}
         group = QActionGroup(menu)
         for role, text in ROLE_ACTIONS.items():
-            action = _add(menu, text, lambda _=False, r=role: self.document.set_roles(targets, r))
+            action = _add(menu, text, lambda _=False, r=role: self.editor.set_roles(targets, r))
             action.setCheckable(True)
             action.setChecked(roles == {role})
             group.addAction(action)
@@ -100,7 +101,7 @@ class MapActions(QObject):
         if len(targets) == 1:
             _add(menu, "Mark Existing Link From Here…", lambda: self._start_link(site_id))
         count = f"{len(targets)} Sites" if len(targets) > 1 else "Site"
-        _add(menu, f"Delete {count}", lambda: self.document.delete_sites(targets))
+        _add(menu, f"Delete {count}", lambda: self.editor.delete_sites(targets))
 
     def _start_link(self, site_id: str) -> None:
         self.view.set_tool("existing")
@@ -116,21 +117,21 @@ class MapActions(QObject):
             _add(menu, "Mark as Existing…", lambda: self.mark_existing(link.a, link.b))
         else:
             self._existing_menu(menu, link.pair, forbid=False)
-        _add(menu, "Forbid This Link", lambda: self.document.forbid_link(link.a, link.b))
+        _add(menu, "Forbid This Link", lambda: self.editor.forbid_link(link.a, link.b))
 
     def _existing_menu(self, menu: QMenu, pair: tuple[str, str], forbid: bool = True) -> None:
         _add(menu, "Edit Existing Link…", lambda: self.mark_existing(*pair))
-        _add(menu, "Unmark Existing Link", lambda: self.document.remove_existing([pair]))
+        _add(menu, "Unmark Existing Link", lambda: self.editor.remove_existing([pair]))
         if forbid:
-            _add(menu, "Forbid This Link", lambda: self.document.forbid_link(*pair))
+            _add(menu, "Forbid This Link", lambda: self.editor.forbid_link(*pair))
 
     def _forbidden_menu(self, menu: QMenu, pair: tuple[str, str]) -> None:
-        _add(menu, "Allow This Link", lambda: self.document.allow_links([pair]))
+        _add(menu, "Allow This Link", lambda: self.editor.allow_links([pair]))
 
     def _zone_menu(self, menu: QMenu, index: int) -> None:
         self.document.selection.set(zones=[index])
         _add(menu, "Rename No-Go Area…", lambda: self.rename_zone(index))
-        _add(menu, "Delete No-Go Area", lambda: self.document.remove_zones([index]))
+        _add(menu, "Delete No-Go Area", lambda: self.editor.remove_zones([index]))
 
 
 def _add(menu: QMenu, text: str, slot) -> QAction:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QColorDialog,
@@ -46,6 +46,7 @@ from planner.core.traffic import MAX_MBPS, Flow, has_traffic
 from planner.core.words import short_name
 from planner.ui import style
 from planner.ui.document import ProjectDocument, format_mbps
+from planner.ui.editor import ProjectEditor
 from planner.ui.map.scene import describe_place
 
 __all__ = ["PropertiesPanel", "swatch", "traffic_warning", "MAX_CARRIED_ROWS"]
@@ -103,20 +104,19 @@ def swatch(colour: str, size: int = 14) -> QIcon:
 
 def partner_combo(document: ProjectDocument, combo: QComboBox, current: str | None = None) -> None:
     """Fill ``combo`` with the project's partners (colour swatch, name; data is the id)."""
-    combo.blockSignals(True)
-    combo.clear()
-    for partner in document.project.partners:
-        combo.addItem(swatch(partner.colour), partner.name, partner.id)
-    combo.setCurrentIndex(max(0, combo.findData(current)) if current else 0)
-    combo.blockSignals(False)
+    with QSignalBlocker(combo):
+        combo.clear()
+        for partner in document.project.partners:
+            combo.addItem(swatch(partner.colour), partner.name, partner.id)
+        combo.setCurrentIndex(max(0, combo.findData(current)) if current else 0)
 
 
 class _SiteEditor(QWidget):
     """Fields of one site."""
 
-    def __init__(self, document: ProjectDocument, parent: QWidget | None = None):
+    def __init__(self, editor: ProjectEditor, parent: QWidget | None = None):
         super().__init__(parent)
-        self.document = document
+        self.editor, self.document = editor, editor.document
         self.site_id: str | None = None
         self.name = QLineEdit()
         self.partner = QComboBox()
@@ -155,7 +155,7 @@ class _SiteEditor(QWidget):
         self.name.editingFinished.connect(lambda: self._commit(name=self.name.text().strip() or None))
         self.note.editingFinished.connect(lambda: self._commit(note=self.note.text()))
         self.partner.activated.connect(lambda: self._commit(partner=self.partner.currentData()))
-        self.role.activated.connect(lambda: document.set_roles([self.site_id], self.role.currentData()))
+        self.role.activated.connect(lambda: editor.set_roles([self.site_id], self.role.currentData()))
         #: What each spin box showed of the site: leaving one unchanged must not round the site's value.
         self._shown: dict[QDoubleSpinBox, float] = {}
         self.lon.editingFinished.connect(lambda: self._commit_box(self.lon, "lon", 6))
@@ -165,24 +165,22 @@ class _SiteEditor(QWidget):
     def show_site(self, site_id: str) -> None:
         self.site_id = site_id
         site = self.document.project.site(site_id)
-        for widget in (self.lon, self.lat, self.traffic):
-            widget.blockSignals(True)
-        if not self.name.hasFocus():
-            self.name.setText(site.name)
-        if not self.note.hasFocus():
-            self.note.setText(site.note)
-        partner_combo(self.document, self.partner, site.partner)
-        self.role.setCurrentIndex(max(0, self.role.findData(site.role)))
-        self.lon.setValue(site.lon)
-        self.lat.setValue(site.lat)
-        self.place.setText(describe_place(site.lon, site.lat).split(" · ")[-1])
-        self.traffic.setValue(site.demand_mbps)
-        warning = traffic_warning(self.document.project, site)
-        self.traffic_warning.setText(warning)
-        self.traffic_warning.setVisible(bool(warning))
-        self._shown = {box: box.value() for box in (self.lon, self.lat, self.traffic)}
-        for widget in (self.lon, self.lat, self.traffic):
-            widget.blockSignals(False)
+        boxes = (self.lon, self.lat, self.traffic)
+        with QSignalBlocker(self.lon), QSignalBlocker(self.lat), QSignalBlocker(self.traffic):
+            if not self.name.hasFocus():
+                self.name.setText(site.name)
+            if not self.note.hasFocus():
+                self.note.setText(site.note)
+            partner_combo(self.document, self.partner, site.partner)
+            self.role.setCurrentIndex(max(0, self.role.findData(site.role)))
+            self.lon.setValue(site.lon)
+            self.lat.setValue(site.lat)
+            self.place.setText(describe_place(site.lon, site.lat).split(" · ")[-1])
+            self.traffic.setValue(site.demand_mbps)
+            warning = traffic_warning(self.document.project, site)
+            self.traffic_warning.setText(warning)
+            self.traffic_warning.setVisible(bool(warning))
+            self._shown = {box: box.value() for box in boxes}
 
     def _commit_box(self, box: QDoubleSpinBox, field: str, digits: int) -> None:
         if box.value() != self._shown.get(box):
@@ -192,7 +190,7 @@ class _SiteEditor(QWidget):
         if self.site_id is None or any(v is None for v in changes.values()):
             return
         site = self.document.project.site(self.site_id)
-        self.document.edit_site(dataclasses.replace(site, **changes))
+        self.editor.edit_site(dataclasses.replace(site, **changes))
 
 
 class _CircuitView(QWidget):
@@ -396,21 +394,22 @@ def _failure_words(failure: str, sites: dict[str, Site]) -> str:
 class PropertiesPanel(QWidget):
     """Project name, the selected site's fields or circuit's figures, and the partner list."""
 
-    def __init__(self, document: ProjectDocument, parent: QWidget | None = None):
+    def __init__(self, editor: ProjectEditor, parent: QWidget | None = None):
         super().__init__(parent)
-        self.document = document
+        self.editor, self.document = editor, editor.document
+        document = editor.document
         self.project_name = QLineEdit()
-        self.project_name.editingFinished.connect(lambda: document.rename_project(self.project_name.text().strip()))
+        self.project_name.editingFinished.connect(lambda: editor.rename_project(self.project_name.text().strip()))
 
-        self.site_editor = _SiteEditor(document)
+        self.site_editor = _SiteEditor(editor)
         self.site_hint = QLabel(wordWrap=True)
         self.site_hint.setStyleSheet("color: #5B6B7B")
         self.delete_sites = QPushButton("Delete selected sites")
-        self.delete_sites.clicked.connect(lambda: document.delete_sites(document.selection.sites))
+        self.delete_sites.clicked.connect(lambda: editor.delete_sites(document.selection.sites))
         self.sites_role = role_combo()
         self.sites_role.setPlaceholderText("(mixed)")
         self.sites_role.activated.connect(
-            lambda: document.set_roles(document.selection.sites, self.sites_role.currentData())
+            lambda: editor.set_roles(document.selection.sites, self.sites_role.currentData())
         )
         self.sites_role_row = QWidget()
         role_row = QFormLayout(self.sites_role_row)
@@ -549,7 +548,7 @@ class PropertiesPanel(QWidget):
     def add_partner(self) -> None:
         name, ok = QInputDialog.getText(self, "Add partner", "Name of the public body:")
         if ok and name.strip():
-            partner_id = self.document.add_partner(name.strip())
+            partner_id = self.editor.add_partner(name.strip())
             ids = [p.id for p in self.document.project.partners]
             self.partners.setCurrentRow(ids.index(partner_id))
 
@@ -559,7 +558,7 @@ class PropertiesPanel(QWidget):
             return
         name, ok = QInputDialog.getText(self, "Rename partner", "Name:", text=partner.name)
         if ok and name.strip():
-            self.document.edit_partner(dataclasses.replace(partner, name=name.strip()))
+            self.editor.edit_partner(dataclasses.replace(partner, name=name.strip()))
 
     def recolour_partner(self) -> None:
         partner = self.current_partner()
@@ -567,14 +566,14 @@ class PropertiesPanel(QWidget):
             return
         colour = QColorDialog.getColor(QColor(partner.colour), self, f"Colour of {partner.name}")
         if colour.isValid():
-            self.document.edit_partner(dataclasses.replace(partner, colour=colour.name().upper()))
+            self.editor.edit_partner(dataclasses.replace(partner, colour=colour.name().upper()))
 
     def delete_partner(self) -> None:
         partner = self.current_partner()
         if partner is None:
             return
         try:
-            self.document.delete_partner(partner.id)
+            self.editor.delete_partner(partner.id)
         except ValueError:
             QMessageBox.information(
                 self, "Delete partner", f"{partner.name} still has sites: move or delete them first."

@@ -31,7 +31,7 @@ from planner.core.errors import InputError, PlannerError
 from planner.core.model import Project
 from planner.core.project_file import load_project, save_project
 from planner.core.text import shown, text_problem
-from planner.ui.document import ProjectDocument
+from planner.ui.editor import ProjectEditor
 
 __all__ = ["Recovery", "Orphan", "orphans", "INTERVAL_MS", "SET_ASIDE_SUFFIX"]
 
@@ -120,25 +120,26 @@ def _origin(origin_file: Path) -> Path | None:
 
 
 class Recovery(QObject):
-    """Keeps a recovery copy of ``document``'s project while it has unsaved changes."""
+    """Keeps a recovery copy of the ``editor``'s project while it has unsaved changes."""
 
-    def __init__(self, document: ProjectDocument, folder: Path, parent: QObject | None = None):
+    def __init__(self, editor: ProjectEditor, folder: Path, parent: QObject | None = None):
         super().__init__(parent)
-        self.document, self.folder = document, folder
+        self.editor, self.document, self.folder = editor, editor.document, folder
         self.copy = folder / f"{uuid.uuid4().hex}.json"
         self._lock = QLockFile(str(self.copy.with_suffix(".lock")))
         self._edited = False  # since the last copy
         self._timer = QTimer(self, interval=INTERVAL_MS)  # runs while there are unsaved changes
         self._timer.timeout.connect(self._on_tick)
         # The slots only note what the signals say: the stack also signals while it is destroyed.
-        document.undo_stack.indexChanged.connect(self._on_edit)
-        document.undo_stack.cleanChanged.connect(self._on_clean_change)
+        editor.undo_stack.indexChanged.connect(self._on_edit)
+        editor.document.design_changed.connect(self._on_edit)
+        editor.modified_changed.connect(self._on_modified_change)
 
     def _on_edit(self) -> None:
         self._edited = True
 
-    def _on_clean_change(self, clean: bool) -> None:
-        if clean:
+    def _on_modified_change(self, modified: bool) -> None:
+        if not modified:
             self.discard()
         else:
             self._edited = True
@@ -154,7 +155,7 @@ class Recovery(QObject):
         A failed copy is not an error the user must act on (their work is still open), so it is
         only reported by the return value and tried again at the next tick.
         """
-        if not self.document.modified:
+        if not self.editor.modified:
             return True
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

@@ -39,7 +39,7 @@ from planner.core.scenario import MOST_GROWTH
 from planner.core.tariff import Tariff
 from planner.core.words import plural
 from planner.io.site_import import FILE_FILTER, plan_import, read_sites
-from planner.ui.document import ProjectDocument
+from planner.ui.editor import ProjectEditor
 from planner.ui.properties import swatch
 from planner.ui.settings import AppSettings
 
@@ -117,13 +117,14 @@ class ScenarioDialog(QDialog):
 
     def __init__(
         self,
-        document: ProjectDocument,
+        editor: ProjectEditor,
         settings: AppSettings,
         scenario: Scenario | None = None,
         parent: QWidget | None = None,
     ):
         super().__init__(parent)
-        self.document, self.settings, self.editing = document, settings, scenario
+        self.editor, self.settings, self.editing = editor, settings, scenario
+        self.document = document = editor.document
         project = document.project
         self.setWindowTitle(f"Edit scenario ‘{scenario.name}’" if scenario else "Add scenario")
         old = scenario or Scenario("")
@@ -301,7 +302,7 @@ class ScenarioDialog(QDialog):
         except ValueError as err:
             self._show_message(str(err))
             return
-        problem = self.document.scenario_problem(scenario, self.editing.name if self.editing else None)
+        problem = self.editor.scenario_problem(scenario, self.editing.name if self.editing else None)
         if problem:
             self._show_message(problem)
             return

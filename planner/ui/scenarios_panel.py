@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.money import format_gbp
 from planner.core.words import plural
-from planner.ui.document import ProjectDocument
+from planner.ui.editor import ProjectEditor
 from planner.ui.scenario_dialog import ScenarioDialog, describe_scenario
 from planner.ui.scenario_runner import ScenarioRunner
 from planner.ui.settings import AppSettings
@@ -171,10 +171,11 @@ class ScenariosPanel(QWidget):
     """The list of scenarios with Add, Edit and Remove; Compare, its progress, and the comparison."""
 
     def __init__(
-        self, document: ProjectDocument, runner: ScenarioRunner, settings: AppSettings, parent: QWidget | None = None
+        self, editor: ProjectEditor, runner: ScenarioRunner, settings: AppSettings, parent: QWidget | None = None
     ):
         super().__init__(parent)
-        self.document, self.runner, self.settings = document, runner, settings
+        self.editor, self.document, self.runner, self.settings = editor, editor.document, runner, settings
+        document = editor.document
 
         self.list = QListWidget()
         self.list.setAccessibleName("Scenarios")
@@ -289,9 +290,9 @@ class ScenariosPanel(QWidget):
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def add_scenario(self) -> None:
-        dialog = ScenarioDialog(self.document, self.settings, parent=self)
+        dialog = ScenarioDialog(self.editor, self.settings, parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.scenario is not None:
-            self._apply(lambda: self.document.add_scenario(dialog.scenario))
+            self._apply(lambda: self.editor.add_scenario(dialog.scenario))
             self.list.setCurrentRow(self.list.count() - 1)
 
     def edit_scenario(self) -> None:
@@ -299,13 +300,13 @@ class ScenariosPanel(QWidget):
         if name is None:
             return
         scenario = next(s for s in self.document.project.scenarios if s.name == name)
-        dialog = ScenarioDialog(self.document, self.settings, scenario, self)
+        dialog = ScenarioDialog(self.editor, self.settings, scenario, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.scenario is not None:
-            self._apply(lambda: self.document.edit_scenario(name, dialog.scenario))
+            self._apply(lambda: self.editor.edit_scenario(name, dialog.scenario))
 
     def remove_scenario(self) -> None:
         if self.chosen is not None:
-            self.document.remove_scenario(self.chosen)
+            self.editor.remove_scenario(self.chosen)
 
     def _apply(self, edit) -> None:
         try:

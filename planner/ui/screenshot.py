@@ -82,7 +82,7 @@ def take_screenshots(out: Path, project: Path = DEFAULT_PROJECT, timeout_s: floa
             process_events_until(lambda: False, 0.3, 50)
             _save(window, out.with_name("presenter.png"))
         presenter.leave()
-        window.document.undo_stack.setClean()
+        window.editor.mark_saved()
         window.close()
 
 

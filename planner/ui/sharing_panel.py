@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.money import format_gbp, format_saving_percent
 from planner.ui.document import ProjectDocument
+from planner.ui.editor import ProjectEditor
 from planner.ui.settings import AppSettings
 from planner.ui.sharing_runner import AUTO_UP_TO_SITES, SharingRunner
 
@@ -131,10 +132,11 @@ class SharingPanel(QWidget):
     """Headline saving, the method, progress, and the per-partner table."""
 
     def __init__(
-        self, document: ProjectDocument, runner: SharingRunner, settings: AppSettings, parent: QWidget | None = None
+        self, editor: ProjectEditor, runner: SharingRunner, settings: AppSettings, parent: QWidget | None = None
     ):
         super().__init__(parent)
-        self.document, self.runner, self.settings = document, runner, settings
+        self.editor, self.document, self.runner, self.settings = editor, editor.document, runner, settings
+        document = editor.document
 
         self.headline = QLabel("–")
         self.headline.setObjectName("sharingHeadline")
@@ -324,7 +326,7 @@ class SharingPanel(QWidget):
     def _on_method_change(self) -> None:
         from planner.analysis.sharing import METHODS
 
-        self.document.choose_sharing_method(self.method.currentData(), {"auto": _RECOMMENDED, **METHODS})
+        self.editor.choose_sharing_method(self.method.currentData(), {"auto": _RECOMMENDED, **METHODS})
 
     def _on_time_limit_change(self, seconds: int) -> None:
         self.settings.sharing_time_limit = seconds

@@ -68,7 +68,7 @@ def window(qtbot, settings):
     # unsaved project would then ask (modally) whether to save it.
     win.runner.cancel()
     win.runner.wait()
-    win.document.undo_stack.setClean()
+    win.editor.mark_saved()
     win.close()
     win.deleteLater()
 

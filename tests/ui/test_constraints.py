@@ -55,13 +55,13 @@ def test_method_hops_and_ring_from_the_panel_follow_and_undo(qtbot, opened):
     doc, panel = opened.document, opened.design_panel
     qtbot.keyClick(panel.method, Qt.Key.Key_Down)  # auto -> exact
     assert doc.project.settings.method == "exact"
-    assert doc.undo_stack.undoText() == "Change settings method"
+    assert opened.editor.undo_stack.undoText() == "Method: auto → exact"
 
     qtbot.mouseClick(panel.limit_checks["max_hops"], Qt.MouseButton.LeftButton)
     assert doc.project.settings.max_hops == 4 and panel.limit_boxes["max_hops"].isEnabled()
     qtbot.keyClick(panel.limit_boxes["max_hops"], Qt.Key.Key_Down)
     assert doc.project.settings.max_hops == 3
-    assert doc.undo_stack.undoText() == "Change settings hop limit"
+    assert opened.editor.undo_stack.undoText() == "Hop limit: 4 → 3"
     qtbot.mouseClick(panel.limit_checks["max_ring"], Qt.MouseButton.LeftButton)
     assert doc.project.settings.max_ring == 6
     wait_design(qtbot, opened)
@@ -92,7 +92,7 @@ def test_make_a_site_a_hub_from_its_context_menu(qtbot, opened, monkeypatch):
     entries = right_click(opened, site_point(opened, site.id), "Make Hub", monkeypatch)
     assert {"Make Hub", "Make Ordinary Site", "Make Optional Relay"} <= set(entries)
     assert doc.project.site(site.id).role == "hub"
-    assert doc.undo_stack.undoText() == f"Make ‘{site.name}’ a hub"
+    assert opened.editor.undo_stack.undoText() == f"Make ‘{site.name}’ a hub"
     assert isinstance(opened.map_scene.marker(site.id), QGraphicsPathItem)  # hubs are diamonds
     assert "2 hubs" in opened.design_panel.hubs.text()
     undo(qtbot, opened)
@@ -105,13 +105,13 @@ def test_roles_of_a_multiple_selection_change_in_one_step(qtbot, opened, monkeyp
     doc.selection.set([a, b])
     right_click(opened, site_point(opened, b), "Make Optional Relay", monkeypatch)
     assert [doc.project.site(i).role for i in (a, b)] == ["optional", "optional"]
-    assert doc.undo_stack.undoText() == "Make 2 sites optional relays"
+    assert opened.editor.undo_stack.undoText() == "Make 2 sites optional relays"
     assert "Optional relay" in [text for *_, text in opened.map_view.legend._rows]
     properties = opened.properties
     assert properties.sites_role.currentData() == "optional"
     properties.sites_role.setCurrentIndex(properties.sites_role.findData("site"))
     properties.sites_role.activated.emit(properties.sites_role.currentIndex())
-    assert doc.undo_stack.undoText() == "Make 2 sites ordinary sites"
+    assert opened.editor.undo_stack.undoText() == "Make 2 sites ordinary sites"
     undo(qtbot, opened)
     assert doc.project.site(a).role == "optional"
 
@@ -132,7 +132,7 @@ def test_mark_an_existing_link_with_the_tool_and_the_design_reuses_it(qtbot, ope
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=site_point(opened, link.a))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=site_point(opened, link.b))
     assert [(e.owner, e.annual) for e in doc.project.existing_links] == [(owner, None)]
-    assert doc.undo_stack.undoText().startswith("Mark existing link ‘")
+    assert opened.editor.undo_stack.undoText().startswith("Mark existing link ‘")
     wait_design(qtbot, opened)
     reused = next(k for k in doc.design.links if k.pair == link.pair)
     assert (reused.install, reused.role, reused.source) == (0, "existing", "existing")
@@ -181,7 +181,7 @@ def test_draw_a_no_go_area_and_no_circuit_crosses_it(qtbot, opened):
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=corners[-1])
     (zone,) = doc.project.exclusion_zones
     assert len(zone.geometry["coordinates"][0]) == 5  # four corners, closed
-    assert doc.undo_stack.undoText() == "Add no-go area ‘No-go area 1’"
+    assert opened.editor.undo_stack.undoText() == "Add no-go area ‘No-go area 1’"
     assert doc.selection.zones == {0}
     wait_design(qtbot, opened)
     area = Polygon(zone.geometry["coordinates"][0])
@@ -248,7 +248,7 @@ def test_import_sites_through_the_menu_and_undo(qtbot, opened, tmp_path, monkeyp
     assert [s.id for s in doc.project.sites[-3:]] == [f"{first.id}-2", "NEW1", "NEW2"]
     assert doc.project.site("NEW2").partner not in {p.id for p in before[1]}
     assert doc.project.site("NEW1").partner == "WYP"
-    assert doc.undo_stack.undoText() == "Import 3 sites from more sites.gpkg"
+    assert opened.editor.undo_stack.undoText() == "Import 3 sites from more sites.gpkg"
     assert doc.selection.sites == {f"{first.id}-2", "NEW1", "NEW2"}
     assert opened.statusBar().currentMessage().endswith(f"renamed: {first.id} → {first.id}-2")
     wait_design(qtbot, opened)
@@ -266,7 +266,7 @@ def test_replacing_sites_and_a_bad_file_in_the_preview(qtbot, opened, tmp_path, 
     monkeypatch.setattr(SiteImportDialog, "exec", lambda dialog: (dialog.replace_button.click(), dialog.result())[1])
     opened.actions_["import_sites"].trigger()
     assert [s.id for s in doc.project.sites] == [doc.project.sites[0].id, "NEW1", "NEW2"]
-    assert doc.undo_stack.undoText() == "Replace sites with 3 from more sites.gpkg"
+    assert opened.editor.undo_stack.undoText() == "Replace sites with 3 from more sites.gpkg"
     assert len(opened.map_scene._markers) == 3
 
     bad = tmp_path / "bad.csv"
@@ -294,27 +294,29 @@ def test_quotes_limit_the_candidates_and_can_be_cleared(qtbot, opened, tmp_path,
     assert not opened.actions_["clear_quotes"].isEnabled()
     opened.actions_["import_quotes"].trigger()
     assert len(doc.project.quotes) == 24 and opened.actions_["clear_quotes"].isEnabled()
-    assert doc.undo_stack.undoText() == "Import 24 carrier quotes from quotes.csv"
+    assert opened.editor.undo_stack.undoText() == "Import 24 carrier quotes from quotes.csv"
     assert "Carrier quotes limit the candidates to 24 quoted pairs" in opened.design_panel.candidates.text()
     wait_design(qtbot, opened)
     assert {k.source for k in doc.design.links} == {"quote"}
     opened.actions_["clear_quotes"].trigger()
-    assert doc.project.quotes == [] and doc.undo_stack.undoText() == "Clear 24 carrier quotes"
+    assert doc.project.quotes == [] and opened.editor.undo_stack.undoText() == "Clear 24 carrier quotes"
     assert "Any pair of sites may be linked" in opened.design_panel.candidates.text()
 
 
 def test_save_and_reopen_keeps_every_constraint(qtbot, opened, tmp_path, monkeypatch):
     doc = opened.document
     ids = [s.id for s in doc.project.sites]
-    doc.set_roles(ids[1:3], "hub")
-    doc.set_roles([ids[5]], "optional")
-    doc.mark_existing(ids[0], ids[4], "LCC", 123_456)
-    doc.forbid_link(ids[6], ids[7])
-    doc.set_quotes([Quote(a, b, 100_000, 20_000) for a in ids for b in ids if a < b])
+    opened.editor.set_roles(ids[1:3], "hub")
+    opened.editor.set_roles([ids[5]], "optional")
+    opened.editor.mark_existing(ids[0], ids[4], "LCC", 123_456)
+    opened.editor.forbid_link(ids[6], ids[7])
+    opened.editor.set_quotes([Quote(a, b, 100_000, 20_000) for a in ids for b in ids if a < b])
     site = doc.project.sites[8]
-    doc.add_zone([(site.lon + 0.01, site.lat), (site.lon + 0.05, site.lat), (site.lon + 0.03, site.lat + 0.03)])
-    doc.rename_zone(0, "Reservoir")
-    doc.change_settings(method="exact", time_limit=12.0, max_hops=3, max_ring=5)
+    opened.editor.add_zone(
+        [(site.lon + 0.01, site.lat), (site.lon + 0.05, site.lat), (site.lon + 0.03, site.lat + 0.03)]
+    )
+    opened.editor.rename_zone(0, "Reservoir")
+    opened.editor.change_settings(method="exact", time_limit=12.0, max_hops=3, max_ring=5)
     wait_design(qtbot, opened)
     target = tmp_path / "constraints.json"
     monkeypatch.setattr("planner.ui.main_window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
@@ -340,9 +342,9 @@ def test_save_and_reopen_keeps_every_constraint(qtbot, opened, tmp_path, monkeyp
 def test_link_marks_follow_a_dragged_site(qtbot, opened, kind):
     doc = opened.document
     a, b = doc.project.sites[0].id, doc.project.sites[9].id
-    doc.mark_existing(a, b, "LCC") if kind == "existing" else doc.forbid_link(a, b)
+    opened.editor.mark_existing(a, b, "LCC") if kind == "existing" else opened.editor.forbid_link(a, b)
     line = opened.map_scene.constraints.lines[(kind, tuple(sorted((a, b))))]
-    doc.move_site(a, doc.project.site(a).lon + 0.1, doc.project.site(a).lat)
+    opened.editor.move_site(a, doc.project.site(a).lon + 0.1, doc.project.site(a).lat)
     ends = {(round(p.x()), round(p.y())) for p in (line.line().p1(), line.line().p2())}
     position = opened.map_scene.position(a)
     assert (round(position.x()), round(position.y())) in ends
@@ -351,7 +353,9 @@ def test_link_marks_follow_a_dragged_site(qtbot, opened, kind):
 def test_rename_and_delete_a_no_go_area_from_the_links_panel(qtbot, opened, monkeypatch):
     doc, links = opened.document, opened.links
     site = doc.project.sites[8]
-    doc.add_zone([(site.lon + 0.01, site.lat), (site.lon + 0.05, site.lat), (site.lon + 0.03, site.lat + 0.03)])
+    opened.editor.add_zone(
+        [(site.lon + 0.01, site.lat), (site.lon + 0.05, site.lat), (site.lon + 0.03, site.lat + 0.03)]
+    )
     doc.selection.clear()
     links.zones.item(0).setSelected(True)
     assert doc.selection.zones == {0}
@@ -359,7 +363,7 @@ def test_rename_and_delete_a_no_go_area_from_the_links_panel(qtbot, opened, monk
     monkeypatch.setattr("planner.ui.map_actions.QInputDialog.getText", lambda *a, **k: ("Reservoir", True))
     qtbot.mouseClick(links.rename_zone, Qt.MouseButton.LeftButton)
     assert doc.project.exclusion_zones[0].name == "Reservoir"
-    assert doc.undo_stack.undoText() == "Rename no-go area ‘No-go area 1’ to ‘Reservoir’"
+    assert opened.editor.undo_stack.undoText() == "Rename no-go area ‘No-go area 1’ to ‘Reservoir’"
     links.zones.item(0).setSelected(True)
     qtbot.mouseClick(links.delete_zones, Qt.MouseButton.LeftButton)
     assert doc.project.exclusion_zones == [] and links.zones.count() == 0

@@ -13,6 +13,7 @@ from planner.core.model import Demand
 from planner.ui.demands_panel import AddDemandDialog
 from planner.ui.design_panel import TierDialog
 from planner.ui.document import ProjectDocument
+from planner.ui.editor import ProjectEditor
 from tests.ui.conftest import small_region, wait_design
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -55,10 +56,9 @@ def edit_cell(qtbot, table, index, text: str) -> None:
 @pytest.fixture
 def with_demands(opened):
     """The opened window with three demands: two within a partner, one between partners."""
-    doc = opened.document
-    doc.add_demand("s0", "s3", 2000)  # WYP - WYP
-    doc.add_demand("s1", "s4", 300)  # LCC - LCC
-    doc.add_demand("s3", "s1", 50)  # WYP - LCC
+    opened.editor.add_demand("s0", "s3", 2000)  # WYP - WYP
+    opened.editor.add_demand("s1", "s4", 300)  # LCC - LCC
+    opened.editor.add_demand("s3", "s1", 50)  # WYP - LCC
     return opened
 
 
@@ -85,7 +85,7 @@ def test_add_a_demand_through_the_dialog(qtbot, opened, monkeypatch):
     assert seen["refused"] == (0, "a demand joins two different sites (‘Town 3’ twice)", False)
     assert rows(panel) == [("Town 3", "Town 0", "400", "West Yorkshire Police")]
     assert doc.project.demands == [Demand("s3", "s0", 400.0)]
-    assert doc.undo_stack.undoText() == "Add demand ‘Town 3’–‘Town 0’"
+    assert opened.editor.undo_stack.undoText() == "Add demand ‘Town 3’–‘Town 0’"
     assert panel.summary.text() == "1 pair demand, 400 Mb/s; no site sends traffic to its hubs"
     assert panel.table.selectionModel().selectedRows()[0].row() == 0  # the new demand is selected
 
@@ -99,7 +99,7 @@ def test_add_a_demand_through_the_dialog(qtbot, opened, monkeypatch):
     monkeypatch.setattr(AddDemandDialog, "exec", same_pair_again)
     panel.add_button.click()
     assert seen["again"] == "‘Town 0’–‘Town 3’ has a demand already (400 Mb/s): change that one"
-    assert len(rows(panel)) == 1 and doc.undo_stack.count() == 1
+    assert len(rows(panel)) == 1 and opened.editor.undo_stack.count() == 1
 
 
 def test_edit_the_rate_in_the_table_and_undo(qtbot, with_demands):
@@ -111,14 +111,14 @@ def test_edit_the_rate_in_the_table_and_undo(qtbot, with_demands):
     edit_cell(qtbot, table, index, "750")
     assert doc.project.demands[1] == Demand("s1", "s4", 750.0)
     assert index.data() == "750"
-    assert doc.undo_stack.undoText() == "Change demand ‘Town 1’–‘Town 4’ to 750 Mb/s"
+    assert with_demands.editor.undo_stack.undoText() == "Change demand ‘Town 1’–‘Town 4’ to 750 Mb/s"
     assert panel.message.isHidden()
 
-    count = doc.undo_stack.count()
+    count = with_demands.editor.undo_stack.count()
     edit_cell(qtbot, table, index, "lots")
     assert not panel.message.isHidden()
     assert panel.message.text() == "'lots' is not a number of Mb/s"
-    assert doc.undo_stack.count() == count and index.data() == "750"
+    assert with_demands.editor.undo_stack.count() == count and index.data() == "750"
 
     undo(qtbot, with_demands)
     assert doc.project.demands[1].mbps == 300 and index.data() == "300"
@@ -149,7 +149,7 @@ def test_delete_key_deletes_the_selected_demand_not_the_selected_site_and_undo_r
     qtbot.keyClick(table, Qt.Key.Key_Delete)
     assert "s5" in doc.sites_by_id
     assert [r[:2] for r in rows(panel)] == [("Town 1", "Town 4"), ("Town 3", "Town 1")]
-    assert doc.undo_stack.undoText() == "Delete demand ‘Town 0’–‘Town 3’"
+    assert with_demands.editor.undo_stack.undoText() == "Delete demand ‘Town 0’–‘Town 3’"
     undo(qtbot, with_demands)
     assert ("Town 0", "Town 3", "2,000", "West Yorkshire Police") in rows(panel)
     assert doc.project.demands[0] == Demand("s0", "s3", 2000.0)
@@ -158,11 +158,11 @@ def test_delete_key_deletes_the_selected_demand_not_the_selected_site_and_undo_r
     qtbot.keyClick(table, Qt.Key.Key_A, CTRL)  # every demand, not every site on the map
     assert doc.selection.sites == {"s5"} and len(table.selectionModel().selectedRows()) == 3
     panel.delete_button.click()
-    assert rows(panel) == [] and doc.undo_stack.undoText() == "Delete 3 demands"
+    assert rows(panel) == [] and with_demands.editor.undo_stack.undoText() == "Delete 3 demands"
 
 
 def test_import_demands_from_csv_with_the_shortcut(qtbot, opened, tmp_path, monkeypatch):
-    doc, panel = opened.document, show_demands(qtbot, opened)
+    panel = show_demands(qtbot, opened)
     path = tmp_path / "traffic.csv"
     path.write_text("a,b,mbps\ns0,s3,2000\ns1,s4,300\n", encoding="utf-8")
     monkeypatch.setattr("planner.ui.importing.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
@@ -173,7 +173,7 @@ def test_import_demands_from_csv_with_the_shortcut(qtbot, opened, tmp_path, monk
         ("Town 0", "Town 3", "2,000", "West Yorkshire Police"),
         ("Town 1", "Town 4", "300", "Leeds City Council"),
     ]
-    assert doc.undo_stack.undoText() == "Import 2 demands from traffic.csv"
+    assert opened.editor.undo_stack.undoText() == "Import 2 demands from traffic.csv"
     assert panel.summary.text() == "2 pair demands, 2,300 Mb/s; no site sends traffic to its hubs"
 
     # A second file: the user chooses to add it; the pair both list takes the file's rate.
@@ -198,10 +198,10 @@ def test_a_bad_demand_file_is_explained_in_one_line_and_changes_nothing(qtbot, w
     monkeypatch.setattr("planner.ui.importing.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
     shown = []
     monkeypatch.setattr("planner.ui.importing.QMessageBox.warning", lambda parent, title, text: shown.append(text))
-    before, count = list(doc.project.demands), doc.undo_stack.count()
+    before, count = list(doc.project.demands), with_demands.editor.undo_stack.count()
     panel.import_button.click()
     assert shown == ["bad.csv: row 3: b: 'XX' is not a site id"]
-    assert doc.project.demands == before and doc.undo_stack.count() == count and len(rows(panel)) == 3
+    assert doc.project.demands == before and with_demands.editor.undo_stack.count() == count and len(rows(panel)) == 3
 
 
 def test_site_traffic_to_hubs_in_properties_warns_without_a_hub_and_undoes(qtbot, opened):
@@ -215,7 +215,7 @@ def test_site_traffic_to_hubs_in_properties_warns_without_a_hub_and_undoes(qtbot
     qtbot.keyClicks(editor.traffic, "250")
     qtbot.keyClick(editor.traffic, Qt.Key.Key_Return)
     assert doc.project.site("s3").demand_mbps == 250
-    assert doc.undo_stack.undoText() == "Change site ‘Town 3’ traffic"
+    assert opened.editor.undo_stack.undoText() == "Site ‘Town 3’ traffic: 0 Mb/s → 250 Mb/s"
     assert editor.traffic_warning.isHidden()
     assert opened.demands.summary.text() == "No pair demands; 1 site sends 250 Mb/s to its hubs"
     assert "nearest hub of its partner" in editor.traffic.toolTip()
@@ -232,7 +232,7 @@ def test_site_traffic_to_hubs_in_properties_warns_without_a_hub_and_undoes(qtbot
     status = opened.design_panel.status
     qtbot.waitUntil(lambda: "No design: " in status.text(), timeout=10_000)
     assert "partner 'LCC' has no hub" in status.text()
-    doc.set_roles(["s4"], "hub")  # a council site becomes its hub: the warning goes
+    opened.editor.set_roles(["s4"], "hub")  # a council site becomes its hub: the warning goes
     assert editor.traffic_warning.isHidden()
 
     undo(qtbot, opened)  # the role
@@ -275,7 +275,7 @@ def test_deleting_a_site_drops_its_demands_and_undo_brings_them_back(qtbot, with
     qtbot.keyClick(with_demands.map_view, Qt.Key.Key_Delete)
     assert "s3" not in doc.sites_by_id
     assert rows(panel) == [("Town 1", "Town 4", "300", "Leeds City Council")]
-    assert doc.undo_stack.undoText() == "Delete site ‘Town 3’"
+    assert with_demands.editor.undo_stack.undoText() == "Delete site ‘Town 3’"
     undo(qtbot, with_demands)
     assert doc.project.demands == before and len(rows(panel)) == 3
 
@@ -286,7 +286,7 @@ def test_the_utilisation_limit_is_undoable(qtbot, opened):
     box.setFocus()
     qtbot.keyClick(box, Qt.Key.Key_Down)
     assert box.value() == 79 and doc.project.settings.max_utilisation == 0.79
-    assert doc.undo_stack.undoText() == "Change settings utilisation limit"
+    assert opened.editor.undo_stack.undoText() == "Utilisation limit: 80% → 79%"
     undo(qtbot, opened)
     assert doc.project.settings.max_utilisation == 0.8 and box.value() == 80
 
@@ -300,7 +300,7 @@ def test_tiers_edit_in_place_add_and_remove_with_undo_and_bad_values_are_refused
     qtbot.waitUntil(lambda: table.isVisible())
     edit_cell(qtbot, table, table.model().index(2, 2), "2.6")
     assert doc.project.tariff.tier("10G").factor == Decimal("2.6")
-    assert doc.undo_stack.undoText() == "Change tier ‘10G’ price factor to 2.6"
+    assert opened.editor.undo_stack.undoText() == "Change tier ‘10G’ price factor to 2.6"
     edit_cell(qtbot, table, table.model().index(2, 2), "-1")
     assert "price factor -1 must be above 0 and at most 1000" in panel.tariff_problem.text()
     assert table.item(2, 2).text() == "2.6" and doc.project.tariff.tier("10G").factor == Decimal("2.6")
@@ -311,7 +311,7 @@ def test_tiers_edit_in_place_add_and_remove_with_undo_and_bad_values_are_refused
     table.selectRow(0)
     panel.remove_tier.click()
     assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["1G", "10G"]
-    assert doc.undo_stack.undoText() == "Remove tier ‘100M’"
+    assert opened.editor.undo_stack.undoText() == "Remove tier ‘100M’"
 
     def fill_in(dialog):
         dialog.name.setText("100G")  # the rate follows the name
@@ -321,26 +321,26 @@ def test_tiers_edit_in_place_add_and_remove_with_undo_and_bad_values_are_refused
     monkeypatch.setattr(TierDialog, "exec", fill_in)
     panel.add_tier.click()
     assert [table.item(2, c).text() for c in range(3)] == ["100G", "100,000", "5"]
-    assert panel.min_tier.findData("100G") == 2 and doc.undo_stack.undoText() == "Add tier ‘100G’"
+    assert panel.min_tier.findData("100G") == 2 and opened.editor.undo_stack.undoText() == "Add tier ‘100G’"
     for _ in range(3):
         undo(qtbot, opened)
     assert doc.project.tariff.tier("10G").factor == Decimal("2.4") and table.rowCount() == 3
 
 
-def test_the_document_refuses_bad_demands_whole(qtbot):
-    doc = ProjectDocument(small_region())
+def test_the_editor_refuses_bad_demands_whole(qtbot):
+    editor = ProjectEditor(ProjectDocument(small_region()))
     with pytest.raises(ValueError, match="'zz' is not a site of this project"):
-        doc.add_demand("s0", "zz", 10)
+        editor.add_demand("s0", "zz", 10)
     with pytest.raises(ValueError, match="negative"):
-        doc.add_demand("s0", "s1", -5)
+        editor.add_demand("s0", "s1", -5)
     with pytest.raises(ValueError, match="more than any link may carry"):
-        doc.add_demand("s0", "s1", 1e6)
-    doc.add_demand("s0", "s1", 10)
+        editor.add_demand("s0", "s1", 1e6)
+    editor.add_demand("s0", "s1", 10)
     with pytest.raises(ValueError, match="demand 2: the pair ‘Town 3’–‘Town 2’ is listed twice: give one rate"):
-        doc.import_demands([Demand("s2", "s3", 5), Demand("s3", "s2", 6)], "x.csv")
-    assert doc.project.demands == [Demand("s0", "s1", 10.0)] and doc.undo_stack.count() == 1
-    doc.import_demands([Demand("s2", "s3", 5)], "x.csv", replace=True)
-    assert doc.undo_stack.undoText() == "Replace demands with 1 from x.csv"
-    assert doc.project.demands == [Demand("s2", "s3", 5.0)]
-    doc.undo_stack.undo()
-    assert doc.project.demands == [Demand("s0", "s1", 10.0)]
+        editor.import_demands([Demand("s2", "s3", 5), Demand("s3", "s2", 6)], "x.csv")
+    assert editor.project.demands == [Demand("s0", "s1", 10.0)] and editor.undo_stack.count() == 1
+    editor.import_demands([Demand("s2", "s3", 5)], "x.csv", replace=True)
+    assert editor.undo_stack.undoText() == "Replace demands with 1 from x.csv"
+    assert editor.project.demands == [Demand("s2", "s3", 5.0)]
+    editor.undo_stack.undo()
+    assert editor.project.demands == [Demand("s0", "s1", 10.0)]

@@ -168,8 +168,8 @@ def test_export_all_writes_the_files_not_needing_the_sharing_at_once(qtbot, open
     stem = opened.document.path.stem
     gis = [folder / f"{stem}{FORMATS[k].suffix}" for k in ("gpkg", "geojson", "kml")]
     qtbot.waitUntil(lambda: all(p.exists() for p in [folder / f"{stem}-circuits.csv", *gis]), timeout=30_000)
+    qtbot.waitUntil(lambda: "share" in opened.exporter.run.dialog.labelText())  # once those files are in
     assert not (folder / f"{stem}-schedule.xlsx").exists() and not (folder / f"{stem}-board-pack.pdf").exists()
-    assert "share" in opened.exporter.run.dialog.labelText()
     release.set()
     _wait_export(qtbot, opened)
     assert (folder / f"{stem}-schedule.xlsx").exists() and (folder / f"{stem}-board-pack.pdf").exists()
@@ -188,7 +188,9 @@ def test_cancelling_an_export_writes_nothing(qtbot, opened, tmp_path, save_as, m
     monkeypatch.setattr(board_pack, "write_board_pack", slow)
     save_as.append((str(tmp_path / "board.pdf"), ""))
     opened.exporter.actions_["pdf"].trigger()
-    qtbot.waitUntil(lambda: opened.exporter.run.job is not None and opened.exporter.run.dialog.isVisible())
+    qtbot.waitUntil(
+        lambda: opened.exporter.run.job is not None and opened.exporter.run.dialog.isVisible(), timeout=30_000
+    )
     cancel = next(b for b in opened.exporter.run.dialog.findChildren(QPushButton) if b.text() == "Cancel")
     cancel.click()
     _wait_export(qtbot, opened)
@@ -230,7 +232,7 @@ def test_a_writer_failing_on_disk_is_one_line_in_a_message(qtbot, opened, tmp_pa
 def test_an_export_right_after_an_edit_waits_for_its_design(qtbot, opened, tmp_path, save_as, messages):
     doc = opened.document
     site = doc.project.sites[4]
-    doc.move_site(site.id, site.lon - 0.15, site.lat)
+    opened.editor.move_site(site.id, site.lon - 0.15, site.lat)
     assert opened.runner.due and not doc.design_current
     save_as.append((str(tmp_path / "circuits.csv"), ""))
     opened.exporter.actions_["csv"].trigger()  # no question: the design for the move is on its way
@@ -243,7 +245,7 @@ def test_a_stale_design_is_designed_first_or_not_exported(qtbot, opened, tmp_pat
     shown, answers = messages
     doc = opened.document
     site = doc.project.sites[3]
-    doc.move_site(site.id, site.lon + 0.2, site.lat)
+    opened.editor.move_site(site.id, site.lon + 0.2, site.lat)
     opened.runner.cancel()  # the design on show is now out of date, and nothing is making a new one
     qtbot.waitUntil(lambda: not opened.runner.busy)
     assert not doc.design_current

@@ -42,7 +42,7 @@ def _centre(win) -> QPointF:
 
 
 def _untouched(win):
-    return project_to_dict(win.document.project), win.document.undo_stack.count(), win.document.modified
+    return project_to_dict(win.document.project), win.editor.undo_stack.count(), win.editor.modified
 
 
 def _midpoint(win, circuit_id: str) -> QPoint:
@@ -164,7 +164,7 @@ def test_cut_a_circuit_by_clicking_it_then_restore_it(qtbot, opened, monkeypatch
     presenter.leave()
     assert _untouched(win) == project
 
-    win.document.change_settings(redundancy="tree")  # a tree cuts someone off whatever is cut
+    win.editor.change_settings(redundancy="tree")  # a tree cuts someone off whatever is cut
     wait_design(qtbot, win)
     presenter.enter(full_screen=False)
     presenter.go(4)

@@ -27,7 +27,7 @@ def answer(monkeypatch, button: str, seen: list[str] | None = None) -> None:
 def moved_copy(win) -> tuple[str, float]:
     """Move the first site by hand (an unsaved change) and keep it safe at once."""
     site = win.document.project.sites[0]
-    win.document.move_site(site.id, site.lon + 0.1, site.lat)
+    win.editor.move_site(site.id, site.lon + 0.1, site.lat)
     assert win.recovery.write()
     return site.id, site.lon + 0.1
 
@@ -53,7 +53,7 @@ def second_window(qtbot, settings):
     for win in windows:
         win.runner.cancel()
         win.runner.wait()
-        win.document.undo_stack.setClean()
+        win.editor.mark_saved()
         win.close()
 
 
@@ -72,7 +72,7 @@ def test_the_copy_is_written_by_itself_after_a_change(qtbot, opened, monkeypatch
     win = opened
     win.recovery._timer.setInterval(50)
     site = win.document.project.sites[1]
-    win.document.move_site(site.id, site.lon, site.lat + 0.05)
+    win.editor.move_site(site.id, site.lon, site.lat + 0.05)
     qtbot.waitUntil(win.recovery.copy.is_file, timeout=5_000)
 
 
@@ -85,13 +85,13 @@ def test_work_left_by_a_crash_is_offered_back_and_recovered(qtbot, opened, regio
     assert win.offer_recovery()
     assert region_file.name in seen[0]
     assert win.document.project.sites_by_id[site_id].lon == pytest.approx(lon)
-    assert win.document.path == region_file.resolve() and win.document.modified
+    assert win.document.path == region_file.resolve() and win.editor.modified
     assert win.windowTitle().startswith(f"{region_file.name}[*]") and win.isWindowModified()
     wait_design(qtbot, win)
     assert not opened.recovery.copy.exists()  # taken over: the new session keeps its own copy
     assert win.recovery.copy.is_file()
-    win.document.undo_stack.undo()  # nothing to undo makes it match the file on disk
-    assert win.document.modified
+    win.editor.undo_stack.undo()  # nothing to undo makes it match the file on disk
+    assert win.editor.modified
 
 
 def test_discarded_work_is_gone_for_good(qtbot, opened, second_window, monkeypatch):
@@ -207,5 +207,5 @@ def test_a_copy_that_cannot_be_written_is_not_an_error(qtbot, opened, monkeypatc
 
     monkeypatch.setattr("planner.ui.recovery.save_project", refused)
     site = opened.document.project.sites[0]
-    opened.document.move_site(site.id, site.lon + 0.1, site.lat)
+    opened.editor.move_site(site.id, site.lon + 0.1, site.lat)
     assert opened.recovery.write() is False

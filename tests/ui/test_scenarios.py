@@ -93,13 +93,13 @@ def test_add_a_scenario_in_the_dialog_then_undo_and_redo_it(qtbot, opened, dialo
     expected = Scenario("University leaves", leaving=("UNI",), tariff=tariff, demand_growth=0.2)
     assert doc.project.scenarios == [expected]
     assert tariff.rental_per_km == round(doc.project.tariff.rental_per_km * 1.05)
-    assert doc.undo_stack.undoText() == "Add scenario ‘University leaves’"
+    assert opened.editor.undo_stack.undoText() == "Add scenario ‘University leaves’"
     assert _listed(panel) == ["University leaves"]
     assert panel.description.text() == "University leaves; prices +5%; traffic +20%"
     assert doc.design_current  # a scenario changes no design
-    doc.undo_stack.undo()
+    opened.editor.undo_stack.undo()
     assert doc.project.scenarios == [] and _listed(panel) == []
-    doc.undo_stack.redo()
+    opened.editor.undo_stack.redo()
     assert doc.project.scenarios == [expected] and _listed(panel) == ["University leaves"]
 
     def rename(dialog):  # Edit… shows the scenario as it is; a change is one more undo step
@@ -111,10 +111,13 @@ def test_add_a_scenario_in_the_dialog_then_undo_and_redo_it(qtbot, opened, dialo
     fills.append(rename)
     qtbot.mouseClick(panel.edit_button, Qt.MouseButton.LeftButton)
     assert doc.project.scenarios == [replace(expected, name="Without the university")]
-    assert doc.undo_stack.undoText() == "Edit scenario ‘Without the university’"
+    assert opened.editor.undo_stack.undoText() == "Edit scenario ‘Without the university’"
     qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
-    assert doc.project.scenarios == [] and doc.undo_stack.undoText() == "Remove scenario ‘Without the university’"
-    doc.undo_stack.undo()
+    assert (
+        doc.project.scenarios == []
+        and opened.editor.undo_stack.undoText() == "Remove scenario ‘Without the university’"
+    )
+    opened.editor.undo_stack.undo()
     assert doc.project.scenarios[0].name == "Without the university"
 
 
@@ -138,14 +141,14 @@ def test_a_partner_joins_with_sites_read_from_a_site_list(qtbot, opened, dialogs
     (partner,) = scenario.joining
     assert (partner.name, partner.kind) == (JOINER.name, "health") and partner.id not in doc.project.partners_by_id
     assert [(s.id, s.partner) for s in scenario.joining_sites] == [("s0-2", partner.id), ("H2", partner.id)]
-    assert doc.undo_stack.undoText() == "Add scenario ‘Ambulance joins’"
+    assert opened.editor.undo_stack.undoText() == "Add scenario ‘Ambulance joins’"
 
 
 def test_a_bad_scenario_is_refused_with_its_reason_and_nothing_changes(qtbot, opened, dialogs, tmp_path, monkeypatch):
     panel, doc = opened.scenarios_panel, opened.document
     _, fills = dialogs
-    doc.add_scenario(Scenario("University leaves", leaving=("UNI",)))
-    before = project_to_dict(doc.project), doc.undo_stack.count()
+    opened.editor.add_scenario(Scenario("University leaves", leaving=("UNI",)))
+    before = project_to_dict(doc.project), opened.editor.undo_stack.count()
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name,lat,lon\nX1,Somewhere,north,1\n", encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(bad), ""))
@@ -177,10 +180,10 @@ def test_a_bad_scenario_is_refused_with_its_reason_and_nothing_changes(qtbot, op
     assert messages[2] == "A partner joining needs a name (or untick ‘A partner joins’)."
     assert messages[3] == "‘leeds city council’ is a partner already: a partner joining must be a new one."
     assert messages[4].startswith("bad.csv: row 2: lat") and "north" in messages[4]
-    assert (project_to_dict(doc.project), doc.undo_stack.count()) == before
+    assert (project_to_dict(doc.project), opened.editor.undo_stack.count()) == before
     with pytest.raises(ValueError, match="is not a partner"):  # the document refuses what the dialog would
-        doc.add_scenario(Scenario("Ghost leaves", leaving=("NOPE",)))
-    assert (project_to_dict(doc.project), doc.undo_stack.count()) == before
+        opened.editor.add_scenario(Scenario("Ghost leaves", leaving=("NOPE",)))
+    assert (project_to_dict(doc.project), opened.editor.undo_stack.count()) == before
 
 
 def _cell(panel, label: str, column: int) -> str:
@@ -197,8 +200,8 @@ def _compare(qtbot, win) -> None:
 
 def test_compare_shows_the_analysis_figures_side_by_side_and_goes_stale_after_an_edit(qtbot, opened):
     win, panel, doc = opened, opened.scenarios_panel, opened.document
-    doc.add_scenario(Scenario("University leaves", leaving=("UNI",)))
-    doc.add_scenario(_joins(doc.project))
+    opened.editor.add_scenario(Scenario("University leaves", leaving=("UNI",)))
+    opened.editor.add_scenario(_joins(doc.project))
     assert panel.compare_button.text() == "Compare" and not panel.table.isVisible()
     _compare(qtbot, win)
     direct = compare_scenarios(doc.project)
@@ -228,15 +231,15 @@ def test_compare_shows_the_analysis_figures_side_by_side_and_goes_stale_after_an
     assert not panel.notes.isVisible()
 
     site = doc.project.sites[1]
-    doc.move_site(site.id, site.lon + 0.02, site.lat)  # an edit: the comparison is out of date
+    opened.editor.move_site(site.id, site.lon + 0.02, site.lat)  # an edit: the comparison is out of date
     assert not panel.model.current and panel.notes.isVisible() and "greyed" in panel.notes.text()
     wait_design(qtbot, win)
     qtbot.wait(1_000)  # longer than the settling time: nothing is compared again by itself
     assert not win.scenario_runner.busy and not win.scenario_runner.current
     assert panel.compare_button.text() == "Compare again"
-    doc.undo_stack.undo()  # back as it was: current again
+    opened.editor.undo_stack.undo()  # back as it was: current again
     assert win.scenario_runner.current and panel.model.current and not panel.notes.isVisible()
-    doc.move_site(site.id, site.lon + 0.02, site.lat)
+    opened.editor.move_site(site.id, site.lon + 0.02, site.lat)
     wait_design(qtbot, win)
     qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.scenario_runner.current, timeout=60_000)
@@ -244,9 +247,9 @@ def test_compare_shows_the_analysis_figures_side_by_side_and_goes_stale_after_an
 
 
 def test_a_scenario_that_cannot_be_designed_shows_why(qtbot, opened):
-    win, panel, doc = opened, opened.scenarios_panel, opened.document
+    win, panel = opened, opened.scenarios_panel
     far = Site("f1", "Far away", "FAR", 1.7, 52.6)  # a lone site: no network of two can reach it twice
-    doc.add_scenario(
+    opened.editor.add_scenario(
         Scenario(
             "Alone far away", leaving=("WYP", "LCC", "UNI"), joining=(Partner("FAR", "Far"),), joining_sites=(far,)
         )
@@ -259,8 +262,8 @@ def test_a_scenario_that_cannot_be_designed_shows_why(qtbot, opened):
 
 
 def test_cancel_a_running_comparison(qtbot, opened, monkeypatch):
-    win, panel, doc = opened, opened.scenarios_panel, opened.document
-    doc.add_scenario(Scenario("University leaves", leaving=("UNI",)))
+    win, panel = opened, opened.scenarios_panel
+    opened.editor.add_scenario(Scenario("University leaves", leaving=("UNI",)))
     started = []
 
     def slow_design(project, settings, control):  # a scenario that would take minutes, until cancelled
@@ -282,8 +285,8 @@ def test_cancel_a_running_comparison(qtbot, opened, monkeypatch):
 
 def test_the_presenter_shows_what_if_a_partner_joins_on_the_saving_step(qtbot, opened):
     win, presenter, doc = opened, opened.presenter, opened.document
-    doc.add_scenario(_joins(doc.project))
-    doc.add_scenario(Scenario("University leaves", leaving=("UNI",)))
+    opened.editor.add_scenario(_joins(doc.project))
+    opened.editor.add_scenario(Scenario("University leaves", leaving=("UNI",)))
     _compare(qtbot, win)
     plan, joined, _ = win.scenario_runner.results
     presenter.enter(full_screen=False)
@@ -313,9 +316,9 @@ def test_the_presenter_shows_what_if_a_partner_joins_on_the_saving_step(qtbot, o
     assert presenter.story.key == "cut" and presenter.story.what_if is None
     presenter.leave()
 
-    doc.rename_project("Renamed")  # an edit the comparison does not depend on: still shown
+    opened.editor.rename_project("Renamed")  # an edit the comparison does not depend on: still shown
     assert win.scenario_runner.current
-    doc.change_settings(redundancy="tree")  # one it does: the presenter is as it was without
+    opened.editor.change_settings(redundancy="tree")  # one it does: the presenter is as it was without
     wait_design(qtbot, win)
     presenter.enter(full_screen=False)
     presenter.go(3)

@@ -36,11 +36,11 @@ def test_shares_add_up_to_the_design_and_match_the_analysis(qtbot, opened):
         assert flags[:-1] == [FLAG_TEXT if p.pays_more(method) else "" for p in direct.partners]
     # the board's choice is the project's, saved with it and undoable
     assert win.document.project.sharing_method == "sites"
-    assert win.document.undo_stack.undoText() == "Cost split: Pro rata to cost alone → Per site"
+    assert win.editor.undo_stack.undoText() == "Cost split: Pro rata to cost alone → Per site"
     panel.method.setCurrentIndex(0)
     assert panel.method.currentText() == f"Recommended: {METHODS[shown.recommended]}"
     assert _column(panel, "Pays")[:-1] == [format_gbp(p.shares[shown.recommended]) for p in direct.partners]
-    win.document.undo_stack.undo()
+    win.editor.undo_stack.undo()
     assert win.document.project.sharing_method == "sites" and panel.method.currentData() == "sites"
     assert "In the core" in panel.status.text() or "No split keeps" in panel.status.text()
     saving = direct.saving
@@ -56,7 +56,7 @@ def test_an_edit_reprices_only_the_coalitions_it_touches(qtbot, opened):
     priced = dict(cache)
     assert len(priced) == 2 ** len(win.document.project.partners) - 2  # every coalition but the grand one
     site = next(s for s in win.document.project.sites if s.partner == "WYP")
-    win.document.move_site(site.id, site.lon + 0.05, site.lat)
+    win.editor.move_site(site.id, site.lon + 0.05, site.lat)
     assert win.sharing_panel.model.current is False or win.sharing_runner.sharing is None  # stale at once
     wait_design(qtbot, win)
     _wait_sharing(qtbot, win)
@@ -72,7 +72,7 @@ def test_a_large_region_shares_out_only_when_asked(qtbot, opened, monkeypatch):
     win, panel = opened, opened.sharing_panel
     win.sharing_runner.cancel()
     site = win.document.project.sites[0]
-    win.document.move_site(site.id, site.lon + 0.02, site.lat)  # a fresh design, which would start it by itself
+    win.editor.move_site(site.id, site.lon + 0.02, site.lat)  # a fresh design, which would start it by itself
     wait_design(qtbot, win)
     qtbot.wait(1_200)  # longer than the settling time
     assert not win.sharing_runner.busy and win.sharing_runner.sharing is None
@@ -99,7 +99,7 @@ def test_the_sharing_is_ready_after_opening_and_saved_with_the_project(qtbot, wi
     again = window.sharing_runner.sharing  # shown at once: the split saved with the project
     assert again == first and not window.sharing_runner.busy
     assert set(window.sharing_runner.cache) == first.coalition_keys  # nothing priced again
-    window.document.move_site(window.document.project.sites[0].id, -1.0, 53.5)
+    window.editor.move_site(window.document.project.sites[0].id, -1.0, 53.5)
     wait_design(qtbot, window)
     _wait_sharing(qtbot, window)  # an edit: worked out again, reusing the networks it does not touch
     assert window.sharing_runner.sharing is not first

@@ -1,6 +1,5 @@
-"""The map: a QGraphicsScene in Web Mercator metres with the basemap, sites, links and labels."""
+"""The map: a QGraphicsScene in Web Mercator metres with the basemap, sites, links and labels.
 
-from planner.ui.map.scene import MapScene
-from planner.ui.map.view import MapView
-
-__all__ = ["MapScene", "MapView"]
+Import what you need from its modules (``scene``, ``view``, ``items``, ``tools``, …): the
+package re-exports nothing, so importing one part never drags in the others.
+"""

@@ -7,20 +7,33 @@ into the scene, and, when the sketch is complete, emits the view's signal (``lin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt, SignalInstance
 from PySide6.QtGui import QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsPathItem
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsScene
 
 from planner.ui import style
 from planner.ui.map import items
-from planner.ui.map.scene import to_lonlat
+from planner.ui.map.scene import MapScene, to_lonlat
 
-if TYPE_CHECKING:
-    from planner.ui.map.view import MapView
+__all__ = ["Canvas", "SketchTool", "LinkTool", "ZoneTool"]
 
-__all__ = ["SketchTool", "LinkTool", "ZoneTool"]
+
+class Canvas(Protocol):
+    """What a tool needs of the map view (:class:`~planner.ui.map.view.MapView` is one)."""
+
+    map_scene: MapScene
+    link_drawn: SignalInstance  # (a, b): two sites joined
+    zone_drawn: SignalInstance  # [(lon, lat), …]: a ring of corners closed
+
+    def scene(self) -> QGraphicsScene: ...
+
+    def item_at(self, pos: QPoint, kinds: tuple[str, ...]) -> QGraphicsItem | None: ...
+
+    def mapToScene(self, pos: QPoint) -> QPointF: ...
+
+    def mapFromScene(self, point: QPointF) -> QPoint: ...
 
 
 def _rubber_pen(colour=style.SELECTION, width: float = 2.0) -> QPen:
@@ -35,7 +48,7 @@ class SketchTool:
     #: Shown in the status bar while the tool is active.
     hint = ""
 
-    def __init__(self, view: MapView):
+    def __init__(self, view: Canvas):
         self.view = view
 
     @property
@@ -61,7 +74,7 @@ class LinkTool(SketchTool):
 
     hint = "Click a site, then the site at the other end of the existing link; Esc cancels"
 
-    def __init__(self, view: MapView):
+    def __init__(self, view: Canvas):
         super().__init__(view)
         self.start: str | None = None
         self._band: QGraphicsLineItem | None = None
@@ -109,7 +122,7 @@ class ZoneTool(SketchTool):
 
     hint = "Click the corners of the no-go area; double-click or Enter closes it, Backspace drops a corner, Esc cancels"
 
-    def __init__(self, view: MapView):
+    def __init__(self, view: Canvas):
         super().__init__(view)
         self.corners: list[QPointF] = []
         self._cursor: QPointF | None = None
@@ -165,6 +178,6 @@ class ZoneTool(SketchTool):
         self._band.setPath(path)
 
 
-def _pixels(view: MapView, a: QPointF, b: QPointF) -> int:
+def _pixels(view: Canvas, a: QPointF, b: QPointF) -> int:
     """The distance between two scene points on screen, in pixels."""
     return (view.mapFromScene(a) - view.mapFromScene(b)).manhattanLength()

@@ -61,6 +61,8 @@ class MapView(QGraphicsView):
     cursor_moved = Signal(float, float)  # lon, lat under the mouse
     scale_changed = Signal(float)  # the scale denominator, e.g. 250000 for 1:250,000
     add_site_requested = Signal(float, float)  # lon, lat clicked with the add tool
+    #: A site dragged to lon, lat; moves of one drag share its non-zero number, so they undo as one.
+    site_dragged = Signal(str, float, float, int)
     drag_finished = Signal()  # a site drag ended: the final position is in
     tool_changed = Signal(str)
     link_drawn = Signal(str, str)  # the existing-link tool joined two sites
@@ -321,7 +323,7 @@ class MapView(QGraphicsView):
                 self._drag_serial += 1
                 drag.serial = self._drag_serial
             lon, lat = to_lonlat(self.mapToScene(pos) + drag.offset)
-            self.document.move_site(drag.site_id, lon, lat, drag.serial)
+            self.site_dragged.emit(drag.site_id, lon, lat, drag.serial)
         elif self._pan is not None:
             delta = pos - self._pan
             self._pan = pos

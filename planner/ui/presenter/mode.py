@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QPoint, QPointF, QRect, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QTransform
-from PySide6.QtWidgets import QApplication, QToolBar, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QToolBar, QWidget
 
 from planner.core.design_result import Design
 from planner.core.model import REDUNDANCY_LEVELS
@@ -43,7 +43,12 @@ if TYPE_CHECKING:
     from planner.analysis.loads import TrafficOutage
     from planner.analysis.resilience import Outage
     from planner.analysis.scenarios import ScenarioResult
-    from planner.ui.main_window import MainWindow
+    from planner.ui.design_runner import DesignRunner
+    from planner.ui.document import ProjectDocument
+    from planner.ui.map.scene import MapScene
+    from planner.ui.map.view import MapView
+    from planner.ui.scenario_runner import ScenarioRunner
+    from planner.ui.sharing_runner import SharingRunner
 
 __all__ = ["Presenter"]
 
@@ -71,15 +76,27 @@ class _Saved:
 
 
 class Presenter(QObject):
-    """Presenter mode of one main window."""
+    """Presenter mode of one main window.
 
-    def __init__(self, window: MainWindow):
+    It is given what it works with: the ``window`` whose chrome (docks, toolbars, menus) it
+    hides and restores, the ``document``, the map ``view`` and its scene, and the runners of
+    the design, the cost sharing and the scenarios, whose results it shows.
+    """
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        document: ProjectDocument,
+        view: MapView,
+        scene: MapScene,
+        designs: DesignRunner,
+        sharing: SharingRunner,
+        scenarios: ScenarioRunner,
+    ):
         super().__init__(window)
-        self.window = window
-        self.document = window.document
-        self.view, self.scene = window.map_view, window.map_scene
-        self.runner = window.sharing_runner
-        self.scenarios = window.scenario_runner
+        self.window, self.document = window, document
+        self.view, self.scene = view, scene
+        self.designs, self.runner, self.scenarios = designs, sharing, scenarios
         self.layer = PresenterLayer(self.scene)
         self.story = Story(())
         self.overlay: PresenterOverlay | None = None
@@ -137,7 +154,7 @@ class Presenter(QObject):
             focus=QApplication.focusWidget(),
         )
         selection.clear()
-        for dock in w.docks.values():
+        for dock in w.findChildren(QDockWidget):
             dock.hide()
         for toolbar in w.findChildren(QToolBar):
             toolbar.hide()
@@ -369,7 +386,7 @@ class Presenter(QObject):
     def _waiting(self, what: str, preparing: str) -> str:
         """``preparing`` while ``what`` (design, networks, sharing) is on its way, else why it is missing."""
         if what == "design":
-            runner = self.window.runner
+            runner = self.designs
             coming = runner.busy or runner.due
             return preparing if coming else "No up-to-date design: press Esc, then Design (F5)."
         problem = self._problems.get(what)
