@@ -98,12 +98,12 @@ from planner.analysis.nucleolus import Nucleolus, excess, largest_excess, nucleo
 from planner.core.coalition import Standalone
 from planner.core.design_result import Design
 from planner.core.errors import DesignCancelled, InfeasibleError, PlannerError
-from planner.core.model import DesignSettings, Project
+from planner.core.model import DesignSettings, Project, pair_key
 from planner.core.money import format_gbp
 from planner.core.tariff import cheapest_option
 from planner.core.traffic import has_traffic
 from planner.design import Control
-from planner.design.engine import design_problem
+from planner.design.engine import solve_problem
 from planner.design.problem import DesignProblem, build_problem, restrict_problem
 
 __all__ = [
@@ -523,8 +523,11 @@ class CoalitionCosts:
         limit = self.settings.time_limit
         if self.deadline is not None:  # past it, each coalition gets its construction and little more
             limit = min(limit, max(0.05, self.deadline - time.time()))
-        control = Control(limit, cancel_event=self.cancel)
-        return Standalone.of_design(members, design_problem(sub, problem, control))
+        solution, sizing = solve_problem(problem, Control(limit, cancel_event=self.cancel))
+        # what Standalone.of_design would read off the design, without making its schedule
+        links = tuple(sorted(pair_key(u, v) for u, v in solution.edges))
+        lower_bound = min(solution.lower_bound, sizing.cost)
+        return Standalone(members, tuple(sorted(problem.required)), sizing.cost, lower_bound, links, solution.method)
 
 
 _WORKER: CoalitionCosts | None = None

@@ -18,6 +18,7 @@ from planner.analysis.sharing import (
     share_costs,
     standalone_networks,
 )
+from planner.core.coalition import Standalone
 from planner.core.errors import DesignCancelled, PlannerError
 from planner.core.geo import geodesic_km
 from planner.core.model import Demand, DesignSettings, ExistingLink, Partner, Project, Quote, Site
@@ -396,3 +397,28 @@ def test_a_coalition_cut_from_the_region_is_the_problem_built_for_it_alone(membe
     assert list(restricted.graph.nodes(data=True)) == list(alone.graph.nodes(data=True))
     assert sorted(restricted.graph.edges(data=True)) == sorted(alone.graph.edges(data=True))
     assert (restricted.required, restricted.hubs, restricted.flows) == (alone.required, alone.hubs, alone.flows)
+
+
+@pytest.mark.parametrize("traffic", [False, True])
+def test_every_coalition_is_priced_as_designing_it_alone_would(traffic):
+    """The fast path (cut from the region's problem, no schedule made) gives each coalition the network
+    the engine designs for that coalition's own project, link for link, to the penny."""
+    points = {**POINTS, "a4": ("A", -1.30, 53.70), "c2": ("C", -0.90, 53.30), "d1": ("D", -1.75, 53.65)}
+    points |= {"d2": ("D", -0.45, 53.40), "d3": ("D", -1.25, 53.45)}
+    hubs = {"a1", "b1", "d1"}
+    project = Project(
+        name="Four",
+        partners=[Partner(p, p) for p in "ABCD"],
+        sites=[Site(i, i, p, lon, lat, role="hub" if i in hubs else "site") for i, (p, lon, lat) in points.items()],
+        existing_links=[ExistingLink("a1", "a3", "A"), ExistingLink("a1", "b1", "C")],  # A and B alone: built afresh
+        demands=[Demand("a1", "d1", 400.0), Demand("b2", "c1", 150.0)] if traffic else [],
+        settings=DesignSettings("2edge"),
+    )
+    costs = CoalitionCosts(project)
+    for size in range(1, 5):
+        for members in map(frozenset, itertools.combinations("ABCD", size)):
+            own = costs._own(members)
+            if sum(s.role != "optional" for s in own.sites) < 3:
+                continue  # priced by the rules for one or two sites
+            alone = Standalone.of_design(members, design_project(own, costs.settings))
+            assert costs.network(members) == alone
