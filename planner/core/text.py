@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["shown", "text_problem", "is_plain_number", "SHOWN_CHARS"]
+__all__ = ["shown", "text_problem", "clean_text", "is_plain_number", "SHOWN_CHARS"]
 
 #: The longest part of a value quoted in a message.
 SHOWN_CHARS = 40
@@ -74,6 +74,19 @@ def text_problem(value: str, *, lines: bool = False) -> str | None:
         kind = "a control character"
     rule = "printable characters, tabs and line breaks" if lines else "one line of printable characters"
     return f"{shown(value)}: character {match.start() + 1} is {kind} (U+{ord(char):04X}); text must be {rule}"
+
+
+def clean_text(value: str) -> str:
+    """``value`` as one line of printable text, for a name typed or pasted into the app.
+
+    Line breaks and tabs become spaces and the other characters :func:`text_problem` refuses
+    are dropped, so a name pasted from a document can always be saved and exported.
+
+    >>> clean_text(" Leeds\\tGeneral\\r\\nInfir\\x00mary ")
+    'Leeds General Infirmary'
+    """
+    spaced = _REFUSED.sub(lambda m: " " if m.group() in _LINE_BREAKS or m.group() == "\t" else "", value)
+    return " ".join(spaced.split())
 
 
 def is_plain_number(text: str) -> bool:

@@ -5,6 +5,9 @@ that edits it, as Orange's scheme editor edits its scheme: each method checks th
 words it for the History ("Redundancy: 2edge → 2node"), and pushes one command onto the
 undo stack. It also knows whether the project is still what its file holds: unmodified
 means the undo stack is where it was saved *and* the designs are the ones the file holds.
+
+Names typed or pasted in are cleaned to one printable line (:func:`planner.core.text.clean_text`),
+so nothing a user types can stop the project from being saved or exported.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from planner.core.model import (
 from planner.core.money import format_gbp
 from planner.core.scenario import scenario_problems
 from planner.core.tariff import MAX_BUNDLE, Tariff, Tier
-from planner.core.text import SHOWN_CHARS
+from planner.core.text import SHOWN_CHARS, clean_text
 from planner.core.traffic import check_mbps
 from planner.core.words import plural
 from planner.ui import commands
@@ -103,8 +106,8 @@ class ProjectEditor(QObject):
 
     # -- sites and partners ---------------------------------------------------------------------
     def add_site(self, name: str, partner: str, lon: float, lat: float, role: str = "site") -> str:
-        """Add a site; returns its new id."""
-        site = Site(self.project.new_site_id(), name, partner, lon, lat, role)
+        """Add a site; returns its new id. The name is cleaned like every typed text (see ``clean_text``)."""
+        site = Site(self.project.new_site_id(), clean_text(name), partner, lon, lat, role)
         self.undo_stack.push(commands.AddSite(self.document, site))
         return site.id
 
@@ -114,6 +117,7 @@ class ProjectEditor(QObject):
 
     def edit_site(self, site: Site) -> None:
         old = self.project.site(site.id)
+        site = dataclasses.replace(site, name=clean_text(site.name) or old.name, note=clean_text(site.note))
         if site != old:
             self.undo_stack.push(
                 commands.EditSite(self.document, site, describe_change("site", old, site, self.project))
@@ -125,12 +129,14 @@ class ProjectEditor(QObject):
             self.undo_stack.push(commands.DeleteSites(self.document, ids))
 
     def add_partner(self, name: str, colour: str | None = None, kind: str = "") -> str:
+        name, kind = clean_text(name), clean_text(kind)
         partner = Partner(self.project.new_partner_id(name), name, colour or self.project.next_colour(), kind)
         self.undo_stack.push(commands.AddPartner(self.document, partner))
         return partner.id
 
     def edit_partner(self, partner: Partner) -> None:
         old = self.project.partner(partner.id)
+        partner = dataclasses.replace(partner, name=clean_text(partner.name) or old.name, kind=clean_text(partner.kind))
         if partner != old:
             self.undo_stack.push(
                 commands.EditPartner(self.document, partner, describe_change("partner", old, partner, self.project))
@@ -251,6 +257,7 @@ class ProjectEditor(QObject):
         raise KeyError(name)
 
     def rename_project(self, name: str) -> None:
+        name = clean_text(name)
         if name and name != self.project.name:
             self.undo_stack.push(commands.RenameProject(self.document, name))
 
@@ -323,7 +330,7 @@ class ProjectEditor(QObject):
             raise ValueError("a no-go area needs at least three corners that are not in a line")
         if not polygon.is_valid:
             raise ValueError("a no-go area's edges must not cross each other")
-        names = {z.name for z in self.project.exclusion_zones}
+        names, name = {z.name for z in self.project.exclusion_zones}, clean_text(name)
         name = name or next(f"No-go area {n}" for n in range(1, len(names) + 2) if f"No-go area {n}" not in names)
         coordinates = [[round(lon, 6), round(lat, 6)] for lon, lat in [*ring, ring[0]]]
         zone = ExclusionZone(name, {"type": "Polygon", "coordinates": [coordinates]})
@@ -342,7 +349,7 @@ class ProjectEditor(QObject):
 
     def rename_zone(self, index: int, name: str) -> None:
         zones = list(self.project.exclusion_zones)
-        old = zones[index]
+        old, name = zones[index], clean_text(name)
         if name and name != old.name:
             zones[index] = dataclasses.replace(old, name=name)
             text = f"Rename no-go area ‘{old.name}’ to ‘{name}’"

@@ -28,6 +28,7 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, QTimer
 
 from planner.core.errors import InputError, PlannerError
+from planner.core.files import atomic_path
 from planner.core.model import Project
 from planner.core.project_file import load_project, save_project
 from planner.core.text import shown, text_problem
@@ -163,7 +164,8 @@ class Recovery(QObject):
                 return False
             save_project(self.document.project, self.copy)
             origin = str(self.document.path) if self.document.path else ""
-            self.copy.with_suffix(".origin").write_text(origin, encoding="utf-8")
+            with atomic_path(self.copy.with_suffix(".origin")) as temporary:
+                temporary.write_text(origin, encoding="utf-8")
         except (OSError, PlannerError):  # PlannerError: text the project file cannot hold
             return False
         self._edited = False

@@ -242,3 +242,18 @@ def test_history_says_what_changed_from_what_to_what(editor):
     assert editor.undo_stack.undoText() == "Term: 5 years → 7 years"
     editor.change_settings(time_limit=45.0)
     assert editor.undo_stack.undoText() == "Time limit: 30 s → 45 s"
+
+
+def test_names_pasted_with_control_characters_are_cleaned_so_the_project_saves(editor, tmp_path):
+    from planner.core.project_file import load_project, save_project
+
+    site_id = editor.add_site("Leeds\tGeneral\r\nInfir\x00mary", editor.project.partners[0].id, -1.55, 53.8)
+    assert editor.project.site(site_id).name == "Leeds General Infirmary"
+    editor.edit_site(dataclasses.replace(editor.project.site(site_id), note="ward 5\x1b[31m", name="\x00\n"))
+    site = editor.project.site(site_id)
+    assert (site.name, site.note) == ("Leeds General Infirmary", "ward 5[31m")  # an empty name keeps the old one
+    partner_id = editor.add_partner("Fire\u2028and Rescue")
+    editor.rename_project("Plan\x07 2027")
+    assert editor.project.partner(partner_id).name == "Fire and Rescue" and editor.project.name == "Plan 2027"
+    save_project(editor.project, tmp_path / "plan.json")
+    assert load_project(tmp_path / "plan.json").site(site_id) == site
