@@ -162,7 +162,7 @@ class ProjectEditor(QObject):
         if Decimal(factor) == tier.factor:
             return
         tiers = tuple(dataclasses.replace(t, factor=Decimal(factor)) if t.name == name else t for t in tariff.tiers)
-        self._push_tariff(tariff, {"tiers": tiers}, f"Change tier ‘{name}’ price factor to {factor}")
+        self._push_tariff(tariff, {"tiers": tiers}, f"Tier ‘{name}’ price factor: {tier.factor} → {factor}")
 
     def add_tier(self, name: str, mbps: int, factor: Decimal) -> None:
         """Offer another bandwidth tier to the design; ``ValueError`` naming a bad value."""

@@ -300,7 +300,7 @@ def test_tiers_edit_in_place_add_and_remove_with_undo_and_bad_values_are_refused
     qtbot.waitUntil(lambda: table.isVisible())
     edit_cell(qtbot, table, table.model().index(2, 2), "2.6")
     assert doc.project.tariff.tier("10G").factor == Decimal("2.6")
-    assert opened.editor.undo_stack.undoText() == "Change tier ‘10G’ price factor to 2.6"
+    assert opened.editor.undo_stack.undoText() == "Tier ‘10G’ price factor: 2.4 → 2.6"
     edit_cell(qtbot, table, table.model().index(2, 2), "-1")
     assert "price factor -1 must be above 0 and at most 1000" in panel.tariff_problem.text()
     assert table.item(2, 2).text() == "2.6" and doc.project.tariff.tier("10G").factor == Decimal("2.6")
