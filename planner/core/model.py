@@ -19,6 +19,7 @@ __all__ = [
     "Partner",
     "Site",
     "SiteRole",
+    "MAX_ADDRESS_CHARS",
     "ExistingLink",
     "Quote",
     "Demand",
@@ -89,6 +90,10 @@ class Partner:
     kind: str = ""
 
 
+#: The longest site address: a UK postal address with its postcode on one line is well under it.
+MAX_ADDRESS_CHARS = 200
+
+
 @dataclass(frozen=True)
 class Site:
     """A building to connect. ``hub`` sites form the core; ``optional`` sites may relay.
@@ -96,6 +101,10 @@ class Site:
     ``demand_mbps`` is the site's traffic to its partner's hubs (data centres), that rate
     each way: all of it to the nearest of them, failing over to the next nearest when that
     one is lost (see :mod:`planner.core.traffic`).
+
+    ``address`` is where a carrier installs the circuit ends: the street address and/or
+    postcode as the user has it, on one line (``"Elland Road, Leeds LS11 0ES"``), at most
+    :data:`MAX_ADDRESS_CHARS` characters; empty when not known.
     """
 
     id: str
@@ -106,6 +115,7 @@ class Site:
     role: SiteRole = "site"
     note: str = ""
     demand_mbps: float = 0.0
+    address: str = ""
 
     def moved_to(self, lon: float, lat: float) -> Site:
         return replace(self, lon=lon, lat=lat)

@@ -16,6 +16,9 @@ and ``tariff.min_tier``), a ``bandwidth`` per quote and existing link,
 read as version 2 with no traffic: its ``tariff.tiers`` (``{"1G": "1"}``) get the
 rate their names state and ``tariff.bandwidth`` becomes ``min_tier``.
 
+A site's ``address`` (optional: files without it load as before) is where the carrier
+installs the circuit ends, one line of at most ``MAX_ADDRESS_CHARS`` characters.
+
 ``scenarios`` (optional) are what-ifs: ``[{"name", "leaving": [partner ids],
 "joining": [partners], "joining_sites": [sites], "redundancy", "tariff",
 "demand_growth"}]``, every field but the name optional.
@@ -45,6 +48,7 @@ from planner.core.design_result import Design, DesignLink
 from planner.core.errors import InputError, PlannerError
 from planner.core.files import atomic_path, read_limited
 from planner.core.model import (
+    MAX_ADDRESS_CHARS,
     Demand,
     DesignSettings,
     ExclusionZone,
@@ -164,6 +168,7 @@ def _site_to_dict(x: Site) -> dict:
         "role": x.role,
         **({"note": x.note} if x.note else {}),
         **({"demand_mbps": _mbps(x.demand_mbps)} if x.demand_mbps else {}),
+        **({"address": x.address} if x.address else {}),
     }
 
 
@@ -374,8 +379,9 @@ class _Fields:
             return default, False
         return self.obj[key], True
 
-    def text(self, key: str, default: str = "", required: bool = False) -> str:
-        """A text field: one printable line, or a paragraph for a key in :data:`PARAGRAPH_FIELDS`."""
+    def text(self, key: str, default: str = "", required: bool = False, longest: int | None = None) -> str:
+        """A text field: one printable line, or a paragraph for a key in :data:`PARAGRAPH_FIELDS`; with
+        ``longest``, of at most that many characters."""
         value, found = self._get(key, default, required)
         if not found:
             return value
@@ -383,6 +389,8 @@ class _Fields:
             self.fail(key, f"{_shown(value)} must be text")
             return default
         bad = text_problem(value, lines=key in PARAGRAPH_FIELDS)
+        if not bad and longest is not None and len(value) > longest:
+            bad = f"{_shown(value)} is longer than {longest} characters"
         if bad:
             self.fail(key, bad)
             return default
@@ -520,6 +528,7 @@ def _site(item, where: str, problems: list[str]) -> Site:
         f.text("role", "site"),
         f.text("note"),
         f.mbps("demand_mbps"),
+        f.text("address", longest=MAX_ADDRESS_CHARS),
     )
 
 
@@ -677,9 +686,7 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
     for i, item in enumerate(top.items("circuit_ids")):
         f = _Fields(item, f"circuit_ids[{i}]", problems)
         a, b = f.text("a", required=True), f.text("b", required=True)
-        circuit = f.text("id", required=True)
-        if len(circuit) > _LONGEST_ID:
-            f.fail("id", f"{_shown(circuit)} is longer than {_LONGEST_ID} characters")
+        circuit = f.text("id", required=True, longest=_LONGEST_ID)
         circuit_ids[(min(a, b), max(a, b))] = circuit
 
     project = Project(

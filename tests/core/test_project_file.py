@@ -6,7 +6,17 @@ import pytest
 
 from planner.core.design_result import Design, DesignLink
 from planner.core.errors import InputError, PlannerError
-from planner.core.model import Demand, DesignSettings, ExclusionZone, ExistingLink, Partner, Project, Quote, Site
+from planner.core.model import (
+    MAX_ADDRESS_CHARS,
+    Demand,
+    DesignSettings,
+    ExclusionZone,
+    ExistingLink,
+    Partner,
+    Project,
+    Quote,
+    Site,
+)
 from planner.core.project_file import (
     MAX_PROJECT_BYTES,
     load_project,
@@ -44,7 +54,7 @@ def _project() -> Project:
         name="Test — partnership",
         partners=[Partner("P", "Police", "#0072B2", "police"), Partner("C", "Council", "#E69F00")],
         sites=[
-            Site("a", "Alpha HQ", "P", -1.5, 53.8, "hub"),
+            Site("a", "Alpha HQ", "P", -1.5, 53.8, "hub", address="Elland Road, Leeds LS11 0ES"),
             Site("b", "Beta", "C", -1.4, 53.7),
             Site("c", "Gamma", "C", -1.3, 53.6, "optional", "exchange"),
             Site("d", "Delta", "P", -1.2, 53.9, demand_mbps=120.5),
@@ -332,6 +342,7 @@ TEXT_FIELDS = {
     "partners[0].colour": lambda d, v: d["partners"][0].update(colour=v),
     "sites[3].name": lambda d, v: d["sites"][3].update(name=v),
     "sites[2].note": lambda d, v: d["sites"][2].update(note=v),
+    "sites[2].address": lambda d, v: d["sites"][2].update(address=v),
     "sites[1].role": lambda d, v: d["sites"][1].update(role=v),
     "candidate_links[0].carrier": lambda d, v: d["candidate_links"][0].update(carrier=v),
     "existing_links[0].owner": lambda d, v: d["existing_links"][0].update(owner=v),
@@ -359,6 +370,23 @@ def test_text_no_export_could_write_is_refused_naming_the_field(tmp_path, field,
     first = err.value.problems[0]
     assert first.startswith(f"bad.json: {field}: "), first
     assert "text must be one line of printable characters" in first and "\n" not in first and "\r" not in first
+
+
+def test_a_site_address_is_optional_one_line_and_of_limited_length(tmp_path):
+    doc = _doc()
+    assert doc["sites"][0]["address"] == "Elland Road, Leeds LS11 0ES" and "address" not in doc["sites"][1]
+    del doc["sites"][0]["address"]  # as a file written before sites had addresses
+    assert load_project(_write(tmp_path, doc)).sites[0].address == ""
+    doc["sites"][1]["address"] = "x" * MAX_ADDRESS_CHARS
+    assert load_project(_write(tmp_path, doc)).sites[1].address == "x" * MAX_ADDRESS_CHARS
+    doc["sites"][1]["address"] = "x" * (MAX_ADDRESS_CHARS + 1)
+    with pytest.raises(InputError) as err:
+        load_project(_write(tmp_path, doc))
+    shown = "'" + "x" * 40 + "'…"
+    assert str(err.value) == f"bad.json: sites[1].address: {shown} is longer than {MAX_ADDRESS_CHARS} characters"
+    doc["sites"][1]["address"] = 12
+    with pytest.raises(InputError, match=r"^bad.json: sites\[1\]\.address: 12 must be text$"):
+        load_project(_write(tmp_path, doc))
 
 
 def test_a_long_bad_value_is_shortened_in_the_message(tmp_path):
