@@ -7,6 +7,7 @@ environment, a working folder outside the repository, ``QT_QPA_PLATFORM=offscree
   data, the town list, the Qt plugins), and no library any of its binaries links to is missing;
 * ``planner --version`` prints the source tree's version (timed: first run and median of 5);
 * ``planner design SAMPLE --out design.csv --json``: the CSV has the circuits the JSON reports;
+  and sites given in British National Grid metres are designed (PROJ's database at work);
 * ``planner export SAMPLE`` with every output: XLSX, CSV, PDF, GeoJSON, GeoPackage and KML are
   written, non-empty, and each reads back as its format (stdlib readers only);
 * ``planner screenshot window.png SAMPLE``: the window opens offscreen and it and presenter mode
@@ -197,6 +198,32 @@ def check_design(check: Check, exe: Path, sample: Path, env: dict, out: Path) ->
     check.row("planner design --out", f"ok: {len(rows)} circuits, verified, {gap}", seconds)
 
 
+#: Six Yorkshire towns in British National Grid metres: reading them needs PROJ's database (pyproj).
+BNG_SITES = """id,name,easting,northing,partner
+LDS,Leeds,430000,433500,WYP
+YRK,York,460300,451800,NYP
+SHF,Sheffield,435300,387300,SYP
+HUL,Hull,509400,428900,HP
+BRD,Bradford,416400,433000,WYP
+WKF,Wakefield,433500,420600,WYP
+"""
+
+
+def check_grid(check: Check, exe: Path, env: dict, out: Path) -> None:
+    """Sites given as eastings and northings: EPSG:27700 to WGS84 through the bundled PROJ database."""
+    sites = out / "sites_bng.csv"
+    sites.write_text(BNG_SITES, encoding="utf-8")
+    done, seconds = _run(exe, ["design", "--sites", str(sites), "--redundancy", "2edge", "--json"], env, out, 300)
+    if problem := _problem(done):
+        check.fail("design --sites in grid metres", problem, seconds)
+        return
+    km = [link["distance_km"] for link in json.loads(done.stdout.strip().splitlines()[-1])["links"]]
+    if not km or not all(5 < d < 120 for d in km):  # the towns are 10-80 km apart
+        check.fail("design --sites in grid metres", f"distances {km} km are not those of the towns", seconds)
+        return
+    check.row("design --sites in grid metres", f"ok: {len(km)} circuits of {min(km):.0f}-{max(km):.0f} km", seconds)
+
+
 def _read_export(kind: str, path: Path) -> str:
     """What the file holds, read back as its format; raises ValueError when it does not read."""
     if kind == "xlsx":
@@ -319,6 +346,7 @@ def main() -> int:
             check.fail("sample region", f"not in the bundle: {sample}")
         else:
             check_design(check, exe, sample, env, out)
+            check_grid(check, exe, env, out)
             check_export(check, exe, sample, env, out)
             times |= check_window(check, exe, sample, env, out)
     total, sizes = _size(folder)
