@@ -9,9 +9,10 @@ Tables (CSV, the first sheet of an XLSX workbook) have the columns of
 points: KML folders, GeoPackage tables; a folder's name is the partner when the layer
 has no partner column). They give each site's place by a point geometry,
 reprojected to WGS84 from the layer's CRS (British National Grid layers are common);
-their attribute columns ``id``, ``name``, ``partner`` and ``role`` are found whatever
-their case, ids are generated when the layer has none, and the name comes from a
-``name``-like column. Every problem names the file, the row or feature, and the field:
+their attribute columns ``id``, ``name``, ``partner``, ``role``, ``address`` and
+``postcode`` (or ``post_code``, ``zip``) are found whatever their case, ids are
+generated when the layer has none, and the name comes from a ``name``-like column.
+Every problem names the file, the row or feature, and the field:
 ``sites.gpkg: feature 4: role: 'core' is not one of site, hub, optional``.
 
 Hostile or damaged files are refused with such a line too: a workbook that would unpack
@@ -36,7 +37,14 @@ from pathlib import Path
 from planner.core.errors import InputError
 from planner.core.files import check_regular_file
 from planner.core.model import Partner, Project, Site
-from planner.io.site_tables import MAX_IMPORT_BYTES, SITE_COLUMNS, check_header, read_sites_csv, sites_from_records
+from planner.io.site_tables import (
+    MAX_IMPORT_BYTES,
+    POSTCODE_COLUMNS,
+    SITE_COLUMNS,
+    check_header,
+    read_sites_csv,
+    sites_from_records,
+)
 from planner.io.text_clean import is_plain_number, shown
 
 __all__ = [
@@ -64,6 +72,8 @@ _GIS_COLUMNS = {
     "name": ("name", "site_name", "sitename"),
     "partner": ("partner", "partner_name", "organisation", "organization"),
     "role": ("role",),
+    "address": ("address",),
+    "postcode": POSTCODE_COLUMNS,
 }
 _GIS_KINDS = {
     ".geojson": "GeoJSON",

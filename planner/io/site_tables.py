@@ -2,8 +2,10 @@
 
 Sites: columns ``id,name,lat,lon`` (or ``easting,northing`` in British National
 Grid metres, or ``grid_ref`` such as ``SE 2990 3350``), optional ``partner``,
-``role`` (site, hub, optional) and ``demand_mbps`` (the site's traffic to its
-partner's hubs). Quotes: columns ``a,b,cost`` naming site ids, where cost is the
+``role`` (site, hub, optional), ``demand_mbps`` (the site's traffic to its
+partner's hubs) and ``address`` and/or ``postcode`` (or ``post_code``, ``zip``), joined
+into the site's one-line address (``Elland Road, Leeds, LS11 0ES``) unless the address
+already holds the postcode. Quotes: columns ``a,b,cost`` naming site ids, where cost is the
 whole-term price in pounds; or ``a,b,install,annual``; with a ``bandwidth`` column,
 one row per quoted pair and tier (a quote without one is for the smallest tier).
 
@@ -26,7 +28,7 @@ from pathlib import Path
 from planner.core.errors import InputError
 from planner.core.files import check_regular_file
 from planner.core.geo import bng_to_lonlat, check_lonlat, parse_grid_reference
-from planner.core.model import PALETTE, SITE_ROLES, Partner, Project, Quote, Site
+from planner.core.model import MAX_ADDRESS_CHARS, PALETTE, SITE_ROLES, Partner, Project, Quote, Site
 from planner.core.money import parse_pounds
 from planner.core.tariff import DEFAULT_TIERS
 from planner.core.traffic import mbps_from_text, traffic_problems
@@ -40,6 +42,7 @@ __all__ = [
     "csv_records",
     "sites_from_records",
     "SITE_COLUMNS",
+    "POSTCODE_COLUMNS",
     "MAX_IMPORT_BYTES",
 ]
 
@@ -48,6 +51,8 @@ DEFAULT_TIER_NAMES = tuple(t.name for t in DEFAULT_TIERS)
 MAX_IMPORT_BYTES = 200 * 2**20
 #: The column sets a site list may use to say where each site is.
 SITE_COLUMNS = [{"id", "name", "lat", "lon"}, {"id", "name", "easting", "northing"}, {"id", "name", "grid_ref"}]
+#: The columns that may hold a site's postcode, in order of preference.
+POSTCODE_COLUMNS = ("postcode", "post_code", "zip")
 #: The most an amount of money in a file may be: beyond it a figure is a typing mistake.
 
 
@@ -156,11 +161,37 @@ def _check_text(row: dict[str, str], columns: tuple[str, ...], where: str) -> No
             raise InputError(f"{where}: {column}: {bad}")
 
 
+def _squeezed(text: str) -> str:
+    """``text`` as postcodes are compared: upper case, no spaces (``LS11 0ES`` is ``ls110es``)."""
+    return "".join(text.split()).upper()
+
+
+def _address(row: dict[str, str], where: str) -> str:
+    """The site's address: the ``address`` column, with the postcode joined on unless it already holds it.
+
+    >>> _address({"address": "Elland Road, Leeds", "zip": "LS11 0ES"}, "row 2")
+    'Elland Road, Leeds, LS11 0ES'
+    >>> _address({"address": "Elland Road, Leeds LS11 0ES", "postcode": "ls110es"}, "row 2")
+    'Elland Road, Leeds LS11 0ES'
+    """
+    _check_text(row, ("address", *POSTCODE_COLUMNS), where)
+    address = row.get("address") or ""
+    column = next((c for c in POSTCODE_COLUMNS if row.get(c)), None)
+    postcode = row[column] if column else ""
+    if postcode and _squeezed(postcode) not in _squeezed(address):
+        address = f"{address}, {postcode}" if address else postcode
+    if len(address) > MAX_ADDRESS_CHARS:
+        fields = ", ".join(c for c in ("address", column) if c and row.get(c))
+        raise InputError(f"{where}: {fields}: {shown(address)} is longer than {MAX_ADDRESS_CHARS} characters")
+    return address
+
+
 def sites_from_records(name: str, records: Iterable[tuple[str, dict[str, str]]]) -> tuple[list[Partner], list[Site]]:
     """Partners (named by the ``partner`` field) and sites from ``(place, {column: text})`` records.
 
     ``place`` names the record in messages (``row 7``, ``feature 3``); the columns are
-    those of a site list (``id``, ``name``, a location, optional ``partner`` and ``role``).
+    those of a site list (``id``, ``name``, a location, optional ``partner``, ``role``,
+    ``demand_mbps``, ``address`` and a postcode).
     """
     sites: list[Site] = []
     seen: dict[str, str] = {}
@@ -184,7 +215,8 @@ def sites_from_records(name: str, records: Iterable[tuple[str, dict[str, str]]])
             demand = mbps_from_text(row["demand_mbps"]) if row.get("demand_mbps") else 0.0
         except ValueError as err:
             raise InputError(f"{where}: demand_mbps: {err}") from None
-        sites.append(Site(site_id, row.get("name") or site_id, partner_id, lon, lat, role, demand_mbps=demand))
+        address = _address(row, where)
+        sites.append(Site(site_id, row.get("name") or site_id, partner_id, lon, lat, role, "", demand, address))
     partners = [Partner(pid, text, PALETTE[i % len(PALETTE)]) for i, (text, pid) in enumerate(partner_names.items())]
     return partners, sites
 

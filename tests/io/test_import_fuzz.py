@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.core.errors import PlannerError
-from planner.core.model import Partner, Project, Site
+from planner.core.model import MAX_ADDRESS_CHARS, Partner, Project, Site
 from planner.core.money import MAX_POUNDS
 from planner.io.demand_tables import read_demands
 from planner.io.site_import import read_sites
-from planner.io.site_tables import read_quotes_csv
+from planner.io.site_tables import POSTCODE_COLUMNS, read_quotes_csv
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 FEW = settings(FUZZ, max_examples=25)
@@ -66,6 +66,8 @@ PLAUSIBLE = {
     "partner": st.sampled_from(["Police", "Council", ""]),
     "role": st.sampled_from(["site", "hub", "optional", "Hub", ""]),
     "demand_mbps": st.sampled_from(["", "100", "2.5e3", "0"]),
+    "address": st.sampled_from(["", "Civic Hall, Leeds LS1 1UR", "Elland Road, Leeds", "x" * 199]),
+    **dict.fromkeys(POSTCODE_COLUMNS, st.sampled_from(["", "LS1 1UR", "ls11ur", "90210"])),
     "a": st.sampled_from(SITE_IDS),
     "b": st.sampled_from(SITE_IDS),
     "cost": _AMOUNTS,
@@ -87,7 +89,10 @@ def _cell(column: str) -> st.SearchStrategy[str]:
     return _mostly(PLAUSIBLE.get(column.strip().lower(), texts), cells)
 
 
-SITE_FIELDS = ["id", "name", "lat", "lon", "easting", "northing", "grid_ref", "partner", "role", "demand_mbps"]
+SITE_FIELDS = [
+    *("id", "name", "lat", "lon", "easting", "northing", "grid_ref", "partner", "role", "demand_mbps", "address"),
+    *POSTCODE_COLUMNS,
+]
 
 
 def _spelt(column: str) -> st.SearchStrategy[str]:
@@ -133,8 +138,9 @@ def _check_sites(read: tuple[list[Partner], list[Site]]) -> None:
     assert sites and len({s.id for s in sites}) == len(sites)
     for site in sites:
         assert site.id
-        for text in (site.id, site.name, site.partner, *(p.name for p in partners)):
+        for text in (site.id, site.name, site.partner, site.address, *(p.name for p in partners)):
             assert not _BAD_TEXT.search(text), text
+        assert len(site.address) <= MAX_ADDRESS_CHARS
         assert math.isfinite(site.lon) and -180 <= site.lon <= 180
         assert math.isfinite(site.lat) and -90 <= site.lat <= 90
         assert math.isfinite(site.demand_mbps) and site.demand_mbps >= 0
@@ -165,6 +171,16 @@ def test_hostile_csv_site_lists(tmp_path, rows):
         for site, row in zip(read[1], [r for r in rows[1:] if any(c.strip() for c in r)], strict=True):
             text = row[header.index("lat")].strip()
             assert not text or (_PLAIN.fullmatch(text) and float(text) == site.lat)
+    postcodes = [header.index(c) for c in POSTCODE_COLUMNS if c in header]
+    for site, row in zip(read[1], [r for r in rows[1:] if any(c.strip() for c in r)], strict=True):
+        given = [row[i].strip() for i in postcodes if i < len(row) and row[i].strip()]
+        address = row[header.index("address")].strip() if "address" in header else ""
+        assert not given or _squeezed(given[0]) in _squeezed(site.address)  # the first postcode column given
+        assert site.address.startswith(address)
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split()).upper()
 
 
 @FUZZ
@@ -289,7 +305,7 @@ coordinates = _mostly(
     st.lists(json_values, max_size=4).map(lambda values: f"[{', '.join(values)}]"),
 )
 properties = st.dictionaries(
-    st.sampled_from(["id", "ID", "name", "Name", "site_name", "partner", "role", "note"]),
+    st.sampled_from(["id", "ID", "name", "Name", "site_name", "partner", "role", "note", "address", "Postcode", "ZIP"]),
     _mostly(PLAUSIBLE["name"], st.one_of(texts, st.floats(), st.integers(-(10**20), 10**20), st.none())),
     max_size=3,
 )

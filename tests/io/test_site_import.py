@@ -50,6 +50,18 @@ def test_xlsx_first_sheet_with_numbers_blank_rows_and_any_case_header(tmp_path):
     assert (sites[0].lon, sites[0].lat) == LEEDS
 
 
+def test_xlsx_addresses_and_postcodes(tmp_path):
+    path = _xlsx(
+        tmp_path / "sites.xlsx",
+        [
+            ["ID", "Name", "Lat", "Lon", "ADDRESS", "Postcode"],
+            ["L", "Leeds", LEEDS[1], LEEDS[0], "Civic Hall, Leeds", "LS1 1UR"],
+            ["Y", "York", YORK[1], YORK[0], None, "YO1 7HH"],
+        ],
+    )
+    assert [s.address for s in read_sites(path)[1]] == ["Civic Hall, Leeds, LS1 1UR", "YO1 7HH"]
+
+
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
@@ -261,6 +273,26 @@ def test_british_national_grid_layers_are_reprojected_to_wgs84(tmp_path, suffix)
         assert (site.lon, site.lat) == pytest.approx((lon, lat), abs=1e-5)
 
 
+@pytest.mark.parametrize(
+    ("suffix", "driver"), [(".gpkg", "GPKG"), (".geojson", "GeoJSON"), (".shp", None), (".kml", "KML")]
+)
+def test_gis_layers_give_each_site_its_address_and_postcode(tmp_path, suffix, driver):
+    columns = {
+        "name": ["Leeds", "York", "Hull"],
+        "Address": ["Civic Hall, Leeds", "West Offices, York YO1 6GA", None],
+        "ZIP": ["LS1 1UR", "YO1 6GA", "HU1 2AA"],
+    }
+    path = _layer(tmp_path / f"sites{suffix}", columns, [Point(LEEDS), Point(YORK), Point(HULL)], driver=driver)
+    _, sites = read_sites(path)
+    assert [s.address for s in sites] == ["Civic Hall, Leeds, LS1 1UR", "West Offices, York YO1 6GA", "HU1 2AA"]
+
+
+def test_a_bad_address_in_a_layer_names_the_feature(tmp_path):
+    path = _layer(tmp_path / "sites.gpkg", {"name": ["A"], "post_code": ["LS1\n1UR"]}, [Point(LEEDS)])
+    with pytest.raises(InputError, match=r"^sites.gpkg: feature 1: postcode: 'LS1\\n1UR': character 4 is a line break"):
+        read_sites(path)
+
+
 def test_kml_placemarks(tmp_path):
     path = _layer(tmp_path / "sites.kml", {"Name": ["Leeds", "Hull"]}, [Point(LEEDS), Point(HULL)], driver="KML")
     _, sites = read_sites(path)
@@ -405,7 +437,8 @@ def test_plan_to_replace_keeps_the_ids(project):
     assert plan.renamed == () and plan.sites[0].id == "L" and plan.replace
 
 
-def test_an_imported_site_keeps_its_traffic_and_note(project):
-    sites = [Site("H", "Hull", "Hull Police", *HULL, role="hub", note="data centre", demand_mbps=250.0)]
+def test_an_imported_site_keeps_its_traffic_note_and_address(project):
+    sites = [Site("H", "Hull", "Hull Police", *HULL, "hub", "data centre", 250.0, "Guildhall, Hull HU1 2AA")]
     (placed,) = plan_import(project, [Partner("Hull Police", "Hull Police")], sites).sites
     assert (placed.role, placed.note, placed.demand_mbps) == ("hub", "data centre", 250.0)
+    assert placed.address == "Guildhall, Hull HU1 2AA"

@@ -178,3 +178,41 @@ def test_rows_are_numbered_as_a_spreadsheet_shows_them_whatever_line_breaks_cell
     text = 'id,name,lat,lon,note\na,A,53,-1,"two\nlines"\nb,B,95,-1,\n'
     with pytest.raises(InputError, match=r"^sites.csv: row 3: lat: 95.0 is out of range"):
         read_sites_csv(_csv(tmp_path, "sites.csv", text))
+
+
+def test_an_address_and_a_postcode_make_one_address_line(tmp_path):
+    text = (
+        "id,name,lat,lon,Address, Post_Code ,zip\n"
+        'A,Elland Road,53.78,-1.57,"Elland Road, Leeds",LS11 0ES,\n'
+        'B,Civic Hall,53.80,-1.55,"Civic Hall, Leeds LS1 1UR",ls11ur,\n'
+        "C,Kirkgate,53.79,-1.54,,,LS2 7HY\n"
+        "D,Depot,53.70,-1.50,,,\n"
+        "E,Hut,53.71,-1.51,Moor Lane,,\n"
+    )
+    _, sites = read_sites_csv(_csv(tmp_path, "sites.csv", text))
+    assert [s.address for s in sites] == [
+        "Elland Road, Leeds, LS11 0ES",
+        "Civic Hall, Leeds LS1 1UR",  # it holds the postcode already (spacing and case aside)
+        "LS2 7HY",
+        "",
+        "Moor Lane",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ("Elland\x00Road,", "sites.csv: row 2: address: 'Elland\\x00Road': character 7 is a control character"),
+        (",LS11\t0ES", "sites.csv: row 2: postcode: 'LS11\\t0ES': character 5 is a tab (U+0009)"),
+        (
+            f"{'x' * 195},LS11 0ES",
+            f"sites.csv: row 2: address, postcode: '{'x' * 40}'… is longer than 200 characters",
+        ),
+        (f"{'x' * 201},", f"sites.csv: row 2: address: '{'x' * 40}'… is longer than 200 characters"),
+    ],
+)
+def test_a_bad_address_is_refused_naming_row_and_field(tmp_path, cells, message):
+    text = f"id,name,lat,lon,address,postcode\nA,Leeds,53.8,-1.5,{cells}\n"
+    with pytest.raises(InputError) as err:
+        read_sites_csv(_csv(tmp_path, "sites.csv", text))
+    assert str(err.value).startswith(message) and "\n" not in str(err.value)
