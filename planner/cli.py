@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from planner import __version__
 from planner.core.errors import DesignCancelled, InfeasibleError, PlannerError
 from planner.core.model import METHODS, REDUNDANCY_LEVELS, Project
+from planner.core.text import shown
 
 if TYPE_CHECKING:
     from planner.core.project_file import SavedProject
@@ -488,6 +489,38 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render(args: argparse.Namespace) -> int:
+    """Write the map, or one presenter step, as PNG/SVG/PDF: slides a presenter can script."""
+    from planner.core.project_file import read_project
+    from planner.io.map_image import check_image_size, write_map_image
+    from planner.io.safe_output import check_writable
+
+    given = {option: getattr(args, option) for option in ("png", "svg", "pdf") if getattr(args, option)}
+    if not given:
+        raise PlannerError("give at least one output: --png FILE, --svg FILE or --pdf FILE")
+    for option, path in given.items():
+        if path.suffix.lower() != f".{option}":
+            raise PlannerError(f"--{option} {path}: the file name must end .{option}")
+        check_writable(path)
+    outputs = list(given.values())
+    size = (args.width, args.height)
+    check_image_size(*size)
+    project = read_project(args.project).project  # a bad file is one line here, never a dialog
+    if args.step is None:
+        design = _shared_design(project, project.settings.redundancy, _Progress())
+        for path in outputs:
+            write_map_image(project, design, path, size)
+            print(f"Wrote {path}", file=sys.stderr)
+        return 0
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a slide needs no screen
+    from planner.ui.slides import render_step
+
+    render_step(args.project, args.step, size, outputs)
+    for path in outputs:
+        print(f"Wrote {path}", file=sys.stderr)
+    return 0
+
+
 def _add_workers_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
@@ -564,6 +597,26 @@ def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
     _add_workers_argument(compare)
     compare.set_defaults(run=cmd_compare)
 
+    render = commands.add_parser(
+        "render",
+        help="write the map, or a presenter step, as PNG, SVG or PDF (slides for a board)",
+        description="Draw the project's shared network (designing it first if it has none) with its legend, "
+        "scale bar, north arrow and attribution; or, with --step, one step of presenter mode.",
+    )
+    render.add_argument("project", type=Path, help="project file (.json)")
+    for option, what in (("png", "PNG image"), ("svg", "SVG drawing"), ("pdf", "PDF page")):
+        render.add_argument(f"--{option}", type=Path, metavar="FILE", help=f"write a {what}")
+    render.add_argument("--width", type=int, default=1920, metavar="W", help="pixels across (default 1920)")
+    render.add_argument("--height", type=int, default=1080, metavar="H", help="pixels down (default 1080)")
+    render.add_argument(
+        "--step",
+        type=int,
+        choices=range(1, 6),
+        metavar="N",
+        help="a presenter step instead of the map: 1 partners, 2 alone, 3 shared, 4 saving, 5 resilience",
+    )
+    render.set_defaults(run=cmd_render)
+
     shot = commands.add_parser(
         "screenshot",
         help="open the window, save it and presenter mode as PNGs (checks a desktop build; offscreen: headless)",
@@ -572,6 +625,16 @@ def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
     shot.add_argument("project", nargs="?", type=Path, help="project file (default: the Yorkshire & the Humber sample)")
     shot.set_defaults(run=cmd_screenshot)
     return parser, set(commands.choices)
+
+
+def _not_openable(word: str, commands: set[str]) -> str | None:
+    """Why ``planner WORD`` can open no window: WORD is neither a command nor a project file."""
+    path = Path(word)
+    if path.is_file():
+        return None
+    if path.suffix.lower() == ".json" or path.parent != Path("."):
+        return f"{word}: no such project file"
+    return f"{shown(word)} is not a command (commands: {', '.join(sorted(commands))}) nor a project file"
 
 
 def _open_app(argv: list[str]) -> int:
@@ -588,6 +651,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser, commands = _parser()
     if not argv or (argv[0] not in commands and not argv[0].startswith("-")):
+        problem = _not_openable(argv[0], commands) if argv else None
+        if problem:
+            print(f"planner: error: {problem}", file=sys.stderr)
+            return EXIT_INPUT
         return _open_app(argv)
     args = parser.parse_args(argv)
     if args.command is None:

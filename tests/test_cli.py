@@ -518,3 +518,61 @@ def test_screenshot_opens_the_window_through_the_ui_screenshot(tmp_path, capsys,
 
     QApplication.instance().processEvents()  # the line saying the window is shown, not left for a later test
     assert "screenshot: window shown" in capsys.readouterr().out
+
+
+def _small_project(tmp_path):
+    from planner.core.project_file import save_project
+    from planner.io.site_tables import project_from_csv
+
+    sites = tmp_path / "sites.csv"
+    sites.write_text(SITES, encoding="utf-8")
+    path = tmp_path / "plan.json"
+    save_project(project_from_csv(sites), path)
+    return path
+
+
+def test_render_writes_the_map_at_the_size_asked_in_each_format(tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+
+    from PySide6.QtGui import QImage
+
+    project = _small_project(tmp_path)
+    args = ["render", str(project), "--png", str(tmp_path / "m.png"), "--svg", str(tmp_path / "m.svg")]
+    assert main([*args, "--pdf", str(tmp_path / "m.pdf"), "--width", "900", "--height", "600"]) == 0
+    assert QImage(str(tmp_path / "m.png")).size().toTuple() == (900, 600)
+    svg = ET.parse(tmp_path / "m.svg").getroot()
+    assert svg.get("viewBox") == "0 0 900 600" and "Backbone" in "".join(svg.itertext())
+    assert (tmp_path / "m.pdf").read_bytes().startswith(b"%PDF")
+    assert "Wrote" in capsys.readouterr().err
+
+
+def test_render_a_presenter_step_saves_the_slide(tmp_path, capsys):
+    from PySide6.QtGui import QImage
+
+    project = _small_project(tmp_path)
+    assert main(["render", str(project), "--png", str(tmp_path / "s.png"), "--step", "1", "--width", "1280"]) == 0
+    image = QImage(str(tmp_path / "s.png"))
+    assert image.width() == 1280 and image.height() == 1080
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["rendr", "plan.json"], "'rendr' is not a command"),
+        (["missing.json"], "missing.json: no such project file"),
+        (["render", "missing.json", "--png", "m.png"], "missing.json"),
+        (["render", "{project}"], "give at least one output"),
+        (["render", "{project}", "--png", "m.png", "--width", "20"], "width: 20 must be a whole number of pixels"),
+        (["render", "{project}", "--png", "m.jpg"], "--png"),
+    ],
+)
+def test_render_and_unknown_commands_refuse_in_one_line_without_a_window(tmp_path, capsys, monkeypatch, args, message):
+    import planner.cli
+
+    project = _small_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(planner.cli, "_open_app", lambda argv: pytest.fail("a window was opened"))
+    args = [a.format(project=project) for a in args]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

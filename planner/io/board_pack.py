@@ -26,7 +26,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
@@ -36,7 +36,6 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
 )
-from PySide6.QtWidgets import QApplication
 
 from planner import __version__
 from planner.analysis.pack import Pack, build_pack
@@ -48,7 +47,7 @@ from planner.core.money import format_gbp
 from planner.core.words import plural
 from planner.design import Control
 from planner.io.basemap import ATTRIBUTION
-from planner.io.map_painter import font, paint_legend, paint_network_map
+from planner.io.map_painter import ensure_gui, font, paint_legend, paint_network_map
 from planner.io.safe_output import atomic_output
 
 __all__ = ["write_board_pack", "PAGE_WIDTH_MM", "PAGE_HEIGHT_MM"]
@@ -66,19 +65,6 @@ _RULE = QColor("#D5DBE1")
 _ZEBRA = QColor("#F3F6F9")
 _GOOD = QColor("#1E7B4A")
 _BAD = QColor("#B03A2E")
-_APP: QApplication | None = None
-
-
-def _ensure_gui() -> None:
-    """Qt needs an application object to use fonts; the command line has none, so make an offscreen one.
-
-    A widgets ``QApplication``, not a bare ``QGuiApplication``, so that windows can
-    still be opened later in the same process (the app, or a test session).
-    """
-    global _APP
-    if QCoreApplication.instance() is None:
-        args = ["planner"] if os.environ.get("QT_QPA_PLATFORM") else ["planner", "-platform", "offscreen"]
-        _APP = QApplication(args)
 
 
 @dataclass(frozen=True)
@@ -524,7 +510,7 @@ def write_board_pack(
     otherwise they are computed under ``control``, which can also cancel between pages.
     """
     pack = pack or build_pack(project, design, control, when=when)
-    _ensure_gui()
+    ensure_gui()
     with atomic_output(path) as tmp:
         writer = QPdfWriter(str(tmp))
         writer.setResolution(_DPI)

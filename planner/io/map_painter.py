@@ -3,8 +3,8 @@
 Web Mercator like the app's map scene, over the offline basemap
 (``planner/io/basemap.py``): sea, land, county boundaries, no-go areas and
 forbidden links, then circuits styled by role, then sites filled with their
-partner's colour (hubs as squares, labelled), a scale bar and the basemap
-attribution, which every printed map must carry.
+partner's colour (hubs as squares, labelled), a scale bar, a north arrow and the
+basemap attribution, which every printed map must carry.
 ``paint_legend`` draws the matching key.
 
 Sizes are in millimetres on paper: ``mm`` is the device pixels per millimetre.
@@ -13,11 +13,13 @@ Sizes are in millimetres on paper: ``mm`` is the device pixels per millimetre.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QApplication
 
 from planner.core.design_result import LINK_ROLES, Design
 from planner.core.geo import lonlat_to_mercator
@@ -31,6 +33,8 @@ __all__ = [
     "ROLE_STYLES",
     "MapFrame",
     "map_frame",
+    "extent_frame",
+    "ensure_gui",
     "paint_network_map",
     "paint_legend",
     "font",
@@ -45,6 +49,21 @@ _COAST = QColor(map_colours.COAST)
 _BOUNDARY = QColor(map_colours.COUNTY_EDGE)
 _INK = QColor("#1B2631")
 _GREY = QColor("#5D6D7E")
+
+
+_APP: QApplication | None = None
+
+
+def ensure_gui() -> None:
+    """Qt needs an application object to use fonts; the command line has none, so make an offscreen one.
+
+    A widgets ``QApplication``, not a bare ``QGuiApplication``, so that windows can
+    still be opened later in the same process (the app, or a test session).
+    """
+    global _APP
+    if QCoreApplication.instance() is None:
+        args = ["planner"] if os.environ.get("QT_QPA_PLATFORM") else ["planner", "-platform", "offscreen"]
+        _APP = QApplication(args)
 
 
 @dataclass(frozen=True)
@@ -100,6 +119,14 @@ class MapFrame:
             self.x0 + self.target.width() / self.scale,
             self.y0 + self.target.height() / self.scale,
         )
+
+
+def extent_frame(extent: tuple[float, float, float, float], target: QRectF) -> MapFrame:
+    """The frame that shows the mercator rectangle ``extent`` (xmin, ymin, xmax, ymax) whole, centred in ``target``."""
+    xmin, ymin, xmax, ymax = extent
+    scale = min(target.width() / max(xmax - xmin, 1.0), target.height() / max(ymax - ymin, 1.0))
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    return MapFrame(target, cx - target.width() / scale / 2, cy - target.height() / scale / 2, scale)
 
 
 def map_frame(project: Project, target: QRectF, margin: float = 0.08, min_span_m: float = 30_000) -> MapFrame:
@@ -222,9 +249,27 @@ def _paint_scale_bar(painter: QPainter, frame: MapFrame, mm: float, lat: float) 
     _halo_text(painter, QRectF(x + length - 1.5 * mm, y - 4.4 * mm, 20 * mm, 3.6 * mm), f"{step} km", 7, mm)
 
 
-def paint_network_map(painter: QPainter, target: QRectF, project: Project, design: Design, mm: float) -> MapFrame:
-    """Draw the basemap, circuits by role and sites by partner into ``target``; returns the frame used."""
-    frame = map_frame(project, target)
+def _paint_north_arrow(painter: QPainter, frame: MapFrame, mm: float) -> None:
+    """An arrow and "N" in the top right corner: north is straight up in Web Mercator."""
+    top = QPointF(frame.target.right() - 7 * mm, frame.target.top() + 4 * mm)
+    corners = [(0, 0), (2.4, 7), (0, 5.4), (-2.4, 7)]  # mm from the tip: an arrowhead with a notch
+    arrow = QPolygonF([top + QPointF(x * mm, y * mm) for x, y in corners])
+    painter.setPen(QPen(QColor("white"), 0.5 * mm))
+    painter.setBrush(_INK)
+    painter.drawPolygon(arrow)
+    _halo_text(painter, QRectF(top.x() - 2 * mm, top.y() + 7.4 * mm, 4 * mm, 4 * mm), "N", 8, mm)
+
+
+def paint_network_map(
+    painter: QPainter, target: QRectF, project: Project, design: Design | None, mm: float, frame: MapFrame | None = None
+) -> MapFrame:
+    """Draw the basemap, circuits by role and sites by partner into ``target``; returns the frame used.
+
+    ``frame`` says which part of the map to draw (default: every site, fitted); with no
+    ``design`` the sites are drawn alone.
+    """
+    frame = frame or map_frame(project, target)
+    links = design.links if design is not None else ()
     sites = project.sites_by_id
     colours = {p.id: QColor(p.colour) for p in project.partners}
     xy = {s.id: lonlat_to_mercator(s.lon, s.lat) for s in project.sites}
@@ -236,10 +281,10 @@ def paint_network_map(painter: QPainter, target: QRectF, project: Project, desig
     for role, style in ROLE_STYLES.items():
         pen = QPen(QColor(style.colour), style.width_mm * mm, style.pen, Qt.PenCapStyle.RoundCap)
         painter.setPen(pen)
-        for link in design.links:
+        for link in links:
             if link.role == role and link.a in xy and link.b in xy:
                 painter.drawLine(frame.point(*xy[link.a]), frame.point(*xy[link.b]))
-    in_design = set(design.sites) | {end for k in design.links for end in (k.a, k.b)}
+    in_design = (set(design.sites) if design is not None else set()) | {end for k in links for end in (k.a, k.b)}
     for site in sorted(project.sites, key=lambda s: s.role == "hub"):  # hubs on top
         centre = frame.point(*xy[site.id])
         painter.setBrush(colours.get(site.partner, QColor("#777777")))
@@ -256,6 +301,7 @@ def paint_network_map(painter: QPainter, target: QRectF, project: Project, desig
     _label_hubs(painter, frame, hubs, symbols, mm)
     lat = sum(s.lat for s in sites.values()) / len(sites) if sites else 53.5
     _paint_scale_bar(painter, frame, mm, lat)
+    _paint_north_arrow(painter, frame, mm)
     painter.setFont(font(6))
     metrics = QFontMetricsF(painter.font())
     text_rect = QRectF(
@@ -279,7 +325,7 @@ def paint_network_map(painter: QPainter, target: QRectF, project: Project, desig
     return frame
 
 
-def paint_legend(painter: QPainter, target: QRectF, project: Project, design: Design, mm: float) -> None:
+def paint_legend(painter: QPainter, target: QRectF, project: Project, design: Design | None, mm: float) -> None:
     """The key to ``paint_network_map``: circuit roles present, site symbols, and partners by colour."""
     painter.save()
     x, y = target.left(), target.top()
@@ -300,7 +346,8 @@ def paint_legend(painter: QPainter, target: QRectF, project: Project, design: De
         painter.drawText(QPointF(x + 11 * mm, y + 1.1 * mm), shown)
 
     heading("Circuits")
-    counts = {role: sum(k.role == role for k in design.links) for role in ROLE_STYLES}
+    links = design.links if design is not None else ()
+    counts = {role: sum(k.role == role for k in links) for role in ROLE_STYLES}
     for role in ("backbone", "protection", "access", "existing"):
         if counts[role]:
             style = ROLE_STYLES[role]

@@ -38,6 +38,7 @@ from planner.ui.links_panel import LinksPanel
 from planner.ui.map.scene import MapScene, describe_place, to_scene
 from planner.ui.map.view import MapView
 from planner.ui.map_actions import MapActions
+from planner.ui.map_export import MapImageExport
 from planner.ui.presenter import Presenter
 from planner.ui.properties import PropertiesPanel
 from planner.ui.recovery import Recovery, orphans
@@ -116,6 +117,13 @@ class MainWindow(QMainWindow):
         )
         self._make_actions()
         self.map_actions = MapActions(self.editor, self.map_view, self)
+        self.map_export = MapImageExport(self, self.document, self.map_view, self.settings)
+        self.actions_["export_map"] = self._action(
+            "&Map Image (PNG, SVG, PDF)…",
+            lambda: self.map_export.ask_and_write(),
+            "Ctrl+Shift+E",
+            tip="What the map shows, with legend, scale bar, north arrow and attribution, at a size you choose",
+        )
         self.links = LinksPanel(self.editor, self.actions_)
         self.docks["links"] = self._dock("Links", self.links, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.docks["history"], self.docks["links"])
@@ -294,7 +302,11 @@ class MainWindow(QMainWindow):
         file_menu.addActions([a["save"], a["save_as"]])
         file_menu.addSeparator()
         file_menu.addActions([a["import_sites"], a["import_demands"], a["import_quotes"], a["clear_quotes"]])
-        file_menu.addMenu(self.exporter.menu)
+        export_menu = self.exporter.menu
+        export_menu.insertAction(
+            export_menu.actions()[export_menu.actions().index(self.exporter.actions_["all"]) - 1], a["export_map"]
+        )
+        file_menu.addMenu(export_menu)
         file_menu.addSeparator()
         file_menu.addAction(a["quit"])
         edit_menu = bar.addMenu("&Edit")

@@ -12,7 +12,6 @@ circuits whose loss sends traffic the longest way round).
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 from PySide6.QtTest import QTest
@@ -35,21 +34,11 @@ def _save(window, out: Path) -> None:
 def take_screenshots(out: Path, project: Path = DEFAULT_PROJECT, timeout_s: float = 300.0) -> None:
     """Open ``project`` in a fresh main window (throw-away settings); save it and presenter mode beside ``out``."""
     from planner.analysis.resilience import outage
-    from planner.ui.app import make_application, process_events_until
-    from planner.ui.main_window import MainWindow
-    from planner.ui.settings import AppSettings
+    from planner.ui.app import process_events_until
+    from planner.ui.slides import opened_window
 
-    make_application()
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = AppSettings.in_file(Path(tmp) / "settings.ini")
-        settings.sharing_time_limit = SHARING_LIMIT
-        window = MainWindow(settings)
-        window.resize(*SIZE)
-        window.show()
-        if not window.load(project):
-            raise SystemExit(f"screenshot: cannot open {project}")
-        process_events_until(lambda: not window.runner.busy and window.document.design_current, timeout_s, 50)
+    with opened_window(project, SIZE, timeout_s, sharing_limit=SHARING_LIMIT) as window:
         process_events_until(
             lambda: window.sharing_runner.sharing is not None or window.sharing_runner.stopped, timeout_s, 50
         )
@@ -82,8 +71,6 @@ def take_screenshots(out: Path, project: Path = DEFAULT_PROJECT, timeout_s: floa
             process_events_until(lambda: False, 0.3, 50)
             _save(window, out.with_name("presenter.png"))
         presenter.leave()
-        window.editor.mark_saved()
-        window.close()
 
 
 def main(argv: list[str] | None = None) -> int:

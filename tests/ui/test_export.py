@@ -102,6 +102,7 @@ def test_the_file_menu_offers_every_export(opened):
         "Circuits (CSV)…",
         "Board Pack (PDF)…",
         "GIS Layers (GeoPackage, GeoJSON, KML)…",
+        "Map Image (PNG, SVG, PDF)…",
         "Export All to a Folder…",
     ]
 
@@ -262,3 +263,39 @@ def test_a_stale_design_is_designed_first_or_not_exported(qtbot, opened, tmp_pat
     wait_design(qtbot, opened)
     assert doc.design_current
     check_csv(tmp_path / "circuits.csv", doc.design)
+
+
+def test_export_map_draws_what_the_map_shows_at_the_size_chosen(qtbot, opened, tmp_path, monkeypatch):
+    from PySide6.QtGui import QColor, QImage
+    from PySide6.QtWidgets import QDialog
+
+    from planner.ui.map_export import ImageSizeDialog
+
+    site = opened.document.project.sites[4]
+    view = opened.map_view
+    for _ in range(2):
+        opened.actions_["zoom_in"].trigger()
+    view.centerOn(opened.map_scene.position(site.id))
+    chosen = iter([(str(tmp_path / "shown"), "PNG image (*.png)"), (str(tmp_path / "shown.svg"), "")])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: next(chosen))
+
+    def choose(dialog):
+        dialog.width_box.lineEdit().selectAll()
+        qtbot.keyClicks(dialog.width_box, "1200")
+        dialog.height_box.setValue(800)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ImageSizeDialog, "exec", choose)
+    opened.actions_["export_map"].trigger()
+    image = QImage(str(tmp_path / "shown.png"))  # no suffix typed: the file type chosen gives it
+    assert image.size().toTuple() == (1200, 800)
+    mm = min(1200 / 300, 800 / 190)
+    centre = image.pixelColor(round((1200 - min(64 * mm, 1200 * 0.35)) / 2), 400)  # the middle of the map part
+    colour = QColor(opened.document.project.partner(site.partner).colour)
+    assert (
+        abs(centre.red() - colour.red()) + abs(centre.green() - colour.green()) + abs(centre.blue() - colour.blue())
+        < 40
+    )
+    assert f"Exported the map to {tmp_path / 'shown.png'}" == opened.statusBar().currentMessage()
+    opened.actions_["export_map"].trigger()
+    assert (tmp_path / "shown.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")

@@ -124,6 +124,11 @@ class Presenter(QObject):
         return self._saved is not None
 
     @property
+    def problems(self) -> dict[str, str]:
+        """Why the partners' own networks (``networks``) or the ``sharing`` could not be worked out."""
+        return dict(self._problems)
+
+    @property
     def project_name(self) -> str:
         return self.document.project.name
 

@@ -1,0 +1,122 @@
+"""Presenter steps as image files, for a presenter who scripts slides (``planner render --step N``).
+
+The real main window, offscreen at the slide's size with throw-away settings, opens the
+project, waits for what the step shows (the design; each partner's own network; the cost
+sharing), enters presenter mode at that step and saves the window: PNG as grabbed, SVG
+and PDF drawn by the widgets themselves, so text and lines stay sharp.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPoint, QRectF, QSize, QSizeF, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QWidget
+
+from planner.core.errors import PlannerError
+from planner.io.safe_output import atomic_output
+from planner.ui.presenter.story import STEPS
+
+__all__ = ["opened_window", "render_step", "save_widget"]
+
+
+@contextmanager
+def opened_window(
+    project: Path, size: tuple[int, int], timeout_s: float, sharing_limit: float | None = None
+) -> Iterator:
+    """A fresh main window showing ``project`` with its design made (``PlannerError`` if none can be).
+
+    The settings are throw-away (recent files, layout and recovery copies stay out of the
+    user's own), and the window is closed, unsaved, afterwards.
+    """
+    from planner.ui.app import make_application, process_events_until
+    from planner.ui.main_window import MainWindow
+    from planner.ui.settings import AppSettings
+
+    make_application()
+    with tempfile.TemporaryDirectory() as folder:
+        settings = AppSettings.in_file(Path(folder) / "settings.ini")
+        if sharing_limit is not None:
+            settings.sharing_time_limit = sharing_limit
+        window = MainWindow(settings)
+        problems: list[str] = []
+        window.runner.finished.connect(lambda problem: problems.append(problem) if problem else None)
+        try:
+            window.resize(*size)
+            window.show()
+            if not window.load(project):
+                raise PlannerError(f"{project}: cannot be opened")
+            designed = process_events_until(
+                lambda: problems or (not window.runner.busy and window.document.design_current), timeout_s, 20
+            )
+            if problems or not designed:
+                raise PlannerError(f"{project}: no design: {problems[-1] if problems else 'it took too long'}")
+            yield window
+        finally:
+            window.runner.cancel()
+            window.sharing_runner.cancel()
+            for worker in (window.runner, window.sharing_runner, window.scenario_runner, window.exporter):
+                worker.wait()
+            window.editor.mark_saved()  # throw-away: never ask to save
+            window.close()
+
+
+def save_widget(widget: QWidget, path: Path) -> None:
+    """Save what ``widget`` shows to ``path``: PNG, SVG or PDF by its suffix (replaced only when complete)."""
+    width, height = widget.width(), widget.height()
+    suffix = path.suffix.lower()
+    with atomic_output(path) as temporary:
+        if suffix == ".png":
+            if not widget.grab().save(str(temporary), "PNG"):
+                raise PlannerError(f"{path}: the image could not be written")
+            return
+        if suffix == ".svg":
+            device = QSvgGenerator()
+            device.setFileName(str(temporary))
+            device.setSize(QSize(width, height))
+            device.setViewBox(QRectF(0, 0, width, height))
+        elif suffix == ".pdf":
+            device = QPdfWriter(str(temporary))
+            device.setResolution(96)
+            page = QPageSize(QSizeF(width * 0.75, height * 0.75), QPageSize.Unit.Point, "Slide")
+            device.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+        else:
+            raise PlannerError(f"{path}: a slide is .png, .svg or .pdf")
+        painter = QPainter(device)
+        try:
+            widget.render(painter, QPoint())
+        finally:
+            painter.end()
+
+
+def _quiet_offscreen(kind: QtMsgType, context, message: str) -> None:
+    """Qt's messages to stderr, less the offscreen platform's note that windows have no size hints."""
+    if "propagateSizeHints" not in message:
+        print(message, file=sys.stderr)
+
+
+def render_step(project: Path, step: int, size: tuple[int, int], outputs: list[Path], timeout_s: float = 600) -> None:
+    """Save presenter step ``step`` (1..5: partners, alone, shared, saving, resilience) of ``project``."""
+    from planner.ui.app import process_events_until
+
+    qInstallMessageHandler(_quiet_offscreen)
+    if not 1 <= step <= len(STEPS):
+        raise PlannerError(f"--step: {step} must be 1..{len(STEPS)} ({', '.join(s.name for s in STEPS)})")
+    with opened_window(project, size, timeout_s) as window:
+        presenter = window.presenter
+        presenter.enter(full_screen=False)
+        presenter.go(step - 1)
+        process_events_until(lambda: not presenter.panel().waiting or presenter.problems, timeout_s, 20)
+        waiting = presenter.panel().waiting
+        if waiting:
+            raise PlannerError(f"step {step}: {waiting}" + ("" if presenter.problems else f" (after {timeout_s:g} s)"))
+        process_events_until(lambda: False, 0.3, 20)  # let the map and the panel settle
+        for path in outputs:
+            save_widget(window, path)
+        presenter.leave()
