@@ -364,9 +364,10 @@ def solve_bounded_heuristic(problem: DesignProblem, control: Control) -> Solutio
     return _solution(problem, arrays, best, "heuristic", started)
 
 
-def _provable(problem: DesignProblem, time_limit: float) -> bool:
+def _provable_sites(problem: DesignProblem, time_limit: float) -> int:
+    """How many required sites ``auto`` expects to prove optimal within ``time_limit`` seconds."""
     kind = "constrained" if _limits(problem) else problem.redundancy
-    return len(problem.required) <= PROVABLE_SITES[kind] * max(0.25, min(4.0, time_limit / 60))
+    return int(PROVABLE_SITES[kind] * max(0.25, min(4.0, time_limit / 60)))
 
 
 def solve_auto(problem: DesignProblem, control: Control) -> Solution:
@@ -375,7 +376,18 @@ def solve_auto(problem: DesignProblem, control: Control) -> Solution:
     Notes
     -----
     The choice follows :data:`PROVABLE_SITES`; either way the answer carries a
-    proven lower bound.
+    proven lower bound. When the heuristic finishes before the time limit, a note
+    says why, so nobody waits for a search that is not running.
     """
-    algorithm = solve_exact if _provable(problem, control.time_limit) else solve_bounded_heuristic
-    return algorithm(problem, control)
+    provable, sites = _provable_sites(problem, control.time_limit), len(problem.required)
+    if sites <= provable:
+        return solve_exact(problem, control)
+    started = time.monotonic()
+    solution = solve_bounded_heuristic(problem, control)
+    if not control.expired():
+        solution.notes.append(
+            f"auto stopped after {time.monotonic() - started:.0f} of {control.time_limit:.0f} s: proving "
+            f"{sites:,} sites optimal would take far longer (it expects to prove up to {provable:,} in that time), "
+            "so it took the heuristic and its proven bound; choose Exact to search for longer"
+        )
+    return solution

@@ -164,3 +164,16 @@ def test_auto_proves_what_it_can_and_otherwise_bounds_the_heuristic(monkeypatch)
     design = design_project(project, DesignSettings("2edge"))
     assert design.method == "heuristic" and design.verified
     assert 0 < design.lower_bound <= design.total_cost
+
+
+def test_auto_says_why_it_stopped_before_its_time_limit():
+    """Beyond what it can prove in time, auto takes the heuristic and says so rather than leaving people waiting."""
+    import dataclasses
+
+    from tests.factories import town_region
+
+    project = town_region(120, seed=5)
+    settings = dataclasses.replace(project.settings, method="auto", time_limit=15.0)
+    design = design_project(project, settings)
+    (note,) = [n for n in design.notes if n.startswith("auto stopped")]
+    assert design.seconds < 15 and "120 sites" in note and "choose Exact" in note
