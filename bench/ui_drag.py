@@ -67,7 +67,7 @@ def bench(redundancy: str, sites: int, drags: int, timeout: float) -> list[tuple
             elapsed = time.perf_counter() - released
             assert window.design_panel.figures.text("total") != shown or doc.design.total_cost >= 0
             results.append((elapsed, doc.design.seconds))
-        doc.undo_stack.setClean()
+        window.editor.mark_saved()
         window.close()
     return results
 

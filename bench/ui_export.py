@@ -75,7 +75,7 @@ def main() -> int:
             written = sum(p.exists() for p in paths.values())
             priced = len(window.sharing_runner.cache) - cached
             print(f"{label:<28}{seconds:>9.1f}   {how}; {priced} coalitions priced, {cached} cached; {written} files")
-        doc.undo_stack.setClean()
+        window.editor.mark_saved()
         window.close()
     return 0
 

@@ -74,7 +74,7 @@ def main() -> int:
         window.resize(1600, 1000)
         window.show()
         started = time.perf_counter()
-        window.document.replace_project(project)
+        window.editor.replace_project(project)
         window.document.accept_design(design, window.document.revision)
         window.runner.cancel()
         app.processEvents()
@@ -119,7 +119,7 @@ def main() -> int:
             )
         print(f"once a gesture ends (labels, sharp basemap): median {statistics.median(settles) * 1e3:.0f} ms")
         print(f"worst frame {worst * 1e3:.1f} ms: target < 30 ms {'met' if worst < 0.03 else 'NOT met'}")
-        window.document.undo_stack.setClean()
+        window.editor.mark_saved()
         window.close()
     return 0
 

@@ -41,7 +41,7 @@ def visible():
     heavy = ("geopandas", "highspy", "pyogrio", "openpyxl")
     marks["heavy_imported"] = [m for m in heavy if m in sys.modules]
     print(json.dumps(marks))
-    window.document.undo_stack.setClean()
+    window.editor.mark_saved()
     window.close()
     app.quit()
 QTimer.singleShot(0, visible)

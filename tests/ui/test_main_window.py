@@ -336,3 +336,37 @@ def test_delete_removes_selected_sites_and_no_go_areas_together(qtbot, opened):
     doc.selection.set([site.id], (), [0])
     opened.actions_["delete"].trigger()
     assert site.id not in doc.sites_by_id and not doc.project.exclusion_zones
+
+
+def test_sites_can_be_clicked_and_dragged_at_the_fitted_zoom_of_a_large_region(qtbot, window, tmp_path):
+    import dataclasses
+
+    from planner.core.project_file import save_project
+    from planner.ui.map.scene import LOD_SITES
+    from tests.factories import town_region
+    from tests.ui.conftest import small_region
+
+    project = small_region(12)
+    big = town_region(LOD_SITES + 100, seed=3)
+    project.sites = [dataclasses.replace(s, partner=project.partners[i % 3].id) for i, s in enumerate(big.sites)]
+    project.settings = dataclasses.replace(project.settings, method="quick", time_limit=5.0)
+    save_project(project, tmp_path / "big.json")
+    assert window.load(tmp_path / "big.json")
+    qtbot.wait(200)
+    view, scene = window.map_view, window.map_scene
+    assert scene.lod  # the batched cloud stands in for the markers
+    points = {s.id: site_point(window, s.id) for s in project.sites}
+    inside = view.viewport().rect().adjusted(60, 60, -60, -60)
+
+    def clear(site_id: str) -> bool:  # no other site within a few pixels: a click can only mean this one
+        p = points[site_id]
+        return inside.contains(p) and all((q - p).manhattanLength() > 16 for k, q in points.items() if k != site_id)
+
+    site_id = next(k for k in points if clear(k))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=points[site_id])
+    assert window.document.selection.sites == {site_id}
+    before = window.document.project.site(site_id)
+    drag(qtbot, view, points[site_id], points[site_id] + QPoint(40, 30))
+    after = window.document.project.site(site_id)
+    assert (after.lon, after.lat) != (before.lon, before.lat)
+    assert window.editor.undo_stack.undoText() == f"Move site ‘{before.name}’"

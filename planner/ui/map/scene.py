@@ -133,6 +133,17 @@ class MapScene(QGraphicsScene):
         inside = (x >= rect.left()) & (x <= rect.right()) & (y >= rect.top()) & (y <= rect.bottom())
         return [self._ids[i] for i in np.flatnonzero(inside)]
 
+    def nearest_site(self, point: QPointF, within: float) -> str | None:
+        """The id of the site nearest ``point`` no further than ``within`` scene units, or ``None``.
+
+        How sites are picked while the batched cloud stands in for their markers (many sites in view).
+        """
+        if not len(self._xy):
+            return None
+        squared = ((self._xy - (point.x(), point.y())) ** 2).sum(axis=1)
+        nearest = int(np.argmin(squared))
+        return self._ids[nearest] if squared[nearest] <= within**2 else None
+
     def tooltip(self, item: QGraphicsItem) -> str:
         """Rich text describing the site or circuit ``item`` shows, with its figures."""
         kind, key = item.data(items.KIND), item.data(items.KEY)

@@ -270,7 +270,16 @@ class MapView(QGraphicsView):
         return self.sketch_tools.get(self.tool)
 
     def item_at(self, pos: QPoint, kinds: tuple[str, ...] = _PICKABLE) -> QGraphicsItem | None:
-        """What is under viewport position ``pos``: the first of ``kinds`` found (sites nearest first)."""
+        """What is under viewport position ``pos``: the first of ``kinds`` found (sites nearest first).
+
+        With many sites in view their markers give way to a batched cloud; a site is then still
+        found, by position, and its (hidden) marker returned, so it can be clicked and dragged.
+        """
+        scene = self.map_scene
+        if scene.lod and "site" in kinds:
+            site_id = scene.nearest_site(self.mapToScene(pos), _HIT / self.scale_factor)
+            if site_id is not None:
+                return scene.marker(site_id)
         found = [
             item
             for item in self.items(QRect(pos.x() - _HIT, pos.y() - _HIT, 2 * _HIT, 2 * _HIT))
