@@ -36,7 +36,9 @@ screenshot: $(VENV)/.installed-test os-deps-offscreen
 
 # The one-folder desktop build, dist/planner/planner (PyInstaller, planner.spec). The X11 libraries Qt needs are
 # installed first (as root) so that they are bundled: the folder then starts on a desktop that lacks them.
+# PyInstaller reads and strips binaries with binutils (objdump, strip).
 dist: $(VENV)/.installed-dist os-deps-desktop
+	@$(MAKE) -s --no-print-directory _os-deps DEBS="binutils"
 	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller planner.spec
 
 # Builds, then runs the built program headless: --version, design, export, the window; its size and start time.
