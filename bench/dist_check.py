@@ -11,7 +11,8 @@ environment, a working folder outside the repository, ``QT_QPA_PLATFORM=offscree
 * ``planner export SAMPLE`` with every output: XLSX, CSV, PDF, GeoJSON, GeoPackage and KML are
   written, non-empty, and each reads back as its format (stdlib readers only);
 * ``planner screenshot window.png SAMPLE``: the window opens offscreen and it and presenter mode
-  are saved as PNGs of the expected size (timed: process start to window shown).
+  are saved as PNGs of the expected size (timed: process start to window shown);
+* ``planner SAMPLE``, the app as a user starts it, is still running after 8 s (then stopped).
 
 Prints a table, the bundle's size and its largest files; exits 1 naming every problem.
 
@@ -25,6 +26,7 @@ import csv
 import json
 import os
 import re
+import signal
 import sqlite3
 import statistics
 import struct
@@ -280,6 +282,31 @@ def check_export(check: Check, exe: Path, sample: Path, env: dict, out: Path) ->
             check.fail(f"  {name}", f"does not read as {kind}: {err}")
 
 
+def check_app_start(check: Check, exe: Path, sample: Path, env: dict, out: Path, wait: float = 8.0) -> None:
+    """``planner PROJECT`` as a user starts it: the window opens on the project and keeps running, then is stopped."""
+    start = time.perf_counter()
+    args = [str(exe), str(sample)]
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    with subprocess.Popen(args, env=env, cwd=out, start_new_session=True, **pipes) as process:
+        try:
+            process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGTERM)  # the app and any process it started
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+            stderr = process.stderr.read()
+            if "Traceback" in stderr:
+                check.fail("planner PROJECT (the app)", _problem(subprocess.CompletedProcess([], 1, "", stderr)))
+            else:
+                check.row("planner PROJECT (the app)", f"ok: running after {wait:.0f} s, then stopped", wait)
+            return
+        stderr = process.stderr.read()
+    problem = _problem(subprocess.CompletedProcess([], process.returncode or 1, "", stderr))
+    check.fail("planner PROJECT (the app)", f"stopped by itself: {problem}", time.perf_counter() - start)
+
+
 def _png_size(path: Path) -> tuple[int, int] | None:
     head = path.read_bytes()[:24]
     return struct.unpack(">II", head[16:24]) if head.startswith(b"\x89PNG\r\n\x1a\n") else None
@@ -349,6 +376,7 @@ def main() -> int:
             check_grid(check, exe, env, out)
             check_export(check, exe, sample, env, out)
             times |= check_window(check, exe, sample, env, out)
+            check_app_start(check, exe, sample, env, out)
     total, sizes = _size(folder)
     mb = total / 1e6
     verdict = "within" if mb <= TARGET_MB else "ABOVE"
