@@ -8,7 +8,8 @@ stays integer pence in the rows).
 
 The circuit schedule (``circuit_table``) has one row per circuit in circuit-id
 order and a totals row; ``CIRCUIT_COLUMNS`` defines every column (docs/pack.md
-lists them).
+lists them) and ``CIRCUIT_NOTES`` explains the columns a tender needs explained.
+Columns are only ever added at the end: other tools read them by position.
 
 >>> from planner.core.model import Partner, Project, Site
 >>> from planner.design import design_project
@@ -23,10 +24,10 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from planner.analysis.loads import FailurePeak, failure_peaks
+from planner.analysis.loads import FailurePeak, failure_peaks, traffic_outage
 from planner.analysis.resilience import Failure, diverse_from, single_failures
 from planner.analysis.sharing import METHODS, CostSharing, PartnerShare
 from planner.core.design_result import LINK_ROLES, Design
@@ -34,6 +35,8 @@ from planner.core.errors import PlannerError
 from planner.core.geo import grid_reference, lonlat_to_bng
 from planner.core.model import Project, pair_key
 from planner.core.money import format_gbp, pounds
+from planner.core.traffic import has_traffic
+from planner.design.capacity import LOAD_TOLERANCE
 
 __all__ = [
     "Column",
@@ -43,10 +46,12 @@ __all__ = [
     "PartnerRow",
     "FailureRow",
     "CIRCUIT_COLUMNS",
+    "CIRCUIT_NOTES",
     "SITE_COLUMNS",
     "PARTNER_COLUMNS",
     "FAILURE_COLUMNS",
     "circuit_table",
+    "circuit_users",
     "site_table",
     "partner_table",
     "failure_table",
@@ -113,12 +118,14 @@ def display(kind: Kind, raw: Any) -> str:
 
 @dataclass(frozen=True)
 class Table:
-    """Columns, typed rows and, where sums make sense, a totals row (``totals[key]``, raw units)."""
+    """Columns, typed rows and, where sums make sense, a totals row (``totals[key]``, raw units); ``notes``
+    are sentences a reader of the table needs, printed below it."""
 
     name: str
     columns: tuple[Column, ...]
     rows: tuple[Any, ...]
     totals: dict[str, Any] | None = None
+    notes: tuple[str, ...] = ()
 
     def total(self, key: str) -> Any:
         return (self.totals or {}).get(key)
@@ -171,6 +178,9 @@ class CircuitRow:
     annual: int
     term_years: int
     total: int
+    a_address: str
+    b_address: str
+    serves: str
 
 
 def _end_columns(end: str, label: str) -> tuple[Column, ...]:
@@ -212,6 +222,27 @@ CIRCUIT_COLUMNS: tuple[Column, ...] = (
     Column("annual", "Annual rental", "gbp", "Rental a year: both ends plus the main link per route km"),
     Column("term_years", "Term (years)", "int", "Minimum contract term"),
     Column("total", "Total over term", "gbp", "Installation + term x annual rental"),
+    Column("a_address", "A-end address", "text", "A-end site's address and postcode, as in the project"),
+    Column("b_address", "B-end address", "text", "B-end site's address and postcode, as in the project"),
+    Column(
+        "serves",
+        "Serves",
+        "text",
+        "Partners owning the sites at its ends, and partners whose traffic it carries while all is working",
+    ),
+)
+#: What the Circuits sheet says below the schedule, for whoever writes the tender from it.
+CIRCUIT_NOTES: tuple[str, ...] = (
+    "Diverse from: the circuits listed meet this one at a site, and losing this one together with any of them "
+    "would cut sites off. A single trench, duct or building entry carrying both would be lost to one dig or one "
+    "fire, so order each of them on a physically separate route from this one, end to end: separate ducts, "
+    "separate terminating equipment and, where available, a different exchange (an RO2-style resilience option, "
+    "the pair managed as resilient). Empty: no circuit at its ends needs keeping apart from it; a circuit that "
+    "cuts sites off on its own (every circuit of a tree) has no protection to keep apart.",
+    "Serves: the partners owning the sites at either end, and the partners whose traffic the circuit carries "
+    "while everything is working (their sites' traffic to their hubs, and their demands between sites).",
+    "A-end address, B-end address: where the carrier installs each end, as the project holds it (street "
+    "address and postcode); empty where the project has none.",
 )
 
 
@@ -220,6 +251,30 @@ def _priced_from(carriers: dict[tuple[str, str], str], source: str, a: str, b: s
         carrier = carriers.get(pair_key(a, b))
         return f"Carrier quote ({carrier})" if carrier else "Carrier quote"
     return {"tariff": "Tariff", "existing": "Existing circuit"}.get(source, source)
+
+
+def _own_traffic(project: Project, partner: str) -> Project:
+    """``project`` with only ``partner``'s traffic: its sites' traffic to its hubs, and the demands at its sites."""
+    own = {s.id for s in project.sites if s.partner == partner}
+    return replace(
+        project,
+        sites=[s if s.id in own else replace(s, demand_mbps=0.0) for s in project.sites],
+        demands=[d for d in project.demands if d.a in own or d.b in own],
+    )
+
+
+def circuit_users(project: Project, design: Design) -> dict[str, list[str]]:
+    """The partners (ids, in project order) each circuit serves: those owning the sites at its ends and those
+    whose traffic it carries in the normal state (each partner's traffic routed on the design alone)."""
+    sites = project.sites_by_id
+    users = {k.circuit_id: {sites[k.a].partner, sites[k.b].partner} for k in design.links}
+    for partner in project.partners:
+        own = _own_traffic(project, partner.id)
+        if has_traffic(own):
+            for circuit, mbps in traffic_outage(own, design, []).loads.items():
+                if mbps > LOAD_TOLERANCE:
+                    users[circuit].add(partner.id)
+    return {circuit: [p.id for p in project.partners if p.id in found] for circuit, found in users.items()}
 
 
 def circuit_table(project: Project, design: Design) -> Table:
@@ -237,6 +292,7 @@ def circuit_table(project: Project, design: Design) -> Table:
     carriers = {pair_key(q.a, q.b): q.carrier for q in project.quotes}
     ends = {end for k in design.links for end in (k.a, k.b)}
     grid = {i: grid_reference(*lonlat_to_bng(sites[i].lon, sites[i].lat)) for i in ends}
+    users = circuit_users(project, design)
 
     def end(site_id: str) -> tuple:
         s = sites[site_id]
@@ -265,6 +321,9 @@ def circuit_table(project: Project, design: Design) -> Table:
             k.annual,
             design.term_years,
             k.total(design.term_years),
+            sites[k.a].address,
+            sites[k.b].address,
+            "; ".join(partners[p].name for p in users[k.circuit_id]),
         )
         for k in sorted(design.links, key=lambda k: k.circuit_id)
     )
@@ -282,7 +341,7 @@ def circuit_table(project: Project, design: Design) -> Table:
         "annual": sum(r.annual for r in rows),
         "total": total,
     }
-    return Table("Circuits", CIRCUIT_COLUMNS, rows, totals)
+    return Table("Circuits", CIRCUIT_COLUMNS, rows, totals, CIRCUIT_NOTES)
 
 
 # -- sites --------------------------------------------------------------------------
@@ -299,6 +358,7 @@ class SiteRow:
     northing: float
     grid_ref: str
     circuits: int
+    address: str
 
 
 SITE_COLUMNS: tuple[Column, ...] = (
@@ -313,6 +373,7 @@ SITE_COLUMNS: tuple[Column, ...] = (
     Column("northing", "Northing", "metres", "British National Grid northing, metres"),
     Column("grid_ref", "Grid ref", "text", "OS grid reference, 1 m"),
     Column("circuits", "Circuits", "int", "Circuits of the design ending at the site"),
+    Column("address", "Address", "text", "Street address and postcode, where circuits are installed"),
 )
 
 
@@ -340,6 +401,7 @@ def site_table(project: Project, design: Design) -> Table:
                 northing,
                 grid_reference(easting, northing),
                 degree.get(s.id, 0),
+                s.address,
             )
         )
     return Table("Sites", SITE_COLUMNS, tuple(rows), {"circuits": sum(r.circuits for r in rows)})

@@ -2,7 +2,9 @@
 
 Every table sheet has a frozen, bold header row (and frozen first column), a
 filter over its rows, number formats by column kind, widths fitted to the
-content, and prints landscape one page wide with the header on every page.
+content, the table's notes below it (the Circuits sheet explains its "Diverse
+from" and "Serves" columns), and prints landscape one page wide with the header
+on every page.
 Money cells hold exact values — ``Decimal`` pounds, never floats of pence — in a
 ``£#,##0.00`` format; totals are values, not formulas, so they read
 the same in every program. Text is written as string cells with Excel's quote
@@ -106,6 +108,11 @@ def _write_table(ws: Worksheet, table: Table, first_row: int = 1, freeze_first_c
         for j, (column, value) in enumerate(zip(table.columns, table.total_values(), strict=True), 1):
             cell = _put(ws, r, j, value, column.kind)
             cell.font, cell.border = _BOLD, _TOTAL_BORDER
+    if table.notes:
+        _put(ws, r + 2, 1, "Notes").font = _BOLD
+        for i, note in enumerate(table.notes, r + 3):
+            _put(ws, i, 1, note)
+        r += 2 + len(table.notes)
     _fit_widths(ws, widths)
     ws.page_setup.orientation = "landscape"  # printed: the width of one page, header row on every page
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0

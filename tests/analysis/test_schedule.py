@@ -7,16 +7,19 @@ import pytest
 
 from planner.analysis.schedule import (
     CIRCUIT_COLUMNS,
+    CIRCUIT_NOTES,
     CircuitRow,
     circuit_table,
+    circuit_users,
     failure_table,
     partner_table,
     site_table,
 )
 from planner.analysis.sharing import share_costs
+from planner.core.design_result import Design, DesignLink
 from planner.core.errors import PlannerError
 from planner.core.geo import parse_grid_reference
-from planner.core.model import Quote
+from planner.core.model import Demand, Partner, Project, Quote, Site
 from planner.design import design_project
 from tests.analysis.test_sharing import three_partners
 
@@ -25,6 +28,87 @@ from tests.analysis.test_sharing import three_partners
 def planned():
     project = three_partners()
     return project, design_project(project)
+
+
+#: The schedule's columns before addresses and partners served were added: other tools read them by position.
+FIRST_COLUMNS = [
+    *("circuit_id", "a_id", "a_name", "a_partner", "a_lat", "a_lon", "a_grid_ref"),
+    *("b_id", "b_name", "b_partner", "b_lat", "b_lon", "b_grid_ref", "distance_km", "route_km", "bandwidth"),
+    *("circuits", "capacity_mbps", "metric", "load_mbps", "worst_load_mbps", "worst_utilisation", "worst_failure"),
+    *("role", "diverse_from", "priced_from", "install", "annual", "term_years", "total"),
+]
+
+
+def served_region() -> tuple[Project, Design]:
+    """A ring of five sites, small enough to route by hand (metrics in brackets):
+
+    police hub ph -(10)- council c1 -(10)- council c2 -(10)- police station ps -(20)- fire f1 -(20)- ph
+
+    The station's 100 Mb/s to its hub goes ps-c2-c1-ph (30, against 40 by f1), so it crosses the
+    council's own circuit c1-c2. The 50 Mb/s demand between f1 and c2 (fire and council) goes
+    f1-ps-c2 (30, against 40 by ph and c1).
+    """
+    project = Project(
+        name="Ring",
+        partners=[Partner("P", "Police"), Partner("C", "Council"), Partner("F", "Fire")],
+        sites=[
+            Site("ph", "Police HQ", "P", -1.50, 53.80, "hub", address="Carr Gate, Wakefield WF2 0QQ"),
+            Site("c1", "Civic Hall", "C", -1.55, 53.80, address="Civic Hall, Leeds LS1 1UR"),
+            Site("c2", "Depot", "C", -1.60, 53.75),
+            Site("ps", "Station", "P", -1.55, 53.70, demand_mbps=100, address="Elland Road, Leeds LS11 0ES"),
+            Site("f1", "Fire HQ", "F", -1.45, 53.72, address="Birkenshaw BD11 2DY"),
+        ],
+        demands=[Demand("f1", "c2", 50)],
+    )
+    ring = [("ph", "c1", 10), ("c1", "c2", 10), ("c2", "ps", 10), ("ps", "f1", 20), ("f1", "ph", 20)]
+    links = tuple(
+        DesignLink(f"C000{i}", a, b, metric * 0.7, metric, 100_000, 20_000 * i, metric=metric)
+        for i, (a, b, metric) in enumerate(ring, 1)
+    )
+    total = sum(k.total(5) for k in links)
+    return project, Design("2edge", links, total, total, 5, sites=tuple(s.id for s in project.sites))
+
+
+#: Whom each circuit of :func:`served_region` serves, worked out by hand from its docstring.
+SERVED = {
+    "C0001": ["P", "C"],  # ph-c1: its ends; the station's traffic
+    "C0002": ["P", "C"],  # c1-c2: council ends; the police station's traffic crosses it
+    "C0003": ["P", "C", "F"],  # c2-ps: its ends; the fire-council demand
+    "C0004": ["P", "C", "F"],  # ps-f1: its ends; the same demand, the council's as much as the fire's
+    "C0005": ["P", "F"],  # f1-ph: its ends; no traffic crosses it
+}
+PARTNER_NAMES = {"P": "Police", "C": "Council", "F": "Fire"}
+
+
+def test_circuits_serve_the_partners_at_their_ends_and_those_whose_traffic_they_carry():
+    project, design = served_region()
+    assert circuit_users(project, design) == SERVED
+    rows = {r.circuit_id: r for r in circuit_table(project, design).rows}
+    assert {c: r.serves for c, r in rows.items()} == {
+        c: "; ".join(map(PARTNER_NAMES.get, p)) for c, p in SERVED.items()
+    }
+    quiet = replace(project, demands=[], sites=[replace(s, demand_mbps=0.0) for s in project.sites])
+    assert circuit_users(quiet, design)["C0002"] == ["C"]  # without traffic only the ends count
+
+
+def test_both_ends_of_every_circuit_carry_their_site_s_address():
+    project, design = served_region()
+    table = circuit_table(project, design)
+    for row in table.rows:
+        assert (row.a_address, row.b_address) == (project.site(row.a_id).address, project.site(row.b_id).address)
+    assert {r.b_address for r in table.rows if r.b_id == "c2"} == {""}  # a site with no address: empty
+    assert [r.address for r in site_table(project, design).rows] == [s.address for s in project.sites]
+
+
+def test_new_columns_come_after_the_ones_other_tools_read_and_the_notes_explain_them(planned):
+    keys = [c.key for c in CIRCUIT_COLUMNS]
+    assert keys[: len(FIRST_COLUMNS)] == FIRST_COLUMNS
+    assert keys[len(FIRST_COLUMNS) :] == ["a_address", "b_address", "serves"]
+    notes = circuit_table(*planned).notes
+    assert notes == CIRCUIT_NOTES
+    diverse = next(n for n in notes if n.startswith("Diverse from:"))
+    assert "separate route" in diverse and "RO2" in diverse and "exchange" in diverse
+    assert any(n.startswith("Serves:") for n in notes)
 
 
 def test_every_circuit_field_is_a_column_with_a_definition():

@@ -10,6 +10,7 @@ import pyogrio
 import pytest
 from pypdf import PdfReader
 
+from planner.analysis.pack import build_pack
 from planner.analysis.schedule import CIRCUIT_COLUMNS
 from planner.analysis.sharing import METHODS
 from planner.core.money import format_gbp
@@ -19,7 +20,8 @@ from planner.io.gis_export import write_geojson, write_gpkg, write_kml
 from planner.io.safe_output import FORMULA_STARTS, atomic_output
 from planner.io.schedule_csv import write_circuits_csv
 from planner.io.schedule_xlsx import write_xlsx
-from tests.io.export_fixtures import HOSTILE, packed
+from tests.analysis.test_schedule import PARTNER_NAMES, SERVED, served_region
+from tests.io.export_fixtures import HOSTILE, WHEN, packed
 
 
 def pence(value) -> int:
@@ -67,6 +69,7 @@ def test_xlsx_sheets_layout_and_circuits(exported):
     last = openpyxl.utils.get_column_letter(len(CIRCUIT_COLUMNS))
     assert ws.freeze_panes == "B2" and ws.auto_filter.ref == f"A1:{last}{len(design.links) + 1}"
     rows = list(ws.iter_rows(min_row=2, values_only=True))
+    rows = rows[: [r[0] for r in rows].index("Total") + 1]  # the sheet's notes follow the totals
     circuits, total_row = rows[:-1], rows[-1]
     assert len(circuits) == len(design.links)
     for row in circuits:
@@ -185,6 +188,49 @@ def test_geojson_and_kml_hold_both_layers(exported):
     kml_links = pyogrio.read_dataframe(paths["kml"], layer="links")
     assert sorted(kml_links["circuit_id"]) == sorted(k.circuit_id for k in pack.design.links)
     assert len(pyogrio.read_dataframe(paths["kml"], layer="sites")) == len(project.sites)
+
+
+# -- the schedule for a tender ----------------------------------------------------------
+def test_every_export_gives_both_ends_their_address_and_names_whom_each_circuit_serves(tmp_path):
+    project, design = served_region()
+    pack = build_pack(project, design, when=WHEN)
+    write_circuits_csv(project, design, tmp_path / "circuits.csv")
+    write_xlsx(project, design, tmp_path / "pack.xlsx", pack=pack)
+    write_gpkg(project, design, tmp_path / "network.gpkg")
+    addresses = {s.id: s.address for s in project.sites}
+    serves = {c: "; ".join(PARTNER_NAMES[p] for p in partners) for c, partners in SERVED.items()}
+
+    with open(tmp_path / "circuits.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0][-3:] == ["A-end address", "B-end address", "Serves"]
+    assert rows[0][:-3] == [c.heading for c in CIRCUIT_COLUMNS][:-3]  # the columns before stay as they were
+    for r in (dict(zip(rows[0], row, strict=True)) for row in rows[1:]):
+        ends = (r["A-end site"], r["B-end site"])
+        assert (r["A-end address"], r["B-end address"]) == tuple(addresses[x] for x in ends)
+        assert r["Serves"] == serves[r["Circuit"]]
+
+    sheet = openpyxl.load_workbook(tmp_path / "pack.xlsx")["Circuits"]
+    values = list(sheet.iter_rows(values_only=True))
+    headings = list(values[0])
+    assert headings[-3:] == ["A-end address", "B-end address", "Serves"]
+    col = {h: i for i, h in enumerate(headings)}
+    for row in values[1 : len(design.links) + 1]:
+        ends = (row[col["A-end site"]], row[col["B-end site"]])
+        assert (row[col["A-end address"]] or "", row[col["B-end address"]] or "") == tuple(addresses[x] for x in ends)
+        assert row[col["Serves"]] == serves[row[col["Circuit"]]]
+    below = [row[0] for row in values[len(design.links) + 2 :] if row[0]]  # after the totals row
+    assert below[0] == "Notes"
+    diverse = next(text for text in below if text.startswith("Diverse from:"))
+    assert "physically separate route" in diverse and "different exchange" in diverse and "RO2" in diverse
+    assert sheet.auto_filter.ref.endswith(str(len(design.links) + 1))  # the filter holds the circuits only
+
+    links = pyogrio.read_dataframe(tmp_path / "network.gpkg", layer="links")
+    for _, row in links.iterrows():
+        link = design.link(row["circuit_id"])
+        assert (row["a_address"] or "", row["b_address"] or "") == (addresses[link.a], addresses[link.b])
+        assert row["serves"] == serves[link.circuit_id]
+    sites = pyogrio.read_dataframe(tmp_path / "network.gpkg", layer="sites")
+    assert [a or "" for a in sites["address"]] == [s.address for s in project.sites]
 
 
 # -- PDF --------------------------------------------------------------------------------
