@@ -1,9 +1,11 @@
 """The properties panel: the project's name, the selected site or circuit, and the partners.
 
 A site's fields commit when editing finishes (Enter or leaving the field), each as one
-undo command. A site's traffic to its partner's hubs is one of them; when there is no hub
-to send it to, a warning under the field says so (the design would be refused). Partners
-can be added, renamed, recoloured, and deleted while they have no sites.
+undo command; its address (where the carrier installs circuits) is one line of at most
+``MAX_ADDRESS_CHARS`` characters, cleaned like every typed text. A site's traffic to its
+partner's hubs is one of them; when there is no hub to send it to, a warning under the
+field says so (the design would be refused). Partners can be added, renamed, recoloured,
+and deleted while they have no sites.
 
 A selected circuit is shown read-only, from the design: what to order and its metric, its
 load, its worst load and the failure causing it, and (with traffic) the demands it carries
@@ -41,7 +43,8 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.design_result import LINK_ROLES, Design
-from planner.core.model import SITE_ROLES, Partner, Project, Site
+from planner.core.model import MAX_ADDRESS_CHARS, SITE_ROLES, Partner, Project, Site
+from planner.core.text import clean_text
 from planner.core.traffic import MAX_MBPS, Flow, has_traffic
 from planner.core.words import short_name
 from planner.ui import style
@@ -57,6 +60,10 @@ _TRAFFIC_TIP = (
     "nearest hub of its partner; when that hub is lost, to the next nearest. A hub's own traffic goes to its "
     "partner's nearest other hub (replication). 0: none. Traffic between two particular sites is a pair "
     "demand (the Demands dock)."
+)
+_ADDRESS_TIP = (
+    "Where the carrier installs circuits: the street address and/or postcode, on one line "
+    "(Elland Road, Leeds LS11 0ES). The schedule gives it at both ends of every circuit."
 )
 
 
@@ -127,6 +134,9 @@ class _SiteEditor(QWidget):
             box.setKeyboardTracking(False)
         self.place = QLabel()
         self.place.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.address = QLineEdit(maxLength=MAX_ADDRESS_CHARS, placeholderText="Street address, postcode")
+        self.address.setToolTip(_ADDRESS_TIP)
+        self.address.setAccessibleName("Address")
         self.note = QLineEdit()
         self.traffic = QDoubleSpinBox(decimals=1, minimum=0, maximum=MAX_MBPS, singleStep=10, suffix=" Mb/s")
         self.traffic.setSpecialValueText("None")
@@ -146,6 +156,7 @@ class _SiteEditor(QWidget):
             ("Longitude", self.lon),
             ("Latitude", self.lat),
             ("Where", self.place),
+            ("Address", self.address),
             ("Note", self.note),
             ("Traffic to hubs", self.traffic),
         ):
@@ -154,6 +165,7 @@ class _SiteEditor(QWidget):
         form.addRow(self.traffic_warning)
         self.name.editingFinished.connect(lambda: self._commit(name=self.name.text().strip() or None))
         self.note.editingFinished.connect(lambda: self._commit(note=self.note.text()))
+        self.address.editingFinished.connect(lambda: self._commit(address=clean_text(self.address.text())))
         self.partner.activated.connect(lambda: self._commit(partner=self.partner.currentData()))
         self.role.activated.connect(lambda: editor.set_roles([self.site_id], self.role.currentData()))
         #: What each spin box showed of the site: leaving one unchanged must not round the site's value.
@@ -171,6 +183,8 @@ class _SiteEditor(QWidget):
                 self.name.setText(site.name)
             if not self.note.hasFocus():
                 self.note.setText(site.note)
+            if not self.address.hasFocus():
+                self.address.setText(site.address)
             partner_combo(self.document, self.partner, site.partner)
             self.role.setCurrentIndex(max(0, self.role.findData(site.role)))
             self.lon.setValue(site.lon)

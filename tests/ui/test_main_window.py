@@ -8,8 +8,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from planner.core.model import MAX_ADDRESS_CHARS
 from planner.core.money import format_gbp
-from planner.core.project_file import load_project, project_to_dict
+from planner.core.project_file import load_project, project_to_dict, save_project
 from planner.ui.dialogs import AddSiteDialog
 from tests.ui.conftest import SAMPLE, site_point, wait_design
 
@@ -213,6 +214,30 @@ def test_edit_site_and_partner_properties(qtbot, opened, monkeypatch):
     panel.partner_buttons["delete"].click()
     assert fire.id not in doc.project.partners_by_id
     assert opened.editor.undo_stack.undoText() == "Delete partner ‘Fire & Rescue’"
+
+
+def test_type_a_site_s_address_then_undo(qtbot, opened, tmp_path):
+    doc, field = opened.document, opened.properties.site_editor.address
+    site = doc.project.sites[2]
+    doc.selection.set([site.id])
+    assert field.isVisible() and field.text() == site.address
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "Elland Road, Leeds LS11 0ES")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert doc.project.site(site.id).address == "Elland Road, Leeds LS11 0ES"
+    assert opened.editor.undo_stack.undoText().startswith(f"Site ‘{site.name}’ address: ")
+    assert opened.editor.undo_stack.undoText().endswith("→ Elland Road, Leeds LS11 0ES")
+    field.setText("Civic Hall\tLeeds\r\nLS1 1UR " + "x" * 300)  # pasted: breaks, a tab, far too long
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    address = doc.project.site(site.id).address
+    assert address.startswith("Civic Hall Leeds LS1 1UR xxx") and len(address) <= MAX_ADDRESS_CHARS
+    save_project(doc.project, tmp_path / "plan.json")
+    assert load_project(tmp_path / "plan.json").site(site.id).address == address
+    opened.map_view.setFocus()
+    opened.editor.undo_stack.undo()
+    opened.editor.undo_stack.undo()
+    assert doc.project.site(site.id) == site and field.text() == site.address
 
 
 def test_town_search_adds_a_site_there(qtbot, opened, monkeypatch):
