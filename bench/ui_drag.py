@@ -1,9 +1,11 @@
-"""Release-to-figures after dragging a site in a 60-site region (target: under 200 ms).
+"""Release-to-figures after dragging a site (targets: 200 ms at 60 sites; 500 ms at 1,000, no stall over 100 ms).
 
-Drives the real main window offscreen: opens a region of 60 real towns, waits for its
+Drives the real main window offscreen: opens a region of real towns, waits for its
 design, then drags sites with the mouse and times from the button's release until the
 figures panel shows the design for the new position. The engine's own time for that
-design is shown beside it, so the app's overhead is the difference.
+design is shown beside it, so the app's overhead is the difference. The longest stall
+is the longest the window went without handling events (a 5 ms timer's longest late
+tick) from the press until the new figures are shown.
 
     QT_QPA_PLATFORM=offscreen python bench/ui_drag.py [--sites 60] [--drags 5] [--redundancy 2edge tree]
 """
@@ -16,9 +18,10 @@ import statistics
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,10 +54,15 @@ def bench(redundancy: str, sites: int, drags: int, timeout: float) -> list[tuple
             raise SystemExit(f"{redundancy}: the first design took over {timeout} s")
         viewport = view.viewport()
         results = []
+        ticks: list[float] = []
+        timer = QTimer(interval=5)
+        timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
         for n in range(drags):
             site = doc.project.sites[(7 * n + 3) % len(doc.project.sites)]
             start = view.mapFromScene(window.map_scene.position(site.id))
             end = start + QPoint(25 + 5 * n, -20)
+            ticks.clear()
+            timer.start()
             QTest.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
             for i in range(1, 6):
                 QTest.mouseMove(viewport, start + (end - start) * (i / 5))
@@ -65,8 +73,10 @@ def bench(redundancy: str, sites: int, drags: int, timeout: float) -> list[tuple
             if not process_events_until(lambda: not window.runner.busy and doc.design_current, timeout):
                 raise SystemExit(f"{redundancy}: no design within {timeout} s of the release")
             elapsed = time.perf_counter() - released
+            timer.stop()
+            stall = max((b - a for a, b in pairwise(ticks)), default=0.0)
             assert window.design_panel.figures.text("total") != shown or doc.design.total_cost >= 0
-            results.append((elapsed, doc.design.seconds))
+            results.append((elapsed, doc.design.seconds, stall))
         window.editor.mark_saved()
         window.close()
     return results
@@ -80,15 +90,21 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=120.0)
     args = parser.parse_args()
     print(f"Drag a site in a {args.sites}-site region: release -> figures updated ({args.drags} drags each)")
-    print(f"{'redundancy':<12}{'median':>9}{'max':>9}{'engine median':>15}{'app overhead':>14}   target < 200 ms")
+    target = 0.2 if args.sites <= 60 else 0.5
+    print(
+        f"{'redundancy':<12}{'median':>9}{'max':>9}{'engine median':>15}{'app overhead':>14}{'longest stall':>15}"
+        f"   target < {target * 1000:.0f} ms, stalls < 100 ms"
+    )
     for redundancy in args.redundancy:
         runs = bench(redundancy, args.sites, args.drags, args.timeout)
         total = statistics.median(r[0] for r in runs)
         engine = statistics.median(r[1] for r in runs)
         worst = max(r[0] for r in runs)
+        stall = max(r[2] for r in runs)
+        met = worst < target and stall < 0.1
         print(
             f"{redundancy:<12}{total * 1000:>7.0f}ms{worst * 1000:>7.0f}ms{engine * 1000:>13.0f}ms"
-            f"{(total - engine) * 1000:>12.0f}ms   {'met' if worst < 0.2 else 'NOT met'}"
+            f"{(total - engine) * 1000:>12.0f}ms{stall * 1000:>13.0f}ms   {'met' if met else 'NOT met'}"
         )
     return 0
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from planner.core.design_result import LINK_ROLES, DesignLink
+from planner.core.design_result import LINK_ROLES, Design, DesignLink
 from planner.core.money import format_gbp
 from planner.core.traffic import has_traffic
 from planner.ui import style
@@ -62,18 +62,27 @@ class ScheduleModel(QAbstractTableModel):
     def __init__(self, document: ProjectDocument, parent: QObject | None = None):
         super().__init__(parent)
         self.document = document
-        self._rows: list[tuple[DesignLink, tuple, tuple]] = []
+        self._rows: list[tuple[DesignLink, tuple]] = []  # each circuit and its cells' sort keys
+        self._shown: dict[int, tuple[str, ...]] = {}  # rows' cell texts, made when first shown
+        self._sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder)
+        self._design: Design | None = None  # the design the rows were made from
         self.limit = document.project.settings.max_utilisation
-        for signal in (document.design_changed, document.project_replaced, document.partners_changed):
+        document.design_changed.connect(self._on_design_change)
+        for signal in (document.project_replaced, document.partners_changed):
             signal.connect(self.reload)
         document.sites_changed.connect(self.reload)
         document.settings_changed.connect(self.reload)  # the utilisation limit colours the worst use
         self.reload()
 
+    def _on_design_change(self) -> None:
+        """A new design: rebuild. The same one going stale while an edit is made (each drag) keeps its rows."""
+        if self.document.design is not self._design:
+            self.reload()
+
     def reload(self) -> None:
         """Rebuild the rows from the design (names and partners are looked up once here)."""
         self.beginResetModel()
-        design = self.document.design
+        design = self._design = self.document.design
         sites = self.document.sites_by_id
         partners = self.document.project.partners_by_id
         term = design.term_years if design else 0
@@ -82,25 +91,52 @@ class ScheduleModel(QAbstractTableModel):
             a, b = sites.get(link.a), sites.get(link.b)
             names = [s.name if s else "(deleted)" for s in (a, b)]
             owners = sorted({partners[s.partner].name if s.partner in partners else s.partner for s in (a, b) if s})
-            total = link.total(term)
             failure = _failure_words(link.worst_failure, sites)
             sort = (link.circuit_id, *names, " / ".join(owners), link.distance_km, link.route_km)
             sort += (link.capacity_mbps, link.load_mbps, link.worst_load_mbps, link.worst_utilisation, failure)
-            sort += (link.role, link.install, link.annual, total)
-            shown = (link.circuit_id, *names, " / ".join(owners), f"{link.distance_km:,.1f}", f"{link.route_km:,}")
-            shown += (link.bandwidth, f"{link.load_mbps:,.0f}", f"{link.worst_load_mbps:,.0f}")
-            shown += (f"{link.worst_utilisation:.0%}", failure or "–", LINK_ROLES.get(link.role, link.role))
-            shown += (format_gbp(link.install), format_gbp(link.annual), format_gbp(total))
-            rows.append((link, shown, sort))
-        self._rows = rows
+            sort += (link.role, link.install, link.annual, link.total(term))
+            rows.append((link, sort))
+        self._rows, self._shown = self._sorted(rows), {}
         self.limit = self.document.project.settings.max_utilisation
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by ``column`` here, in one Python sort of their keys.
+
+        A sorting proxy would instead ask :meth:`data` for two keys per comparison, tens of
+        thousands of calls into Python for a large region: a stall after every redesign.
+        """
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        before = {link.circuit_id: row for row, (link, _) in enumerate(self._rows)}
+        self._rows, self._shown = self._sorted(self._rows), {}
+        after = {link.circuit_id: row for row, (link, _) in enumerate(self._rows)}
+        moved = {old: after[circuit] for circuit, old in before.items()}
+        kept = self.persistentIndexList()
+        self.changePersistentIndexList(kept, [self.index(moved[i.row()], i.column()) for i in kept])
+        self.layoutChanged.emit()
+
+    def _sorted(self, rows: list[tuple[DesignLink, tuple]]) -> list[tuple[DesignLink, tuple]]:
+        column, order = self._sort
+        return sorted(rows, key=lambda row: row[1][column], reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def _shown_row(self, row: int) -> tuple[str, ...]:
+        """The text of row ``row``'s cells, made when first shown (a region has thousands, a view a few dozen)."""
+        shown = self._shown.get(row)
+        if shown is None:
+            link, sort = self._rows[row]
+            shown = (*sort[:4], f"{link.distance_km:,.1f}", f"{link.route_km:,}", link.bandwidth)
+            shown += (f"{link.load_mbps:,.0f}", f"{link.worst_load_mbps:,.0f}", f"{link.worst_utilisation:.0%}")
+            shown += (sort[10] or "–", LINK_ROLES.get(link.role, link.role))
+            shown += (format_gbp(link.install), format_gbp(link.annual), format_gbp(sort[14]))
+            self._shown[row] = shown
+        return shown
 
     def circuit_id(self, row: int) -> str:
         return self._rows[row][0].circuit_id
 
     def row_of(self, circuit_id: str) -> int:
-        for row, (link, _, _) in enumerate(self._rows):
+        for row, (link, _) in enumerate(self._rows):
             if link.circuit_id == circuit_id:
                 return row
         return -1
@@ -114,12 +150,14 @@ class ScheduleModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        link, shown, sort = self._rows[index.row()]
+        link, sort = self._rows[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return shown[column]
         if role == Qt.ItemDataRole.UserRole:
             return sort[column]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            shown = self._shown_row(index.row())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return shown[column]
         if role == CIRCUIT_ROLE:
             return link.circuit_id
         if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC:
@@ -151,6 +189,13 @@ def _failure_words(failure: str, sites) -> str:
     return failure
 
 
+class _FilterProxy(QSortFilterProxyModel):
+    """Filters the schedule's rows; their order is the model's own (see :meth:`ScheduleModel.sort`)."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sourceModel().sort(column, order)
+
+
 class SchedulePanel(QWidget):
     """A filter box over the schedule table; keeps its selection in step with the map."""
 
@@ -161,9 +206,8 @@ class SchedulePanel(QWidget):
         super().__init__(parent)
         self.document = document
         self.model = ScheduleModel(document, self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = _FilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.filter = QLineEdit(placeholderText="Filter by circuit, site, partner or role…", clearButtonEnabled=True)

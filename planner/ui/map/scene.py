@@ -29,6 +29,7 @@ __all__ = ["MapScene", "to_scene", "to_lonlat", "describe_place", "LOD_SITES", "
 
 #: Above this many sites on screen the map draws the batched "cloud" instead of markers.
 LOD_SITES = 500
+_NO_PARTNER = "#777777"  # a site whose partner is missing
 #: At most this many labels are laid out at once; beyond it only hubs are named.
 MAX_LABELS = 400
 #: Great Britain and Ireland in scene coordinates: the region shown for an empty project.
@@ -203,12 +204,12 @@ class MapScene(QGraphicsScene):
 
     def _colour(self, site: Site) -> QColor:
         partner = self.document.project.partners_by_id.get(site.partner)
-        return QColor(partner.colour if partner else "#777777")
+        return QColor(partner.colour if partner else _NO_PARTNER)
 
     def _restyle_markers(self) -> None:
         colours = {p.id: QColor(p.colour) for p in self.document.project.partners}
         for site in self.document.project.sites:
-            items.style_marker(self._markers[site.id], colours.get(site.partner, QColor("#777777")), site.role)
+            items.style_marker(self._markers[site.id], colours.get(site.partner, QColor(_NO_PARTNER)), site.role)
         self._refresh_cloud()
 
     def _on_site_change(self, site_id: str) -> None:
@@ -251,8 +252,10 @@ class MapScene(QGraphicsScene):
         if not self.lod:
             return
         by_colour: dict[str, list[QPointF]] = defaultdict(list)
+        colours = {p.id: p.colour for p in self.document.project.partners}  # once: it runs at every move
+        positions = self._positions
         for site in self.document.project.sites:
-            by_colour[self._colour(site).name()].append(self._positions[site.id])
+            by_colour[colours.get(site.partner, _NO_PARTNER)].append(positions[site.id])
         self.site_cloud.set_sites(by_colour)
         by_style: dict[tuple[str, str], list[tuple[QPointF, QPointF]]] = defaultdict(list)
         design = self.document.design
