@@ -117,6 +117,8 @@ def _check_unpacked_size(path: Path) -> None:
             size = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, EOFError, ValueError):
         raise InputError(f"{path.name}: is not an Excel workbook (.xlsx)") from None
+    except NotImplementedError as err:  # a damaged header can claim a zip version or method Python lacks
+        raise InputError(f"{path.name}: cannot be read as an Excel workbook, it is damaged ({_reason(err)})") from None
     except OSError as err:
         raise InputError(f"{path}: cannot be read ({err.strerror or _reason(err)})") from None
     if size > MAX_XLSX_BYTES:

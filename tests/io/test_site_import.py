@@ -161,6 +161,16 @@ def test_a_bit_flipped_workbook_is_one_line_naming_the_file(tmp_path):
         read_sites(path)
 
 
+def test_a_workbook_claiming_a_zip_version_python_lacks_is_one_line(tmp_path):
+    path = _xlsx(tmp_path / "sites.xlsx", _ROWS)
+    data = bytearray(path.read_bytes())
+    entry = data.index(b"PK\x01\x02")  # the first central directory entry: its version needed to extract
+    data[entry + 6 : entry + 8] = (84).to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match=r"^sites.xlsx: cannot be read as an Excel workbook, it is damaged \(zip file"):
+        read_sites(path)
+
+
 def test_a_zip_bomb_is_refused_before_openpyxl_reads_it(tmp_path, monkeypatch):
     """A 1 MB file unpacking to 1 GiB once took 43 s and 1.1 GB; the members' declared sizes refuse it."""
     monkeypatch.setattr(site_import, "MAX_XLSX_BYTES", 2**20)
