@@ -7,8 +7,10 @@ Notes
 * ``2edge``/``2node``: with a large fixed charge per circuit the cheapest
   survivable design is usually one ring through every required site, so:
 
-  1. the cheapest-path costs between required sites over the candidate graph
-     (Dijkstra from each, O(r (m + n log n)) in C via scipy; r^2 memory);
+  1. the cheapest-path costs from each required site to the sites near it over
+     the candidate graph (Dijkstra from each in C via scipy, stopped at twice its
+     dearest link; memory O(r), not r^2), other pairs' costs found when a tour
+     move needs them;
   2. a short tour on them (:mod:`planner.design.tour`: greedy edge, 2-opt,
      Or-opt, then ``KICKS_PER_SITE`` double-bridge kicks per site);
   3. each tour step expanded to its cheapest candidate path. Where paths meet
@@ -18,11 +20,13 @@ Notes
      without, dearest first;
   4. local search (:mod:`planner.design.moves`): link exchange, re-home,
      chord, run relocation, relay through an optional site, and a capped
-     number of drop-and-repair trials.
+     number of drop-and-repair trials; the whole-design scans that check its
+     moves are capped at ``SCAN_WORK`` over the number of sites.
 
   More starts run where the first ring is not the whole story, and the
   cheapest result is kept: a ring that prefers direct links when the ring of
-  cheapest paths took a detour, and a ring through the optional sites as well
+  cheapest paths took detours (in at least ``DETOUR_SHARE`` of its steps), and
+  a ring through the optional sites as well
   (relays that do not pay are then moved out). Drop-and-repair is tried near
   sites of degree three or more and at "hot" sites (ends of links dearer than a
   detour, optional sites), followed there by paired drops as a perturbation.
@@ -35,8 +39,10 @@ Notes
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -62,6 +68,16 @@ DROP_TRIALS_PER_SITE = 4
 PAIR_TRIALS_PER_SITE = 1
 #: A trial costs a Dijkstra and a few O(n) scans: at most this many divided by the number of sites.
 DROP_WORK = 25_000
+#: Whole-design scans (O(n) each) that check the local search's moves: at most this many divided by the sites.
+SCAN_WORK = 500_000
+#: The ring of links is tried as well when at least this share of the ring's steps took a detour.
+DETOUR_SHARE = 0.005
+#: Most sites nearest each site (by cheapest path) whose costs the tour knows from the start.
+KNOWN_PER_SITE = 30
+#: How far each site's row reaches, in multiples of the cost of its dearest link to a site.
+_REACH = 2
+#: Dijkstra sources run together: the distances held at once are this many times the number of sites.
+_BATCH = 256
 
 
 def _tree(problem: DesignProblem, control: Control, kicks_per_site: float) -> tuple[list[tuple[str, str]], str]:
@@ -81,11 +97,18 @@ def _links(candidates: Candidates) -> np.ndarray:
 
 
 class _Closure:
-    """Cheapest-path costs between some sites over the candidate graph, and how to expand them.
+    """Cheapest-path costs from each of some sites to the sites nearest it over the candidate graph,
+    and how to expand them into links.
 
-    ``matrix[i, j]`` is the cheapest path cost between ``sites[i]`` and ``sites[j]``
-    (Dijkstra from each: O(s (m + n log n)) in C, s^2 memory). Sites the first
-    one cannot reach are left out.
+    ``rows[i]`` maps positions ``j`` (in ``sites``) to the cheapest path cost between
+    ``sites[i]`` and ``sites[j]``, for the sites within ``_REACH`` times the cost of
+    ``sites[i]``'s dearest link to a site (so every site it has a link to), the
+    :data:`KNOWN_PER_SITE` nearest of them at most; symmetric. ``floor[i]`` is what
+    any pair missing from row ``i`` costs at least; :meth:`far` finds such costs.
+    Sites the first one cannot reach are left out. Dijkstra from each site in C, in
+    batches of :data:`_BATCH` sources sorted by that reach and stopped at it: time
+    grows with the sites in each ball, memory with the pairs kept, not with the
+    square of the sites.
     """
 
     def __init__(self, candidates: Candidates, links: np.ndarray, sites: list[int]):
@@ -94,52 +117,115 @@ class _Closure:
 
         self.candidates = candidates
         n = len(candidates.ids)
-        # Explicitly stored zeros (free existing links) count as links in csgraph.
-        graph = csr_array((links[:, 2].astype(float), (links[:, 0], links[:, 1])), shape=(n, n))
-        reach = dijkstra(graph, directed=False, indices=sites[0])
+        # Both directions stored (directed searches skip a costly conversion); explicitly stored
+        # zeros (free existing links) count as links in csgraph.
+        ends = (np.concatenate([links[:, 0], links[:, 1]]), np.concatenate([links[:, 1], links[:, 0]]))
+        self.graph = csr_array((np.concatenate([links[:, 2], links[:, 2]]).astype(float), ends), shape=(n, n))
+        reach = dijkstra(self.graph, indices=sites[0])
         self.sites = [i for i in sites if np.isfinite(reach[i])]
-        dist, self.predecessors = dijkstra(graph, directed=False, indices=self.sites, return_predecessors=True)
-        self.matrix = np.rint(dist[:, self.sites]).astype(np.int64)
         position = np.full(n, -1)
         position[self.sites] = np.arange(len(self.sites))
         among = links[(position[links[:, 0]] >= 0) & (position[links[:, 1]] >= 0)]
         #: The links between two of the sites: positions ``i``, ``j`` and cost.
         self.i, self.j, self.cost = position[among[:, 0]], position[among[:, 1]], among[:, 2]
+        #: What :meth:`direct_metric` adds to a pair's cheapest path where the pair has no link.
+        self.penalty = int(np.median(self.cost)) if len(self.cost) else 0
+        self.rows, self.floor, self.irregular = self._rows()
 
-    def irregular_sites(self) -> set[int]:
-        """The ends of links dearer than a detour between them (none with a tariff's fixed charge)."""
-        beaten = self.cost > self.matrix[self.i, self.j]
-        return {self.sites[k] for k in np.concatenate([self.i[beaten], self.j[beaten]])}
+    def _rows(self) -> tuple[list[dict[int, int]], list[float], set[int]]:
+        """The rows, what every pair missing from each row costs at least, and the sites at an end of a link
+        dearer than a detour between its ends."""
+        from scipy.sparse import csr_array
+        from scipy.sparse.csgraph import dijkstra
 
-    def direct_matrix(self) -> np.ndarray:
+        count = len(self.sites)
+        sites = np.array(self.sites)
+        both = (np.concatenate([self.i, self.j]), np.concatenate([self.j, self.i]))
+        # One more than each link's cost: csr_array drops explicit zeros, and a free link still counts.
+        among = csr_array((np.concatenate([self.cost, self.cost]) + 1, both), shape=(count, count))
+        radius = np.zeros(count)
+        np.maximum.at(radius, both[0], np.concatenate([self.cost, self.cost]))
+        radius *= _REACH
+        # A pair missing from a row it is within reach of would be a link: so any other costs two links at least.
+        cheapest = np.array([self.graph.data[self.graph.indptr[s] : self.graph.indptr[s + 1]].min() for s in sites])
+        floor = np.maximum(radius, cheapest + cheapest.min()).tolist()
+        rows: list[dict[int, int]] = [{} for _ in range(count)]
+        irregular: set[int] = set()
+        by_radius = np.argsort(radius, kind="stable")
+        for batch in np.array_split(by_radius, max(1, -(-count // _BATCH))):
+            dist = dijkstra(self.graph, indices=sites[batch], limit=radius[batch].max() + 0.5)[:, sites]
+            for source, row in zip(batch.tolist(), dist, strict=True):
+                found = np.flatnonzero(row <= radius[source] + 0.5)
+                if len(found) < 2:  # no link to another site: look further
+                    row = dijkstra(self.graph, indices=sites[source])[sites]
+                    found = np.flatnonzero(np.isfinite(row))
+                    floor[source] = math.inf
+                ends = among.indices[among.indptr[source] : among.indptr[source + 1]]
+                if np.any(among.data[among.indptr[source] : among.indptr[source + 1]] - 1 > row[ends] + 0.5):
+                    irregular.add(self.sites[source])
+                nearest = found[np.argsort(row[found], kind="stable")[: KNOWN_PER_SITE + 1]]
+                if len(nearest) < len(found):
+                    floor[source] = row[nearest[-1]]
+                for j, cost in zip(nearest.tolist(), np.rint(row[nearest]).astype(np.int64).tolist(), strict=True):
+                    if j != source:
+                        rows[source][j] = rows[j][source] = cost
+        return rows, floor, irregular
+
+    def far(self, links_first: bool, i: int, points: list[int], limit: float) -> list[int | None]:
+        """Tour costs from ``i`` to ``points`` below ``limit`` (``None`` for the others): cheapest path costs,
+        or (``links_first``) as :meth:`direct_metric`."""
+        offset = self.penalty if links_first else 0
+        ends = [self.sites[j] for j in points]
+        dist = self._dijkstra(i, limit=max(0.0, limit - offset + 0.5))[ends].tolist()
+        links = self.candidates.costs[self.sites[i]] if links_first else {}
+        costs = []
+        for end, path in zip(ends, dist, strict=True):
+            cost = links.get(end)
+            if cost is None and path < math.inf:
+                cost = round(path) + offset
+            costs.append(cost if cost is not None and cost < limit else None)
+        return costs
+
+    def _dijkstra(self, i: int, limit: float = math.inf, predecessors: bool = False):
+        from scipy.sparse.csgraph import dijkstra
+
+        return dijkstra(self.graph, indices=self.sites[i], limit=limit, return_predecessors=predecessors)
+
+    def metric(self) -> Metric:
+        """The cheapest-path costs as a tour metric."""
+        return Metric(self.rows, partial(self.far, False), self.floor)
+
+    def direct_metric(self) -> Metric:
         """Tour costs that prefer links: a pair's link cost where it has one, else its cheapest path plus a penalty.
 
         On sparse or irregular candidate graphs the cheapest design is often a
         ring of links even where a detour is cheaper than some link.
         """
-        penalty = int(np.median(self.cost)) if len(self.cost) else 0
-        matrix = self.matrix + penalty
-        np.fill_diagonal(matrix, 0)
-        matrix[self.i, self.j] = matrix[self.j, self.i] = self.cost
-        return matrix
+        costs, sites, penalty = self.candidates.costs, self.sites, self.penalty
+        rows = [
+            {j: costs[sites[i]].get(sites[j], c + penalty) for j, c in row.items()} for i, row in enumerate(self.rows)
+        ]
+        return Metric(rows, partial(self.far, True), self.floor)
 
-    def expand(self, tour: list[int], links_first: bool) -> tuple[list[tuple[int, int]], bool]:
+    def expand(self, tour: list[int], links_first: bool) -> tuple[list[tuple[int, int]], int]:
         """The candidate links along every step of ``tour`` (the cheapest path, or the link if ``links_first``),
-        and whether some step took a detour through another site."""
+        and how many steps took a detour through another site."""
         sites, costs = self.sites, self.candidates.costs
         links = []
-        detour = False
+        detours = 0
         for a, b in zip(tour, [*tour[1:], tour[0]], strict=True):
-            if links_first and sites[b] in costs[sites[a]]:
+            link, cheapest = costs[sites[a]].get(sites[b]), self.rows[a].get(b, math.inf)
+            if link is not None and (links_first or link == cheapest):
                 links.append((sites[a], sites[b]))
                 continue
-            row, here = self.predecessors[a], sites[b]
+            _, row = self._dijkstra(a, limit=cheapest + 0.5, predecessors=True)
+            here = sites[b]
             while here != sites[a]:
                 back = int(row[here])
                 links.append((back, here))
                 here = back
-            detour |= links[-1][0] != sites[a] or links[-1][1] != sites[b]
-        return links, detour
+            detours += links[-1][0] != sites[a] or links[-1][1] != sites[b]
+        return links, detours
 
 
 def _survivable(problem: DesignProblem, control: Control, kicks_per_site: float) -> tuple[list[tuple[str, str]], str]:
@@ -152,32 +238,35 @@ def _survivable(problem: DesignProblem, control: Control, kicks_per_site: float)
     required = _Closure(candidates, links, [i for i, needed in enumerate(candidates.required) if needed])
     optional = [i for i, needed in enumerate(candidates.required) if not needed]
     r = len(required.sites)
-    hot = required.irregular_sites() | set(optional)  # where a ring of cheapest paths may mislead
+    hot = required.irregular | set(optional)  # where a ring of cheapest paths may mislead
     kicks = min(MAX_KICKS, int(kicks_per_site * r))
     drop_trials = min(DROP_TRIALS_PER_SITE * r, DROP_WORK // r)
     pair_trials = min(PAIR_TRIALS_PER_SITE * r, DROP_WORK // r) if hot else 0
 
-    def design_from(closure: _Closure, matrix: np.ndarray, links_first: bool) -> tuple[SurvivableDesign, bool]:
+    def design_from(closure: _Closure, metric: Metric, links_first: bool) -> tuple[SurvivableDesign, int]:
         rng = random.Random(SEED)
-        tour = optimise_tour(Metric(matrix), rng, kicks, should_stop=should_stop, check=control.check)
-        chosen, detour = closure.expand(tour, links_first)
+        tour = optimise_tour(metric, rng, kicks, should_stop=should_stop, check=control.check)
+        chosen, detours = closure.expand(tour, links_first)
         design = SurvivableDesign.from_edges(candidates, chosen)
         repair(design)
         prune(design)
-        design = improve_design(design, drop_trials, should_stop, pair_trials=pair_trials, hot=hot, rng=rng)
-        return design, detour
+        design = improve_design(
+            design, drop_trials, should_stop, pair_trials=pair_trials, hot=hot, rng=rng, scans=SCAN_WORK // r
+        )
+        return design, detours
 
     control.report(0.1, "Building a ring through every site")
-    best, detour = design_from(required, required.matrix, False)
-    # A ring of cheapest paths that took detours may miss a ring of links, and optional sites
+    best, detours = design_from(required, required.metric(), False)
+    # A ring of cheapest paths that took detours may miss a ring of links (a few detours among
+    # thousands of steps the local search mends), and optional sites
     # may pay as relays on the ring itself (those that do not are moved out again).
-    starts = [(required, required.direct_matrix(), True)] if detour else []
+    starts = [(required, required.direct_metric(), True)] if detours and detours >= DETOUR_SHARE * r else []
     if optional:
         everyone = _Closure(candidates, links, [*required.sites, *optional])
-        starts.append((everyone, everyone.direct_matrix(), True))
-    for i, (closure, matrix, links_first) in enumerate(starts):
+        starts.append((everyone, everyone.direct_metric(), True))
+    for i, (closure, metric, links_first) in enumerate(starts):
         control.report(0.5 + 0.4 * i / len(starts), "Trying rings of direct links and relays")
-        design, _ = design_from(closure, matrix, links_first)
+        design, _ = design_from(closure, metric, links_first)
         if design.cost < best.cost:
             best = design
     control.check()

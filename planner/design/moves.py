@@ -39,11 +39,12 @@ result is locally optimal for these moves only.
 
 from __future__ import annotations
 
+import math
 import random
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
-from planner.design.survivable import SurvivableDesign, is_valid, prune, repair
+from planner.design.survivable import SurvivableDesign, is_valid, prune, repair, splits
 
 __all__ = ["improve_design", "drop_and_repair"]
 
@@ -53,14 +54,23 @@ _MAX_SEGMENT = 3
 Move = tuple[int, list[Link], list[Link]]  # saving, links out, links in
 
 
-def _try(design: SurvivableDesign, out: list[Link], into: list[Link]) -> bool:
-    """Apply a move; keep it if the design stays valid, else undo it."""
+class _Budget:
+    """How many whole-design validity scans (O(n + m) each) the search may still spend."""
+
+    def __init__(self, scans: float):
+        self.scans = scans
+
+
+def _try(design: SurvivableDesign, out: list[Link], into: list[Link], budget: _Budget) -> bool:
+    """Apply a move; keep it if the design stays valid, else (or when the budget is spent) undo it."""
     for u, v in out:
         design.remove(u, v)
     for u, v in into:
         design.add(u, v)
-    if is_valid(design):
-        return True
+    if not splits(design, out) and budget.scans > 0:
+        budget.scans -= 1
+        if is_valid(design):
+            return True
     for u, v in into:
         design.remove(u, v)
     for u, v in out:
@@ -194,12 +204,13 @@ _MOVES: tuple[Callable[[SurvivableDesign, int], Iterator[Move]], ...] = (
 )
 
 
-def _descend(design: SurvivableDesign, sites: Iterable[int], should_stop: Callable[[], bool]) -> None:
-    """Apply improving moves around ``sites``, and around the ends of each move applied, until none is left."""
+def _descend(design: SurvivableDesign, sites: Iterable[int], should_stop: Callable[[], bool], budget: _Budget) -> None:
+    """Apply improving moves around ``sites``, and around the ends of each move applied, until none is left
+    (or the budget is spent)."""
     queue = deque(sites)
     queued = set(queue)
     while queue:
-        if should_stop():
+        if should_stop() or budget.scans <= 0:
             return
         u = queue.popleft()
         queued.discard(u)
@@ -210,7 +221,7 @@ def _descend(design: SurvivableDesign, sites: Iterable[int], should_stop: Callab
                 (
                     (out, into)
                     for _, out, into in sorted(moves(design, u), key=lambda m: -m[0])
-                    if _try(design, out, into)
+                    if _try(design, out, into, budget)
                 ),
                 None,
             )
@@ -263,6 +274,7 @@ def improve_design(
     pair_trials: int = 0,
     hot: set[int] = frozenset(),
     rng: random.Random | None = None,
+    scans: float = math.inf,
 ) -> SurvivableDesign:
     """The valid ``design`` improved by the moves until none is left, the trials are spent or time is up.
 
@@ -272,15 +284,18 @@ def improve_design(
     perturbation that escapes what single drops cannot). Only links at a ``hot``
     site (where costs are irregular) or near a site of degree three or more are
     dropped: with distance-like costs a ring is rarely improved by dropping a link.
+    ``scans`` caps the whole-design scans that check the moves which save money
+    (those that visibly cut the design in two cost no scan).
     """
-    _descend(design, range(len(design.adj)), should_stop)
+    budget = _Budget(scans)
+    _descend(design, range(len(design.adj)), should_stop, budget)
 
     def attempt(links: list[Link]) -> bool:
         nonlocal design
         trial = drop_and_repair(design, links)
         if trial is None:
             return False
-        _descend(trial, _changed(design, trial), should_stop)
+        _descend(trial, _changed(design, trial), should_stop, budget)
         if trial.cost < design.cost:
             design = trial
             return True
@@ -295,7 +310,7 @@ def improve_design(
         improved = False
         costs = design.candidates.costs
         for _, u, v in sorted(((costs[u][v], u, v) for u, v in focus_links()), reverse=True):
-            if drop_trials <= 0 or should_stop():
+            if drop_trials <= 0 or should_stop() or budget.scans <= 0:
                 return design
             if v in design.adj[u]:
                 drop_trials -= 1
@@ -303,7 +318,7 @@ def improve_design(
     rng = rng or random.Random(0)
     for _ in range(pair_trials):
         links = focus_links()
-        if should_stop():
+        if should_stop() or budget.scans <= 0:
             break
         if not links:
             break

@@ -3,8 +3,10 @@
 A survivable design of minimum cost is, for distance-like costs with a large
 fixed charge per circuit, usually one ring through every site, so a good tour
 is the heart of the ``2edge``/``2node`` heuristics. This module knows nothing of
-sites or links: it works on ``n`` points ``0..n-1`` and an integer cost matrix
-(the engine gives it the shortest-path costs between required sites).
+sites or links: it works on ``n`` points ``0..n-1`` and a :class:`Metric` of
+integer costs (the engine gives it the shortest-path costs between required
+sites), known for each point's near points and found on demand for the rest, so
+memory grows with ``n``, not ``n^2``.
 
 Notes
 -----
@@ -13,7 +15,10 @@ Notes
 * Improvement: 2-opt and Or-opt (moving a run of one to three points, either
   way round) over the neighbour lists, with a queue of points to examine
   ("don't-look bits"), then iterated local search: a random double bridge
-  between nearby tour positions, a local repair, and the better tour kept.
+  between nearby tour positions, a local repair, and the better tour kept (a
+  kick that did not pay is undone reversal by reversal, not by copying the tour).
+* A move through a pair whose cost is not known is refuted by the metric's floor
+  when it cannot pay, and otherwise costs one search bounded by what it could save.
 * Every move is carried out as a sequence of 2-opt reversals on an array
   representation, each reversing the shorter side: O(n) a move at worst.
 * A greedy tour is O(n k log(n k)) plus O(f^2) for ``f`` fragments; a pass of
@@ -25,7 +30,7 @@ Examples
 --------
 >>> import numpy as np, random
 >>> square = np.array([[0, 1, 2, 1], [1, 0, 1, 2], [2, 1, 0, 1], [1, 2, 1, 0]])
->>> metric = Metric(square)
+>>> metric = Metric.from_matrix(square)
 >>> tour = optimise_tour(metric, random.Random(0), kicks=5)
 >>> sorted(tour), tour_cost(metric, tour)
 ([0, 1, 2, 3], 4)
@@ -33,7 +38,9 @@ Examples
 
 from __future__ import annotations
 
+import heapq
 import itertools
+import math
 import random
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -49,37 +56,65 @@ _KICK_SPAN = 30
 
 
 class Metric:
-    """A symmetric integer cost matrix with each point's cheapest neighbours.
+    """Symmetric integer costs between points ``0..n-1``, known for some pairs and found on demand for the rest.
 
-    ``cost(i, j)`` reads a flat view of the matrix (fast scalar access from pure
-    Python); ``neighbours[i]`` lists the ``k`` points cheapest to reach from ``i``,
-    cheapest first.
+    ``rows[i]`` maps each point whose cost from ``i`` is known to that cost (a few
+    dozen cheap ones a point on a large region, so memory grows as ``n``, not
+    ``n^2``); ``neighbours[i]`` lists the ``k`` cheapest of them, cheapest first.
+    Every pair not known at ``i`` costs at least ``floor[i]``, so most moves through
+    such a pair are refuted without its cost; ``far(i, points, limit)`` gives the
+    exact costs from ``i`` to ``points`` below ``limit`` (``None`` for the others),
+    and the costs a tour comes to use become known.
     """
 
-    def __init__(self, matrix: np.ndarray, k: int = 10):
-        matrix = np.ascontiguousarray(matrix, dtype=np.int64)
+    def __init__(
+        self,
+        rows: list[dict[int, int]],
+        far: Callable[[int, list[int], float], list[int | None]],
+        floor: Sequence[int] | None = None,
+        k: int = 10,
+    ):
+        self.n = len(rows)
+        self.rows = rows
+        self.far = far
+        self.floor = list(floor) if floor is not None else [0] * self.n
+        self.neighbours = [heapq.nsmallest(k, row, key=lambda j, row=row: (row[j], j)) for row in rows]
+        #: Pairs found to cost at least some amount (``far`` said no below it).
+        self._beyond: dict[tuple[int, int], float] = {}
+
+    @classmethod
+    def from_matrix(cls, matrix: np.ndarray, k: int = 10) -> Metric:
+        """Every pair known, from a square cost matrix (small problems and tests)."""
+        matrix = np.asarray(matrix, dtype=np.int64)
         n = matrix.shape[0]
         if matrix.shape != (n, n):
             raise ValueError(f"the cost matrix must be square, not {matrix.shape}")
-        self.n = n
-        self.matrix = matrix
-        self.flat = memoryview(matrix.reshape(-1))
-        self.neighbours = _neighbour_lists(matrix, min(k, n - 1))
+        rows = [{j: c for j, c in enumerate(row) if j != i} for i, row in enumerate(matrix.tolist())]
+        return cls(rows, lambda i, points, limit: [c if c < limit else None for c in matrix[i, points].tolist()], k=k)
 
     def cost(self, i: int, j: int) -> int:
-        return self.flat[i * self.n + j]
+        return self.rows[i][j]
 
+    def learn(self, i: int, j: int, cost: int) -> None:
+        """Make the cost of ``i``-``j`` known."""
+        self.rows[i][j] = self.rows[j][i] = cost
 
-def _neighbour_lists(matrix: np.ndarray, k: int) -> list[list[int]]:
-    n = matrix.shape[0]
-    if k <= 0:
-        return [[] for _ in range(n)]
-    masked = matrix.astype(float)
-    np.fill_diagonal(masked, np.inf)
-    near = np.argpartition(masked, k - 1, axis=1)[:, :k] if k < n else np.argsort(masked, axis=1)[:, :k]
-    rows = np.arange(n)[:, None]
-    order = np.lexsort((near, masked[rows, near]), axis=1)
-    return np.take_along_axis(near, order, axis=1).tolist()
+    def below(self, i: int, j: int, limit: float) -> int | None:
+        """The cost of ``i``-``j`` if it is below ``limit``, else ``None`` (known pairs at once, others on demand)."""
+        cost = self.rows[i].get(j)
+        if cost is not None:
+            return cost if cost < limit else None
+        if max(self.floor[i], self.floor[j]) >= limit:
+            return None
+        key = (i, j) if i < j else (j, i)
+        if self._beyond.get(key, -1) >= limit:
+            return None
+        cost = self.far(i, [j], limit)[0]
+        if cost is None:
+            self._beyond[key] = limit
+        else:
+            self.learn(i, j, cost)
+        return cost
 
 
 def tour_cost(metric: Metric, tour: Sequence[int]) -> int:
@@ -133,25 +168,33 @@ def _join_fragments(metric: Metric, paths: list[list[int]]) -> list[int]:
     tour = list(paths[0])
     rest = paths[1:]
     while rest:
-        heads = np.array([p[0] for p in rest])
-        tails = np.array([p[-1] for p in rest])
-        row = metric.matrix[tour[-1]]
-        to_head, to_tail = row[heads], row[tails]
-        best = int(np.argmin(np.minimum(to_head, to_tail)))
-        path = rest.pop(best)
-        tour.extend(path if to_head[best] <= to_tail[best] else reversed(path))
+        ends = [end for p in rest for end in (p[0], p[-1])]
+        near = 4 * metric.floor[tour[-1]]  # a search that far is usually enough, and far quicker
+        costs = metric.far(tour[-1], ends, near) if 0 < near < math.inf else [None]
+        if all(cost is None for cost in costs):
+            costs = metric.far(tour[-1], ends, math.inf)
+        best = min(range(len(ends)), key=lambda e: (math.inf if costs[e] is None else costs[e], e))
+        path = rest.pop(best // 2)
+        metric.learn(tour[-1], ends[best], int(costs[best]))
+        tour.extend(path if best % 2 == 0 else reversed(path))
+    if len(tour) > 1 and tour[0] not in metric.rows[tour[-1]]:
+        metric.learn(tour[-1], tour[0], int(metric.far(tour[-1], [tour[0]], math.inf)[0]))
     return tour
 
 
 class _Tour:
     """A tour as an array with positions, improved in place by 2-opt and Or-opt moves.
 
-    The hot loops read costs from the flat matrix and neighbours by position
-    directly: this is the innermost code of every design.
+    The hot loops read known costs from the metric's rows and neighbours by position
+    directly: this is the innermost code of every design; a pair not known is asked of
+    the metric with the most it may cost for the move to pay. While ``log`` is a list,
+    every reversal is recorded in it, so that a kick that did not pay can be undone in
+    time proportional to what it changed.
     """
 
     def __init__(self, metric: Metric, order: list[int]):
-        self.flat = metric.flat
+        self.below = metric.below
+        self.rows = metric.rows
         self.neighbours = metric.neighbours
         self.n = len(order)
         self.order = list(order)
@@ -159,11 +202,14 @@ class _Tour:
         for i, city in enumerate(self.order):
             self.pos[city] = i
         self.cost = tour_cost(metric, order)
+        self.log: list[tuple[int, int, int]] | None = None
 
     def _reverse(self, first: int, last: int) -> None:
         """Reverse the path ``first .. last`` (in tour direction), or equivalently its complement."""
         order, pos, n = self.order, self.pos, self.n
         i, j = pos[first], pos[last]
+        if self.log is not None:
+            self.log.append((first, last, order[(j + 1) % n]))
         inner = (j - i) % n + 1
         if 2 * inner > n:
             i, j, inner = (j + 1) % n, (i - 1) % n, n - inner
@@ -173,6 +219,20 @@ class _Tour:
             order[j], pos[a] = a, j
             i = i + 1 if i + 1 < n else 0
             j = j - 1 if j > 0 else n - 1
+
+    def undo(self, log: list[tuple[int, int, int]]) -> None:
+        """Undo the reversals in ``log`` (the same cycle again, perhaps the other way round).
+
+        A reversal of ``first .. last`` (then followed by ``after``) left ``first`` next to
+        ``after``; whichever way round the array now runs, reversing the path between
+        ``first`` and ``last`` that does not hold ``after`` restores the links.
+        """
+        order, pos, n = self.order, self.pos, self.n
+        for first, last, after in reversed(log):
+            if order[(pos[first] + 1) % n] == after:
+                self._reverse(last, first)
+            else:
+                self._reverse(first, last)
 
     def _two_opt_move(self, t1: int, t2: int, t3: int, t4: int) -> None:
         """Replace links t1-t2 and t3-t4 by t1-t3 and t2-t4.
@@ -198,20 +258,27 @@ class _Tour:
             self._two_opt_move(a, d, b, s2)
 
     def _improve_two_opt(self, t1: int) -> tuple[int, ...] | None:
-        order, pos, n, flat, neighbours = self.order, self.pos, self.n, self.flat, self.neighbours
+        order, pos, n, rows, neighbours = self.order, self.pos, self.n, self.rows, self.neighbours
         p1 = pos[t1]
+        row1 = rows[t1]
         for t2, forward in ((order[(p1 + 1) % n], True), (order[p1 - 1], False)):
-            g1 = flat[t1 * n + t2]
-            row2 = t2 * n
+            g1 = row1[t2]
+            row2 = rows[t2]
             for t3 in neighbours[t2]:
-                g2 = g1 - flat[row2 + t3]
+                g2 = g1 - row2[t3]
                 if g2 <= 0:
                     break
                 p3 = pos[t3]
                 t4 = order[p3 - 1] if forward else order[(p3 + 1) % n]
                 if t3 == t1 or t4 == t2:
                     continue
-                gain = g2 + flat[t3 * n + t4] - flat[t4 * n + t1]
+                bound = g2 + rows[t3][t4]
+                closing = row1.get(t4)
+                if closing is None:
+                    closing = self.below(t1, t4, bound)
+                    if closing is None:
+                        continue
+                gain = bound - closing
                 if gain > 0:
                     self._two_opt_move(t1, t2, t4, t3)
                     self.cost -= gain
@@ -219,19 +286,25 @@ class _Tour:
         return None
 
     def _improve_or_opt(self, t1: int) -> tuple[int, ...] | None:
-        order, pos, n, flat, neighbours = self.order, self.pos, self.n, self.flat, self.neighbours
+        order, pos, n, rows, neighbours = self.order, self.pos, self.n, self.rows, self.neighbours
         p = pos[t1]
-        row1 = t1 * n
+        row1 = rows[t1]
         for step, length in ((1, 1), (1, 2), (1, 3), (-1, 2), (-1, 3)):
             segment = [order[(p + step * k) % n] for k in range(length)]
             s2 = segment[-1]
             a, b = order[(p - step) % n], order[(p + step * length) % n]
-            g1 = flat[a * n + t1] + flat[s2 * n + b] - flat[a * n + b]
+            freed = rows[a][t1] + rows[s2][b]
+            bridge = rows[a].get(b)
+            if bridge is None:
+                bridge = self.below(a, b, freed)
+                if bridge is None:
+                    continue
+            g1 = freed - bridge
             if g1 <= 0:
                 continue
-            row2 = s2 * n
+            row2 = rows[s2]
             for c in neighbours[t1]:
-                g2 = g1 - flat[row1 + c]
+                g2 = g1 - row1[c]
                 if g2 <= 0:
                     break
                 if c in segment:
@@ -240,7 +313,13 @@ class _Tour:
                 for d, d_follows_c in ((order[(pc + step) % n], True), (order[(pc - step) % n], False)):
                     if d in segment:
                         continue
-                    gain = g2 - flat[row2 + d] + flat[c * n + d]
+                    bound = g2 + rows[c][d]
+                    closing = row2.get(d)
+                    if closing is None:
+                        closing = self.below(s2, d, bound)
+                        if closing is None:
+                            continue
+                    gain = bound - closing
                     if gain > 0:
                         self._move_segment(a, t1, s2, b, c, d, d_follows_c)
                         self.cost -= gain
@@ -268,21 +347,27 @@ class _Tour:
                     queue.append(city)
 
     def kick(self, rng: random.Random) -> list[int]:
-        """A double bridge between nearby positions: A B C D becomes A C B D. Returns the points it touched."""
-        n, order, flat = self.n, self.order, self.flat
+        """A double bridge between nearby positions: A B C D becomes A C B D. Returns the points it touched.
+
+        A new link's cost, when not known, is sought first below the cost of the tour's own
+        path between its ends (which bounds it where costs obey the triangle inequality): a
+        short search.
+        """
+        n, order, rows = self.n, self.order, self.rows
         span = min(_KICK_SPAN, n - 2)
         start = rng.randrange(n)
         i, j = sorted(rng.sample(range(1, span), 2))
-        a1, b0, b1 = order[start], order[(start + 1) % n], order[(start + i) % n]
-        c0, c1, d0 = order[(start + i + 1) % n], order[(start + j) % n], order[(start + j + 1) % n]
-        self.cost += (
-            flat[a1 * n + c0]
-            + flat[c1 * n + b0]
-            + flat[b1 * n + d0]
-            - flat[a1 * n + b0]
-            - flat[b1 * n + c0]
-            - flat[c1 * n + d0]
-        )
+        points = [order[(start + k) % n] for k in range(j + 2)]
+        along = list(itertools.accumulate((rows[a][b] for a, b in itertools.pairwise(points)), initial=0))
+
+        def cost(p: int, q: int) -> int:
+            known = rows[points[p]].get(points[q])
+            if known is None:
+                known = self.below(points[p], points[q], along[q] - along[p] + 1)
+            return known if known is not None else self.below(points[p], points[q], math.inf)
+
+        a1, b0, b1, c0, c1, d0 = (points[k] for k in (0, 1, i, i + 1, j, j + 1))
+        self.cost += cost(0, i + 1) + cost(1, j) + cost(i, j + 1) - rows[a1][b0] - rows[b1][c0] - rows[c1][d0]
         self._two_opt_move(a1, b0, c1, d0)
         self._two_opt_move(a1, c1, c0, b1)
         self._two_opt_move(c1, b1, b0, d0)
@@ -294,6 +379,10 @@ def _exhaustive(metric: Metric) -> list[int]:
     n = metric.n
     if n <= 3:
         return list(range(n))
+    for i in range(n):
+        missing = [j for j in range(n) if j != i and j not in metric.rows[i]]
+        for j, cost in zip(missing, metric.far(i, missing, math.inf), strict=True):
+            metric.learn(i, j, cost)
     best = min(
         ((0, *rest) for rest in itertools.permutations(range(1, n)) if rest[0] < rest[-1]),
         key=lambda t: tour_cost(metric, t),
@@ -319,15 +408,16 @@ def optimise_tour(
         return _exhaustive(metric)
     tour = _Tour(metric, list(start) if start is not None else greedy_tour(metric))
     tour.local_search(deque(tour.order), check)
-    best_order, best_pos, best_cost = tour.order[:], tour.pos[:], tour.cost
     for k in range(kicks):
         if k % 32 == 0:
             check()
             if should_stop():
                 break
-        tour.local_search(deque(tour.kick(rng)), check)
-        if tour.cost <= best_cost:
-            best_order, best_pos, best_cost = tour.order[:], tour.pos[:], tour.cost
-        else:
-            tour.order[:], tour.pos[:], tour.cost = best_order, best_pos, best_cost
-    return best_order
+        cost, tour.log = tour.cost, []
+        touched = tour.kick(rng)
+        tour.local_search(deque(touched), check)
+        log, tour.log = tour.log, None
+        if tour.cost > cost:
+            tour.undo(log)
+            tour.cost = cost
+    return tour.order

@@ -141,6 +141,22 @@ class _Survivable:
         ours = _cost(problem, solve_heuristic(problem, Control(10)).edges)
         assert ours <= _cost(problem, naive)
 
+    @pytest.mark.parametrize("quotes", [False, True])
+    def test_a_large_sparse_region_gets_a_verified_design_of_candidate_links(self, quotes):
+        # 500 towns: sparse candidates, so each site's tour costs are known for its near sites
+        # only and the rest are found on demand; with quotes, prices are irregular.
+        project = town_region(500, 2, radius_deg=3.0)
+        if quotes:
+            graph = build_problem(project, DesignSettings(candidates="sparse")).graph
+            project.quotes = [
+                Quote(a, b, d["install"] * (1 + i % 5) // 3, d["annual"])
+                for i, (a, b, d) in enumerate(graph.edges(data=True))
+            ]
+        problem = build_problem(project, DesignSettings(self.level))
+        edges = solve_heuristic(problem, Control(60)).edges
+        assert verify_design(problem, edges) == []
+        assert all(problem.graph.has_edge(u, v) for u, v in edges)
+
     def test_the_same_region_always_gets_the_same_design(self):
         problem = self._problem(town_region(40, 4))
         first = solve_heuristic(problem, Control(10)).edges

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from planner.core.model import DesignSettings
 from planner.design.naive import naive_design
 from planner.design.problem import DesignProblem
-from planner.design.survivable import Candidates, SurvivableDesign, is_valid, prune, repair
+from planner.design.survivable import Candidates, SurvivableDesign, is_valid, prune, repair, splits
 from planner.design.tour import Metric, greedy_tour, optimise_tour, tour_cost
 from planner.design.verify import verify_design
 
@@ -20,7 +20,7 @@ from planner.design.verify import verify_design
 def _metric(n: int, seed: int) -> Metric:
     rng = np.random.default_rng(seed)
     points = rng.random((n, 2)) * 100_000
-    return Metric(np.rint(np.linalg.norm(points[:, None] - points[None], axis=2)).astype(np.int64))
+    return Metric.from_matrix(np.rint(np.linalg.norm(points[:, None] - points[None], axis=2)).astype(np.int64))
 
 
 def _problem(graph: nx.Graph, level: str, optional=()) -> DesignProblem:
@@ -49,10 +49,45 @@ def test_two_opt_and_or_opt_untangle_a_crossing_tour():
     # Twelve points on a circle visited in a star order: local search must find the circle itself.
     angles = np.arange(12) * 2 * np.pi / 12
     points = np.column_stack([np.cos(angles), np.sin(angles)]) * 100_000
-    metric = Metric(np.rint(np.linalg.norm(points[:, None] - points[None], axis=2)).astype(np.int64))
+    metric = Metric.from_matrix(np.rint(np.linalg.norm(points[:, None] - points[None], axis=2)).astype(np.int64))
     star = [(5 * i) % 12 for i in range(12)]
     circle = tour_cost(metric, list(range(12)))
     assert tour_cost(metric, optimise_tour(metric, random.Random(0), kicks=0, start=star)) == circle
+
+
+def test_a_tour_that_knows_only_near_pairs_is_as_sound_as_one_that_knows_them_all():
+    # Each point knows its 8 nearest; any other cost is found on demand, and every kick is undone
+    # exactly when it did not pay: the tour's own running cost must match the full matrix.
+    rng = np.random.default_rng(5)
+    points = rng.random((400, 2)) * 100_000
+    matrix = np.rint(np.linalg.norm(points[:, None] - points[None], axis=2)).astype(np.int64)
+    near = np.argsort(matrix, axis=1)[:, 1:9]
+    rows = [{int(j): int(matrix[i, j]) for j in near[i]} for i in range(400)]
+    for i, row in enumerate(rows):
+        for j, cost in list(row.items()):
+            rows[j][i] = cost
+    floor = [min(c for j, c in enumerate(matrix[i]) if j != i and j not in rows[i]) for i in range(400)]
+    metric = Metric(rows, lambda i, js, limit: [c if c < limit else None for c in matrix[i, js].tolist()], floor)
+    tour = optimise_tour(metric, random.Random(0), kicks=400)
+    full = Metric.from_matrix(matrix)
+    assert sorted(tour) == list(range(400))
+    assert tour_cost(metric, tour) == tour_cost(full, tour)
+    assert tour_cost(full, tour) <= tour_cost(full, optimise_tour(full, random.Random(0), kicks=0)) * 1.02
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    edges=st.sets(st.tuples(st.integers(0, 8), st.integers(0, 8)).filter(lambda e: e[0] < e[1]), max_size=20),
+    removed=st.sets(st.tuples(st.integers(0, 8), st.integers(0, 8)).filter(lambda e: e[0] < e[1]), max_size=3),
+    optional=st.sets(st.integers(0, 8), max_size=3),
+    reach=st.integers(1, 9),
+)
+def test_a_design_seen_to_come_apart_fails_verification(edges, removed, optional, reach):
+    problem = _problem(nx.complete_graph(9), "2edge", optional)
+    candidates = Candidates(problem)
+    design = SurvivableDesign.from_edges(candidates, [(candidates.number[u], candidates.number[v]) for u, v in edges])
+    if splits(design, [(candidates.number[u], candidates.number[v]) for u, v in removed], reach):
+        assert verify_design(problem, list(edges))
 
 
 @settings(max_examples=200, deadline=None)
