@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
             | QMainWindow.DockOption.AllowNestedDocks
         )
 
-        self.map_scene = MapScene(self.document, self)
+        self.map_scene = MapScene(self.document)
         self.map_view = MapView(self.map_scene)
         self.setCentralWidget(self.map_view)
         self.design_panel = DesignPanel(self.editor, self.runner)

@@ -119,6 +119,8 @@ class MapView(QGraphicsView):
         self.addAction(self.use_action)
         scene.circuit_style_changed.connect(self._sync_use_action)
         self._sync_use_action()
+        if scene.parent() is None:  # the view owns its scene: the scene outlives the view's own teardown,
+            scene.setParent(self)  # whose last scrolls and resizes still ask it for the level of detail
 
     def _sync_use_action(self) -> None:
         self.use_action.setEnabled(self.map_scene.traffic)
