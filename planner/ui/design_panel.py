@@ -194,6 +194,11 @@ class DesignPanel(QWidget):
         self.progress.setRange(0, 1000)
         self.status = QLabel(wordWrap=True)
         self.status.setObjectName("designStatus")
+        # The bar and a line of status keep their room while idle, so nothing below jumps when a run starts.
+        policy = self.progress.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.progress.setSizePolicy(policy)
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing())
         self.figures = FiguresPanel(document, runner)
 
         level_box = QGroupBox("Redundancy")

@@ -318,7 +318,8 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addActions([a["select_tool"], a["add_tool"], a["existing_tool"], a["zone_tool"]])
         view_menu.addSeparator()
-        view_menu.addActions([a["zoom_in"], a["zoom_out"], a["fit"], a["labels"], self.map_view.use_action])
+        view = self.map_view
+        view_menu.addActions([a["zoom_in"], a["zoom_out"], a["fit"], a["labels"], view.legend_action, view.use_action])
         view_menu.addSeparator()
         for key, dock in self.docks.items():
             view_menu.addAction(a["scenarios"] if key == "scenarios" else dock.toggleViewAction())

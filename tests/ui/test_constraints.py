@@ -368,3 +368,24 @@ def test_rename_and_delete_a_no_go_area_from_the_links_panel(qtbot, opened, monk
     qtbot.mouseClick(links.delete_zones, Qt.MouseButton.LeftButton)
     assert doc.project.exclusion_zones == [] and links.zones.count() == 0
     assert opened.map_scene.constraints.zones == []
+
+
+def test_the_design_panel_keeps_its_place_when_a_run_starts(qtbot, opened, monkeypatch):
+    import threading
+
+    import planner.ui.design_runner as design_runner
+
+    release, real = threading.Event(), design_runner._design
+
+    def held_back(*args):  # a run that takes its time, as a large region's does
+        release.wait(30)
+        return real(*args)
+
+    monkeypatch.setattr(design_runner, "_design", held_back)
+    panel = opened.design_panel
+    where = panel.redundancy.mapTo(panel, panel.redundancy.rect().topLeft())
+    opened.editor.change_tariff(rental_per_km=5_000)  # a new price: the design is made again
+    qtbot.waitUntil(lambda: panel.progress.isVisible() and panel.status.text() == "Designing…")
+    assert panel.redundancy.mapTo(panel, panel.redundancy.rect().topLeft()) == where
+    release.set()
+    wait_design(qtbot, opened)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from planner.ui.style import LINK_STYLES
@@ -45,3 +46,26 @@ def test_backbone_circuits_are_drawn(qtbot, opened):
         near = [image.pixelColor(point.x() + dx, point.y() + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
         drawn += any(_close(pixel, backbone, tolerance=40) for pixel in near)
     assert drawn >= 3  # a label may cover the odd midpoint
+
+
+def test_no_site_name_is_cut_off_at_the_edge_of_the_map(qtbot, opened):
+    view, scene = opened.map_view, opened.map_scene
+    opened.actions_["zoom_in"].trigger()  # some sites now sit near the edges
+    view.settle()
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    labels = [item for item in scene._labels.values() if item.isVisible()]
+    assert labels, "the test needs some names on show"
+    for label in labels:
+        assert visible.contains(label.sceneBoundingRect()), label.text
+
+
+def test_the_legend_folds_to_its_title_and_back(qtbot, opened):
+    view = opened.map_view
+    legend, button = view.legend, view.legend_button
+    full = legend.height()
+    assert button.isVisible() and button.geometry().intersects(legend.geometry())
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert legend.collapsed and legend.height() < full / 3 and not view.legend_action.isChecked()
+    assert button.geometry().intersects(legend.geometry())  # the button follows the folded legend
+    qtbot.keyClick(opened, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert not legend.collapsed and legend.height() == full

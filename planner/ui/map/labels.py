@@ -43,12 +43,20 @@ class _Grid:
 
 
 def place_labels(
-    labels: Iterable[tuple[Hashable, float, float, float, float, float]], marker: float = 10.0, gap: float = 3.0
+    labels: Iterable[tuple[Hashable, float, float, float, float, float]],
+    marker: float = 10.0,
+    gap: float = 3.0,
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> dict[Hashable, tuple[float, float]]:
     """Offsets from each marker to the top-left of its label, for the labels that fit.
 
     ``labels`` holds ``(key, x, y, width, height, priority)`` in pixels, ``(x, y)`` being the
-    marker's centre; higher priority is placed first. ``marker`` is the marker's size.
+    marker's centre; higher priority is placed first. ``marker`` is the marker's size. A label
+    must lie wholly within ``bounds`` (x0, y0, x1, y1: the view) when given, so none is cut off
+    at the edge: near the right edge a name goes to the left of its marker.
+
+    >>> place_labels([("a", 95, 50, 40, 12, 1)], marker=8, bounds=(0, 0, 100, 100))
+    {'a': (-47.0, -6.0)}
     """
     labels = list(labels)
     half = marker / 2
@@ -67,6 +75,10 @@ def place_labels(
             (-w / 2, half + gap),  # below
         ):
             r = (x + dx, y + dy, x + dx + w, y + dy + h)
+            if bounds is not None and not (
+                bounds[0] <= r[0] and r[2] <= bounds[2] and bounds[1] <= r[1] and r[3] <= bounds[3]
+            ):
+                continue
             if not placed.hits(r) and not markers.hits(r, ignore=own[key]):
                 placed.add(r)
                 result[key] = (dx, dy)

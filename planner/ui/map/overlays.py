@@ -117,7 +117,14 @@ class Legend(QWidget):
         self._roles: dict[str, str] = {}
         self.max_height = 10_000
         self._keyed: bool | None = None
+        #: Folded to its title, out of the map's way (the view's ▾/▸ button and View → Legend).
+        self.collapsed = False
         self._refresh()
+
+    def set_collapsed(self, collapsed: bool) -> None:
+        if collapsed != self.collapsed:
+            self.collapsed = collapsed
+            self._layout()
 
     def _on_site_change(self, site_id: str) -> None:
         """Redraw only when a site's role changed (a drag moves a site many times a second)."""
@@ -172,7 +179,7 @@ class Legend(QWidget):
     def _layout(self) -> None:
         """Flow the sections into columns no taller than ``max_height`` and draw them once into a pixmap."""
         sections: list[list] = []
-        for row in self._rows:
+        for row in [("title", "", "Legend")] if self.collapsed else self._rows:
             if row[0] == "title" or not sections:
                 sections.append([])
             sections[-1].append(row)

@@ -386,7 +386,8 @@ class MapScene(QGraphicsScene):
                 w, h = items.LabelItem.size(short_name(site.name), site.role == "hub")
                 priority = 10 * (site_id in selected) + _ROLE_PRIORITY.get(site.role, 1) - self._row[site_id] / 1e6
                 candidates.append((site_id, p.x() * scale, p.y() * scale, w, h, priority))
-            shown = place_labels(candidates, marker=items.MARKER_SIZE["hub"])
+            edges = (visible.left() * scale, visible.top() * scale, visible.right() * scale, visible.bottom() * scale)
+            shown = place_labels(candidates, marker=items.MARKER_SIZE["hub"], bounds=edges)
         for site_id in [k for k in self._labels if k not in shown]:
             self._labels[site_id].hide()
         for site_id, (dx, dy) in shown.items():

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QMargins, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
@@ -26,7 +26,7 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView, QToolButton, QToolTip, QWidget
 
 from planner.ui import style
 from planner.ui.map import items
@@ -96,6 +96,16 @@ class MapView(QGraphicsView):
         self.setAccessibleName("Map")
 
         self.legend = Legend(self.document, self, scene)
+        #: View → Legend (Ctrl+Shift+L), and the ▾/▸ button on the legend's corner: fold it out of the way.
+        self.legend_action = QAction("&Legend", self, checkable=True, checked=True)
+        self.legend_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.legend_action.setStatusTip("Show the legend in full, or fold it to its title")
+        self.legend_action.toggled.connect(lambda on: self.legend.set_collapsed(not on))
+        self.addAction(self.legend_action)
+        self.legend_button = QToolButton(self, autoRaise=True)
+        self.legend_button.setAccessibleName("Fold the legend")
+        self.legend_button.clicked.connect(self.legend_action.toggle)
+        self.legend.installEventFilter(self)  # the button follows the legend's size and visibility
         self.scale_bar = ScaleBar(self)
         self.attribution = AttributionLabel(self)
         self.basemap = Basemap()
@@ -121,6 +131,22 @@ class MapView(QGraphicsView):
         self._sync_use_action()
         if scene.parent() is None:  # the view owns its scene: the scene outlives the view's own teardown,
             scene.setParent(self)  # whose last scrolls and resizes still ask it for the level of detail
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.legend and event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
+            self._place_legend_button()
+        return super().eventFilter(watched, event)
+
+    def _place_legend_button(self) -> None:
+        """The fold button on the legend's top right corner, pointing the way a click will go."""
+        legend, button = self.legend, self.legend_button
+        folded = legend.collapsed
+        button.setText("▸" if folded else "▾")
+        button.setToolTip("Show the legend (Ctrl+Shift+L)" if folded else "Fold the legend (Ctrl+Shift+L)")
+        button.setFixedSize(22, 22)
+        button.move(legend.x() + legend.width() - button.width() - 2, legend.y() + 2)
+        button.setVisible(legend.isVisible())
+        button.raise_()
 
     def _sync_use_action(self) -> None:
         self.use_action.setEnabled(self.map_scene.traffic)
@@ -434,6 +460,7 @@ class MapView(QGraphicsView):
             self.fit_region(reserve=self._fitted[2])
         self.legend.set_max_height(self.height() - self.scale_bar.height() - 36)  # clear of the scale bar
         self.legend.move(12, 12)
+        self._place_legend_button()
         self.scale_bar.move(12, self.height() - self.scale_bar.height() - 12)
         self.attribution.adjustSize()
         self.attribution.setMaximumWidth(max(200, self.width() - self.scale_bar.width() - 40))
