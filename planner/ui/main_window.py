@@ -395,8 +395,12 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         if self.settings.geometry is None or not self.restoreGeometry(self.settings.geometry):
             self.resize(1440, 900)
-        if self.settings.window_state is not None:
-            self.restoreState(self.settings.window_state, _STATE_VERSION)
+        # The docks' own layout goes through a save and restore too: tabifying leaves stray copies of
+        # the tab bars behind (drawn over the link schedule), and a restore lays the docks out afresh.
+        built = self.saveState(_STATE_VERSION)
+        saved = self.settings.window_state
+        if saved is None or not self.restoreState(saved, _STATE_VERSION):
+            self.restoreState(built, _STATE_VERSION)
 
     def _show_scale(self, denominator: float) -> None:
         rounded = float(f"{denominator:.2g}") if denominator >= 100 else denominator

@@ -395,3 +395,13 @@ def test_sites_can_be_clicked_and_dragged_at_the_fitted_zoom_of_a_large_region(q
     after = window.document.project.site(site_id)
     assert (after.lon, after.lat) != (before.lon, before.lat)
     assert window.editor.undo_stack.undoText() == f"Move site ‘{before.name}’"
+
+
+def test_each_group_of_docks_has_one_tab_bar_and_no_stray_copies(qtbot, window):
+    from PySide6.QtWidgets import QTabBar
+
+    qtbot.wait(100)
+    bars = [bar for bar in window.findChildren(QTabBar) if bar.isVisible()]
+    groups = [tuple(bar.tabText(i) for i in range(bar.count())) for bar in bars]
+    assert sorted(groups) == sorted(set(groups)) and len(groups) == 3
+    assert ("Link schedule", "Demands") in groups and ("Who pays what", "Scenarios") in groups
