@@ -75,6 +75,8 @@ SCAN_WORK = 500_000
 DETOUR_SHARE = 0.005
 #: Most sites nearest each site (by cheapest path) whose costs the tour knows from the start.
 KNOWN_PER_SITE = 30
+#: Up to this many sites every pair's cost is known from the start (a few MB): no search during the tour.
+ALL_PAIRS_UP_TO = 500
 #: How far each site's row reaches, in multiples of the cost of its dearest link to a site.
 _REACH = 2
 #: Dijkstra sources run together: the distances held at once are this many times the number of sites.
@@ -102,7 +104,8 @@ class _Closure:
     and how to expand them into links.
 
     ``rows[i]`` maps positions ``j`` (in ``sites``) to the cheapest path cost between
-    ``sites[i]`` and ``sites[j]``, for the sites within ``_REACH`` times the cost of
+    ``sites[i]`` and ``sites[j]``: for every site up to :data:`ALL_PAIRS_UP_TO` sites;
+    beyond, for the sites within ``_REACH`` times the cost of
     ``sites[i]``'s dearest link to a site (so every site it has a link to), the
     :data:`KNOWN_PER_SITE` nearest of them at most; symmetric. ``floor[i]`` is what
     any pair missing from row ``i`` costs at least; :meth:`far` finds such costs.
@@ -146,7 +149,8 @@ class _Closure:
         among = csr_array((np.concatenate([self.cost, self.cost]) + 1, both), shape=(count, count))
         radius = np.zeros(count)
         np.maximum.at(radius, both[0], np.concatenate([self.cost, self.cost]))
-        radius *= _REACH
+        radius = radius * _REACH if count > ALL_PAIRS_UP_TO else np.full(count, math.inf)
+        keep = KNOWN_PER_SITE + 1 if count > ALL_PAIRS_UP_TO else count
         # A pair missing from a row it is within reach of would be a link: so any other costs two links at least.
         cheapest = np.array([self.graph.data[self.graph.indptr[s] : self.graph.indptr[s + 1]].min() for s in sites])
         floor = np.maximum(radius, cheapest + cheapest.min()).tolist()
@@ -164,12 +168,15 @@ class _Closure:
                 ends = among.indices[among.indptr[source] : among.indptr[source + 1]]
                 if np.any(among.data[among.indptr[source] : among.indptr[source + 1]] - 1 > row[ends] + 0.5):
                     irregular.add(self.sites[source])
-                nearest = found[np.argsort(row[found], kind="stable")[: KNOWN_PER_SITE + 1]]
+                nearest = found[np.argsort(row[found], kind="stable")[:keep]]
                 if len(nearest) < len(found):
                     floor[source] = row[nearest[-1]]
-                for j, cost in zip(nearest.tolist(), np.rint(row[nearest]).astype(np.int64).tolist(), strict=True):
-                    if j != source:
-                        rows[source][j] = rows[j][source] = cost
+                kept = dict(zip(nearest.tolist(), np.rint(row[nearest]).astype(np.int64).tolist(), strict=True))
+                kept.pop(source, None)
+                rows[source].update(kept)
+                if keep < count:  # else every site keeps every other: nothing to mirror
+                    for j, cost in kept.items():
+                        rows[j][source] = cost
         return rows, floor, irregular
 
     def far(self, links_first: bool, i: int, points: list[int], limit: float) -> list[int | None]:

@@ -78,7 +78,7 @@ class Metric:
         self.rows = rows
         self.far = far
         self.floor = list(floor) if floor is not None else [0] * self.n
-        self.neighbours = [heapq.nsmallest(k, row, key=lambda j, row=row: (row[j], j)) for row in rows]
+        self.neighbours = [[j for _, j in heapq.nsmallest(k, ((c, j) for j, c in row.items()))] for row in rows]
         #: Pairs found to cost at least some amount (``far`` said no below it).
         self._beyond: dict[tuple[int, int], float] = {}
 

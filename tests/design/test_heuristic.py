@@ -143,9 +143,9 @@ class _Survivable:
 
     @pytest.mark.parametrize("quotes", [False, True])
     def test_a_large_sparse_region_gets_a_verified_design_of_candidate_links(self, quotes):
-        # 500 towns: sparse candidates, so each site's tour costs are known for its near sites
+        # 600 towns: sparse candidates, so each site's tour costs are known for its near sites
         # only and the rest are found on demand; with quotes, prices are irregular.
-        project = town_region(500, 2, radius_deg=3.0)
+        project = town_region(600, 2, radius_deg=3.0)
         if quotes:
             graph = build_problem(project, DesignSettings(candidates="sparse")).graph
             project.quotes = [
