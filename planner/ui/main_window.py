@@ -3,6 +3,7 @@ menus and toolbars with shortcuts, and the File commands that never lose work.""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QTabBar,
     QUndoView,
     QWidget,
 )
@@ -98,13 +100,6 @@ class MainWindow(QMainWindow):
                 "Who pays what", self.sharing_panel, Qt.DockWidgetArea.BottomDockWidgetArea, scroll=True
             ),
         }
-        self.splitDockWidget(self.docks["schedule"], self.docks["sharing"], Qt.Orientation.Horizontal)
-        self.tabifyDockWidget(self.docks["design"], self.docks["properties"])
-        self.tabifyDockWidget(self.docks["properties"], self.docks["history"])
-        self.docks["design"].raise_()
-        self.resizeDocks([self.docks["design"]], [340], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.docks["schedule"]], [280], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["schedule"], self.docks["sharing"]], [740, 700], Qt.Orientation.Horizontal)
 
         self.presenter = Presenter(
             self,
@@ -126,20 +121,11 @@ class MainWindow(QMainWindow):
         )
         self.links = LinksPanel(self.editor, self.actions_)
         self.docks["links"] = self._dock("Links", self.links, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.docks["history"], self.docks["links"])
-        self.docks["design"].raise_()
         self.demands = DemandsPanel(self.editor, self.actions_["import_demands"])
         self.docks["demands"] = self._dock("Demands", self.demands, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.tabifyDockWidget(self.docks["schedule"], self.docks["demands"])
-        self.docks["schedule"].raise_()
         self.docks["scenarios"] = self._dock("Scenarios", self.scenarios_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.tabifyDockWidget(self.docks["sharing"], self.docks["scenarios"])
-        self.docks["sharing"].raise_()
-        self.docks["schedule"].raise_()
+        self._arrange_docks()
         self._make_scenario_actions()
-        # Tabifying lays the bottom area out again: give the schedule and the sharing their sizes back.
-        self.resizeDocks([self.docks["schedule"]], [280], Qt.Orientation.Vertical)
-        self.resizeDocks([self.docks["schedule"], self.docks["sharing"]], [740, 700], Qt.Orientation.Horizontal)
         self._make_menus_and_toolbars()
         self._make_status_bar()
         self._connect()
@@ -149,6 +135,23 @@ class MainWindow(QMainWindow):
         self.map_view.fit_region()  # Great Britain until a project is opened (kept fitted as the window opens)
 
     # -- construction ------------------------------------------------------------------------------
+    def _arrange_docks(self) -> None:
+        """Every dock in its place, once all exist: the design's group on the right, the schedule's and
+        the sharing's side by side below."""
+        docks = self.docks
+        self.splitDockWidget(docks["schedule"], docks["sharing"], Qt.Orientation.Horizontal)
+        for group in (("design", "properties", "history", "links"), ("schedule", "demands"), ("sharing", "scenarios")):
+            for first, second in pairwise(group):
+                self.tabifyDockWidget(docks[first], docks[second])
+            docks[group[0]].raise_()
+        # Tabbing a split area leaves the tab bars it first made on show, over the schedule; hidden here,
+        # the layout shows again only those it uses.
+        for bar in self.findChildren(QTabBar):
+            bar.hide()
+        self.resizeDocks([docks["design"]], [340], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["schedule"]], [280], Qt.Orientation.Vertical)
+        self.resizeDocks([docks["schedule"], docks["sharing"]], [740, 700], Qt.Orientation.Horizontal)
+
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, scroll: bool = False) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title.lower().replace(" ", "_") + "_dock")
@@ -395,12 +398,8 @@ class MainWindow(QMainWindow):
     def _restore_layout(self) -> None:
         if self.settings.geometry is None or not self.restoreGeometry(self.settings.geometry):
             self.resize(1440, 900)
-        # The docks' own layout goes through a save and restore too: tabifying leaves stray copies of
-        # the tab bars behind (drawn over the link schedule), and a restore lays the docks out afresh.
-        built = self.saveState(_STATE_VERSION)
-        saved = self.settings.window_state
-        if saved is None or not self.restoreState(saved, _STATE_VERSION):
-            self.restoreState(built, _STATE_VERSION)
+        if self.settings.window_state is not None:
+            self.restoreState(self.settings.window_state, _STATE_VERSION)
 
     def _show_scale(self, denominator: float) -> None:
         rounded = float(f"{denominator:.2g}") if denominator >= 100 else denominator
