@@ -2,8 +2,8 @@
 
 Two kinds of run, one at a time on a worker thread (a :class:`BackgroundJob`), newest request first:
 
-* **live** — after every edit (debounced), the fast heuristic, so the figures follow a
-  site while it is dragged;
+* **live** — after every edit (debounced), the fast heuristic (its lighter ``quick`` search above
+  500 sites), so the figures follow a site while it is dragged;
 * **full** — the Design button: the project's own method (``auto``/``exact``), with
   progress and Cancel.
 
@@ -30,6 +30,9 @@ __all__ = ["inputs_key", "DesignRunner", "LIVE_TIME_LIMIT", "snapshot"]
 RunKind = Literal["live", "full"]
 #: Seconds a live (heuristic) run may take before it returns its best so far.
 LIVE_TIME_LIMIT = 10.0
+#: Above this many sites a live run takes the lighter ``quick`` search, so the figures follow a drag
+#: within seconds; the Design button's run still searches in full.
+LIVE_QUICK_SITES = 500
 _CACHE_SIZE = 64
 
 
@@ -164,7 +167,8 @@ class DesignRunner(QObject):
             settings = project.settings
             if kind == "live":
                 limit = min(settings.time_limit, LIVE_TIME_LIMIT)
-                settings = dataclasses.replace(settings, method="heuristic", time_limit=limit)
+                method = "quick" if len(project.sites) > LIVE_QUICK_SITES else "heuristic"
+                settings = dataclasses.replace(settings, method=method, time_limit=limit)
             run = _Run(snapshot(project), settings, self.document.revision, kind, key, self)
             run.job.progress.connect(self.progress)
             run.job.succeeded.connect(lambda design: self._on_done(run, design, ""))

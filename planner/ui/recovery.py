@@ -19,7 +19,9 @@ again), saying where it is.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import threading
 import uuid
 from contextlib import suppress
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ from planner.core.files import atomic_path
 from planner.core.model import Project
 from planner.core.project_file import load_project, save_project
 from planner.core.text import shown, text_problem
+from planner.ui.design_runner import snapshot
 from planner.ui.editor import ProjectEditor
 
 __all__ = ["Recovery", "Orphan", "orphans", "INTERVAL_MS", "SET_ASIDE_SUFFIX"]
@@ -129,6 +132,7 @@ class Recovery(QObject):
         self.copy = folder / f"{uuid.uuid4().hex}.json"
         self._lock = QLockFile(str(self.copy.with_suffix(".lock")))
         self._edited = False  # since the last copy
+        self._writing: threading.Thread | None = None  # the timer's copy being written
         self._timer = QTimer(self, interval=INTERVAL_MS)  # runs while there are unsaved changes
         self._timer.timeout.connect(self._on_tick)
         # The slots only note what the signals say: the stack also signals while it is destroyed.
@@ -147,14 +151,16 @@ class Recovery(QObject):
             self._timer.start()
 
     def _on_tick(self) -> None:
-        if self._edited:
-            self.write()
+        if self._edited and (self._writing is None or not self._writing.is_alive()):
+            self.write(background=True)
 
-    def write(self) -> bool:
+    def write(self, background: bool = False) -> bool:
         """Copy the project now if it has unsaved changes; False if the copy could not be written.
 
         A failed copy is not an error the user must act on (their work is still open), so it is
-        only reported by the return value and tried again at the next tick.
+        only reported by the return value and tried again at the next tick. With ``background``
+        (the timer's copies) a snapshot is written on a worker thread, as a large project's JSON
+        takes a good part of a second, and the return value says only that it started.
         """
         if not self.editor.modified:
             return True
@@ -162,18 +168,32 @@ class Recovery(QObject):
             self.folder.mkdir(parents=True, exist_ok=True)
             if not self._lock.isLocked() and not self._lock.tryLock(0):
                 return False
-            save_project(self.document.project, self.copy)
-            origin = str(self.document.path) if self.document.path else ""
+        except OSError:
+            return False
+        project = dataclasses.replace(snapshot(self.document.project), designs=list(self.document.project.designs))
+        origin = str(self.document.path) if self.document.path else ""
+        self._edited = False
+        if not background:
+            return self._write_copy(project, origin)
+        self._writing = threading.Thread(target=self._write_copy, args=(project, origin), daemon=True)
+        self._writing.start()
+        return True
+
+    def _write_copy(self, project: Project, origin: str) -> bool:
+        try:
+            save_project(project, self.copy)
             with atomic_path(self.copy.with_suffix(".origin")) as temporary:
                 temporary.write_text(origin, encoding="utf-8")
         except (OSError, PlannerError):  # PlannerError: text the project file cannot hold
+            self._edited = True  # try again at the next tick
             return False
-        self._edited = False
         return True
 
     def discard(self) -> None:
         """Remove the copy: the work was saved, or the user chose to throw it away."""
         self._timer.stop()
+        if self._writing is not None:
+            self._writing.join()  # else a copy still being written would appear after its removal
         for path in _files(self.copy)[:2]:
             path.unlink(missing_ok=True)
         if self._lock.isLocked():

@@ -74,6 +74,12 @@ def test_the_copy_is_written_by_itself_after_a_change(qtbot, opened, monkeypatch
     site = win.document.project.sites[1]
     win.editor.move_site(site.id, site.lon, site.lat + 0.05)
     qtbot.waitUntil(win.recovery.copy.is_file, timeout=5_000)
+    win.recovery._writing.join()  # the timer's copies are written off the GUI thread
+    assert load_project(win.recovery.copy).site(site.id).lat == pytest.approx(site.lat + 0.05)
+    win.editor.move_site(site.id, site.lon, site.lat + 0.1)
+    qtbot.waitUntil(lambda: win.recovery._writing.is_alive() or not win.recovery._edited, timeout=5_000)
+    win.recovery.discard()  # while a copy may still be on its way: none is left behind
+    assert not win.recovery.copy.exists()
 
 
 def test_work_left_by_a_crash_is_offered_back_and_recovered(qtbot, opened, region_file, second_window, monkeypatch):
