@@ -2,8 +2,8 @@
 
 The real main window, offscreen at the slide's size with throw-away settings, opens the
 project, waits for what the step shows (the design; each partner's own network; the cost
-sharing), enters presenter mode at that step and saves the window: PNG as grabbed, SVG
-and PDF drawn by the widgets themselves, so text and lines stay sharp.
+sharing), enters presenter mode at that step and saves the window, drawn by the widgets
+themselves (:func:`planner.io.map_image.write_image`), so SVG and PDF text and lines stay sharp.
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPoint, QRectF, QSize, QSizeF, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import QPoint, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QWidget
 
 from planner.core.errors import PlannerError
-from planner.io.safe_output import atomic_output
+from planner.io.map_image import write_image
 from planner.ui.presenter.story import STEPS
 
 __all__ = ["opened_window", "render_step", "save_widget"]
@@ -69,30 +67,8 @@ def opened_window(
 
 def save_widget(widget: QWidget, path: Path) -> None:
     """Save what ``widget`` shows to ``path``: PNG, SVG or PDF by its suffix (replaced only when complete)."""
-    width, height = widget.width(), widget.height()
-    suffix = path.suffix.lower()
-    with atomic_output(path) as temporary:
-        if suffix == ".png":
-            if not widget.grab().save(str(temporary), "PNG"):
-                raise PlannerError(f"{path}: the image could not be written")
-            return
-        if suffix == ".svg":
-            device = QSvgGenerator()
-            device.setFileName(str(temporary))
-            device.setSize(QSize(width, height))
-            device.setViewBox(QRectF(0, 0, width, height))
-        elif suffix == ".pdf":
-            device = QPdfWriter(str(temporary))
-            device.setResolution(96)
-            page = QPageSize(QSizeF(width * 0.75, height * 0.75), QPageSize.Unit.Point, "Slide")
-            device.setPageLayout(QPageLayout(page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
-        else:
-            raise PlannerError(f"{path}: a slide is .png, .svg or .pdf")
-        painter = QPainter(device)
-        try:
-            widget.render(painter, QPoint())
-        finally:
-            painter.end()
+    size = (widget.width(), widget.height())
+    write_image(path, size, lambda painter: widget.render(painter, QPoint()), widget.windowTitle() or "Slide")
 
 
 def _quiet_offscreen(kind: QtMsgType, context, message: str) -> None:
