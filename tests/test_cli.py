@@ -550,9 +550,11 @@ def test_render_a_presenter_step_saves_the_slide(tmp_path, capsys):
     from PySide6.QtGui import QImage
 
     project = _small_project(tmp_path)
-    assert main(["render", str(project), "--png", str(tmp_path / "s.png"), "--step", "1", "--width", "1280"]) == 0
+    size = ["--width", "1280", "--height", "720"]
+    args = ["render", str(project), "--png", str(tmp_path / "s.png"), "--step", "1", *size]
+    assert main(args) == 0
     image = QImage(str(tmp_path / "s.png"))
-    assert image.width() == 1280 and image.height() == 1080
+    assert image.width() == 1280 and image.height() == 720  # smaller than the editing window's least height
 
 
 @pytest.mark.parametrize(

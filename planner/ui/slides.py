@@ -87,6 +87,8 @@ def render_step(project: Path, step: int, size: tuple[int, int], outputs: list[P
     with opened_window(project, size, timeout_s) as window:
         presenter = window.presenter
         presenter.enter(full_screen=False)
+        process_events_until(lambda: False, 0.05)  # the docks gone, the window's least size shrinks
+        window.resize(*size)  # so it can be as small as the slide asks
         presenter.go(step - 1)
         process_events_until(lambda: not presenter.panel().waiting or presenter.problems, timeout_s, 20)
         waiting = presenter.panel().waiting
