@@ -117,7 +117,8 @@ class ProjectEditor(QObject):
 
     def edit_site(self, site: Site) -> None:
         old = self.project.site(site.id)
-        site = dataclasses.replace(site, name=clean_text(site.name) or old.name, note=clean_text(site.note))
+        name, note, address = (clean_text(text) for text in (site.name, site.note, site.address))
+        site = dataclasses.replace(site, name=name or old.name, note=note, address=address)
         if site != old:
             self.undo_stack.push(
                 commands.EditSite(self.document, site, describe_change("site", old, site, self.project))

@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
 
 from planner.core.design_result import LINK_ROLES, Design
 from planner.core.model import MAX_ADDRESS_CHARS, SITE_ROLES, Partner, Project, Site
-from planner.core.text import clean_text
 from planner.core.traffic import MAX_MBPS, Flow, has_traffic
 from planner.core.words import short_name
 from planner.ui import style
@@ -165,7 +164,7 @@ class _SiteEditor(QWidget):
         form.addRow(self.traffic_warning)
         self.name.editingFinished.connect(lambda: self._commit(name=self.name.text().strip() or None))
         self.note.editingFinished.connect(lambda: self._commit(note=self.note.text()))
-        self.address.editingFinished.connect(lambda: self._commit(address=clean_text(self.address.text())))
+        self.address.editingFinished.connect(lambda: self._commit(address=self.address.text()))
         self.partner.activated.connect(lambda: self._commit(partner=self.partner.currentData()))
         self.role.activated.connect(lambda: editor.set_roles([self.site_id], self.role.currentData()))
         #: What each spin box showed of the site: leaving one unchanged must not round the site's value.
