@@ -510,12 +510,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         design = _shared_design(project, project.settings.redundancy, _Progress())
         for path in outputs:
             write_map_image(project, design, path, size)
-            print(f"Wrote {path}", file=sys.stderr)
-        return 0
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a slide needs no screen
-    from planner.ui.slides import render_step
+    else:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a slide needs no screen
+        from planner.ui.slides import render_step
 
-    render_step(args.project, args.step, size, outputs)
+        render_step(args.project, args.step, size, outputs)
     for path in outputs:
         print(f"Wrote {path}", file=sys.stderr)
     return 0
