@@ -162,7 +162,7 @@ def _check_text(row: dict[str, str], columns: tuple[str, ...], where: str) -> No
 
 
 def _squeezed(text: str) -> str:
-    """``text`` as postcodes are compared: upper case, no spaces (``LS11 0ES`` is ``ls110es``)."""
+    """``text`` as postcodes are compared: upper case, no spaces (``ls11 0es`` and ``LS110ES`` alike)."""
     return "".join(text.split()).upper()
 
 
