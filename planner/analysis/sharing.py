@@ -437,6 +437,7 @@ class CoalitionCosts:
             own.existing_links,
             own.forbidden_links,
             own.exclusion_zones,
+            own.risk_groups,
         )
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -460,6 +461,7 @@ class CoalitionCosts:
             existing_links=[e for e in p.existing_links if e.owner in members and inside(e.a, e.b)],
             forbidden_links=[(a, b) for a, b in p.forbidden_links if inside(a, b)],
             exclusion_zones=list(p.exclusion_zones),
+            risk_groups=[g for g in (g.within(ids) for g in p.risk_groups) if not g.empty],
             settings=self.settings,
         )
 
@@ -474,13 +476,15 @@ class CoalitionCosts:
         except InfeasibleError:
             network = price(members, required, self._sub_project(members, relaxed=True), False)
             note = "priced on the tariff: the project's permitted links cannot connect these sites alone"
+            if self.project.risk_groups:
+                note += " (or survive its shared-risk groups), so priced without the groups"
             return replace(network, note=note)
 
     def _sub_project(self, members: frozenset[str], relaxed: bool) -> Project:
         """The coalition's own project; ``relaxed``: priced on the tariff for every pair, nothing forbidden."""
         own = self._own(members)
         if relaxed:
-            return replace(own, quotes=[], forbidden_links=[], exclusion_zones=[])
+            return replace(own, quotes=[], forbidden_links=[], exclusion_zones=[], risk_groups=[])
         if self.project.quotes and not own.quotes:  # with no quotes the sub-project would price every pair
             raise InfeasibleError("no carrier quote joins these sites")
         return own

@@ -83,6 +83,8 @@ class Design:
     sized_topology_cost: int | None = None
     #: The traffic it was sized for (:func:`planner.core.traffic.traffic_key`; empty without traffic).
     traffic_key: str = ""
+    #: The shared-risk groups it was made (and verified) to survive the loss of, by name.
+    risk_groups: tuple[str, ...] = ()
 
     @property
     def gap(self) -> float:

@@ -24,6 +24,7 @@ __all__ = [
     "Quote",
     "Demand",
     "ExclusionZone",
+    "RiskGroup",
     "DesignSettings",
     "Redundancy",
     "REDUNDANCY_LEVELS",
@@ -185,6 +186,39 @@ class ExclusionZone:
 
 
 @dataclass(frozen=True)
+class RiskGroup:
+    """Candidate links and/or sites that fail together: a shared duct, bridge or corridor (links), a
+    telephone exchange or a building (sites). Net2Plan calls it a shared risk group (SRLG).
+
+    ``links`` are sorted site-id pairs, in sorted order; losing the group loses every one of them
+    and every site of ``sites`` (with its links). ``note`` says where the group came from, e.g.
+    ``"generated: links leaving S4 to the north-east"``.
+
+    >>> RiskGroup.of("A1 bridge", [("b", "a"), ("c", "a")]).links
+    (('a', 'b'), ('a', 'c'))
+    """
+
+    name: str
+    links: tuple[tuple[str, str], ...] = ()
+    sites: tuple[str, ...] = ()
+    note: str = ""
+
+    @classmethod
+    def of(cls, name: str, links=(), sites=(), note: str = "") -> RiskGroup:
+        """A group with its links and sites put in canonical order (and duplicates dropped)."""
+        return cls(name, tuple(sorted({pair_key(a, b) for a, b in links})), tuple(sorted(set(sites))), note)
+
+    def within(self, site_ids: set[str] | frozenset[str]) -> RiskGroup:
+        """The group cut down to the links and sites among ``site_ids`` (a coalition's, a scenario's)."""
+        links = tuple(p for p in self.links if p[0] in site_ids and p[1] in site_ids)
+        return replace(self, links=links, sites=tuple(s for s in self.sites if s in site_ids))
+
+    @property
+    def empty(self) -> bool:
+        return not self.links and not self.sites
+
+
+@dataclass(frozen=True)
 class DesignSettings:
     """What the architect asks of a design."""
 
@@ -197,6 +231,9 @@ class DesignSettings:
     k_nearest: int = 8
     #: The most of a circuit's capacity the planned load may use, in every failure state.
     max_utilisation: float = 0.8
+    #: Whether a ``2edge``/``2node`` design must also survive the loss of any one of the project's
+    #: shared-risk groups (a ``tree`` survives no failure, so it ignores them).
+    survive_risk_groups: bool = True
 
     def problems(self) -> list[str]:
         found = []
@@ -217,6 +254,8 @@ class DesignSettings:
         u = self.max_utilisation
         if isinstance(u, bool) or not isinstance(u, (int, float)) or not 0.05 <= u <= 1:
             found.append(f"max_utilisation: {shown(u)} must be a fraction between 0.05 and 1")
+        if not isinstance(self.survive_risk_groups, bool):
+            found.append(f"survive_risk_groups: {shown(self.survive_risk_groups)} must be true or false")
         return found
 
 
@@ -261,6 +300,8 @@ class Project:
     sharing_method: str = "auto"
     #: What-ifs to compare with the plan (partners joining or leaving, another redundancy, prices, traffic).
     scenarios: list[Scenario] = field(default_factory=list)
+    #: Links and sites that fail together (ducts, bridges, exchanges), which designs survive.
+    risk_groups: list[RiskGroup] = field(default_factory=list)
 
     # -- look-ups ---------------------------------------------------------------
     def site(self, site_id: str) -> Site:

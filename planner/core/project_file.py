@@ -2,8 +2,8 @@
 
 ``{"format": "regional-network-plan", "version": 2, "name", "description",
 "partners", "sites", "tariff", "candidate_links", "demands", "existing_links",
-"forbidden_links", "exclusion_zones", "settings", "designs", "circuit_ids",
-"scenarios", "cost_sharing"}``
+"forbidden_links", "exclusion_zones", "risk_groups", "settings", "designs",
+"circuit_ids", "scenarios", "cost_sharing"}``
 
 Money is written as decimal strings of pounds (``"1250.00"``) so no float ever
 drifts; numbers are accepted on reading. Loading checks everything and reports
@@ -18,6 +18,12 @@ rate their names state and ``tariff.bandwidth`` becomes ``min_tier``.
 
 A site's ``address`` (optional: files without it load as before) is where the carrier
 installs the circuit ends, one line of at most ``MAX_ADDRESS_CHARS`` characters.
+
+``risk_groups`` (optional) are shared-risk groups: ``[{"name", "links": [{"a", "b"}],
+"sites": [site ids], "note"}]``, links and/or sites that fail together (a duct, an
+exchange); ``settings.survive_risk_groups`` (default true) asks designs to survive the
+loss of any one, and a design lists the groups it was made to survive
+(``risk_groups``).
 
 ``scenarios`` (optional) are what-ifs: ``[{"name", "leaving": [partner ids],
 "joining": [partners], "joining_sites": [sites], "redundancy", "tariff",
@@ -56,6 +62,7 @@ from planner.core.model import (
     Partner,
     Project,
     Quote,
+    RiskGroup,
     Scenario,
     Site,
 )
@@ -132,6 +139,7 @@ def _design_to_dict(d: Design) -> dict:
         ],
         **({"sized_topology_cost": _money(d.sized_topology_cost)} if d.sized_topology_cost is not None else {}),
         **({"traffic_key": d.traffic_key} if d.traffic_key else {}),
+        **({"risk_groups": list(d.risk_groups)} if d.risk_groups else {}),
     }
 
 
@@ -233,6 +241,15 @@ def project_to_dict(
             for e in project.existing_links
         ],
         "forbidden_links": [{"a": a, "b": b} for a, b in project.forbidden_links],
+        "risk_groups": [
+            {
+                "name": g.name,
+                "links": [{"a": a, "b": b} for a, b in g.links],
+                "sites": list(g.sites),
+                **({"note": g.note} if g.note else {}),
+            }
+            for g in project.risk_groups
+        ],
         "exclusion_zones": {
             "type": "FeatureCollection",
             "features": [
@@ -249,6 +266,7 @@ def project_to_dict(
             "candidates": s.candidates,
             "k_nearest": s.k_nearest,
             "max_utilisation": s.max_utilisation,
+            "survive_risk_groups": s.survive_risk_groups,
         },
         "designs": [_design_to_dict(d) for d in project.designs],
         "circuit_ids": [{"a": a, "b": b, "id": cid} for (a, b), cid in sorted(project.circuit_ids.items())],
@@ -469,6 +487,14 @@ class _Fields:
             return default
         return result
 
+    def flag(self, key: str, default: bool) -> bool:
+        """A true/false field."""
+        value, found = self._get(key, default, False)
+        if found and not isinstance(value, bool):
+            self.fail(key, f"{_shown(value)} must be true or false")
+            return default
+        return value
+
     def items(self, key: str, kind: type = list) -> Any:
         value, found = self._get(key, kind(), False)
         if found and not isinstance(value, kind):
@@ -576,7 +602,17 @@ def _settings(obj, problems) -> DesignSettings:
         candidates=f.text("candidates", d.candidates),
         k_nearest=f.integer("k_nearest", d.k_nearest),
         max_utilisation=f.number("max_utilisation", d.max_utilisation),
+        survive_risk_groups=f.flag("survive_risk_groups", d.survive_risk_groups),
     )
+
+
+def _risk_group(obj, where, problems) -> RiskGroup:
+    f = _Fields(obj, where, problems)
+    links = []
+    for i, item in enumerate(f.items("links")):
+        g = _Fields(item, f"{where}.links[{i}]", problems)
+        links.append((g.text("a", required=True), g.text("b", required=True)))
+    return RiskGroup.of(f.text("name", required=True), links, f.texts("sites"), f.text("note"))
 
 
 def _design(obj, where, problems) -> Design:
@@ -620,6 +656,7 @@ def _design(obj, where, problems) -> Design:
         notes=f.texts("notes"),
         sized_topology_cost=f.money("sized_topology_cost", None),
         traffic_key=f.text("traffic_key"),
+        risk_groups=f.texts("risk_groups"),
     )
 
 
@@ -682,6 +719,7 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
         f = _Fields(item, f"forbidden_links[{i}]", problems)
         forbidden.append((f.text("a", required=True), f.text("b", required=True)))
     zones = _zones(top.obj.get("exclusion_zones"), problems)
+    groups = [_risk_group(item, f"risk_groups[{i}]", problems) for i, item in enumerate(top.items("risk_groups"))]
     circuit_ids = {}
     for i, item in enumerate(top.items("circuit_ids")):
         f = _Fields(item, f"circuit_ids[{i}]", problems)
@@ -700,6 +738,7 @@ def project_from_dict(doc: Any, source: str = "project") -> Project:
         existing_links=existing,
         forbidden_links=forbidden,
         exclusion_zones=zones,
+        risk_groups=groups,
         settings=_settings(top.obj.get("settings", {}), problems),
         designs=[_design(d, f"designs[{i}]", problems) for i, d in enumerate(top.items("designs"))],
         circuit_ids=circuit_ids,

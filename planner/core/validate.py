@@ -69,12 +69,38 @@ def project_problems(project: Project) -> list[str]:
         for end, value in (("a", a), ("b", b)):
             if value not in site_ids:
                 found.append(f"forbidden_links[{i}]: {end}: {shown(value)} is not a site id")
+    found += _risk_group_problems(project, site_ids)
     if not found:  # demands refer to sites: check them once the sites are sound
         found += traffic_problems(project)
     found += [f"tariff: {p}" for p in project.tariff.problems()]
     found += [f"settings: {p}" for p in project.settings.problems()]
     if not found:  # a scenario is checked as the project it makes, once the plan itself is sound
         found += _scenarios_problems(project)
+    return found
+
+
+def _risk_group_problems(project: Project, site_ids: set[str]) -> list[str]:
+    """A group must have a name of its own and hold something, and name only sites the project has."""
+    found: list[str] = []
+    names: set[str] = set()
+    for i, group in enumerate(project.risk_groups):
+        where = f"risk_groups[{i}] ({shown(group.name)})"
+        if not group.name.strip():
+            found.append(f"risk_groups[{i}]: name: must not be empty")
+        elif group.name in names:
+            found.append(f"{where}: name: {shown(group.name)} is used twice")
+        names.add(group.name)
+        if group.empty:
+            found.append(f"{where}: the group holds no links and no sites")
+        for a, b in group.links:
+            if a == b:
+                found.append(f"{where}: link {shown(a)}-{shown(b)}: a link must join two different sites")
+            unknown = [end for end in (a, b) if end not in site_ids]
+            if unknown:
+                found.append(f"{where}: link {shown(a)}-{shown(b)}: {shown(unknown[0])} is not a site id")
+        for site in group.sites:
+            if site not in site_ids:
+                found.append(f"{where}: sites: {shown(site)} is not a site id")
     return found
 
 

@@ -55,7 +55,7 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.sparse.linalg import spsolve_triangular
 
 from planner.core.errors import InfeasibleError
-from planner.core.model import pair_key
+from planner.core.model import RiskGroup, pair_key
 from planner.core.tariff import MAX_BUNDLE, CircuitOption, cheapest_option
 from planner.design.problem import DesignProblem
 
@@ -80,18 +80,22 @@ Pair = tuple[str, str]
 
 @dataclass(frozen=True)
 class State:
-    """A failure state: ``normal``, a ``link`` lost (``element`` its site pair), a ``site`` lost, or
-    several ``links`` lost together (``element`` a tuple of pairs: the presenter's double cuts)."""
+    """A failure state: ``normal``, a ``link`` lost (``element`` its site pair), a ``site`` lost,
+    several ``links`` lost together (``element`` a tuple of pairs: the presenter's double cuts), or
+    a shared-risk ``group`` lost (``element`` the :class:`~planner.core.model.RiskGroup`)."""
 
-    kind: Literal["normal", "link", "site", "links"]
-    element: Pair | str | tuple[Pair, ...] | None = None
+    kind: Literal["normal", "link", "site", "links", "group"]
+    element: Pair | str | tuple[Pair, ...] | RiskGroup | None = None
 
     def label(self, circuit_ids: dict[Pair, str] | None) -> str:
-        """How a schedule names the failure: ``circuit C0007``, ``site LDS-HQ``; empty for the normal state."""
+        """How a schedule names the failure: ``circuit C0007``, ``site LDS-HQ``, ``risk group Duct 4 NE``;
+        empty for the normal state."""
         if self.kind == "normal":
             return ""
         if self.kind == "site":
             return f"site {self.element}"
+        if self.kind == "group":
+            return f"risk group {self.element.name}"
         pairs = self.element if self.kind == "links" else (self.element,)
         names = [circuit_ids[p] if circuit_ids and p in circuit_ids else f"{p[0]}-{p[1]}" for p in pairs]
         known = circuit_ids and all(p in circuit_ids for p in pairs)
@@ -99,16 +103,30 @@ class State:
 
     @property
     def lost_links(self) -> tuple[Pair, ...]:
+        """The site pairs lost (for a group, every link it holds, whether in the design or not)."""
+        if self.kind == "group":
+            return self.element.links
         return {"link": (self.element,), "links": self.element}.get(self.kind, ())
 
+    @property
+    def lost_sites(self) -> tuple[str, ...]:
+        if self.kind == "group":
+            return self.element.sites
+        return (self.element,) if self.kind == "site" else ()
 
-def failure_states(redundancy: str, pairs: Sequence[Pair], sites: Sequence[str]) -> list[State]:
-    """The states a design of ``redundancy`` is sized for: normal, each link lost, each site lost (``2node``)."""
+
+def failure_states(
+    redundancy: str, pairs: Sequence[Pair], sites: Sequence[str], groups: Sequence[RiskGroup] = ()
+) -> list[State]:
+    """The states a design of ``redundancy`` is sized for: normal, each link lost, each site lost (``2node``),
+    each shared-risk group of ``groups`` lost (``2edge`` and ``2node``)."""
     states = [State("normal")]
     if redundancy in ("2edge", "2node"):
         states += [State("link", pair) for pair in pairs]
     if redundancy == "2node":
         states += [State("site", site) for site in sites]
+    if redundancy in ("2edge", "2node"):
+        states += [State("group", group) for group in groups]
     return states
 
 
@@ -217,17 +235,15 @@ def route(problem: DesignProblem, pairs: Sequence[Pair], states: Sequence[State]
     pairs = tuple(pair_key(a, b) for a, b in pairs)
     nodes = routed_sites(problem, pairs)
     if states is None:
-        states = failure_states(problem.redundancy, pairs, nodes)
+        states = failure_states(problem.redundancy, pairs, nodes, problem.risk_groups)
     states = tuple(states)
     index = {x: i for i, x in enumerate(nodes)}
     up = np.ones((len(states), len(pairs)), dtype=bool)
     alive = np.ones((len(states), len(nodes)), dtype=bool)
     link_number = {pair: e for e, pair in enumerate(pairs)}
     for s, state in enumerate(states):
-        for pair in state.lost_links:
-            up[s, link_number[pair]] = False
-        if state.kind == "site":
-            alive[s, index[state.element]] = False
+        up[s, [link_number[pair] for pair in state.lost_links if pair in link_number]] = False
+        alive[s, [index[site] for site in state.lost_sites if site in index]] = False
     loads, carried = route_masks(problem, pairs, up, alive)
     return Routing(pairs, states, loads, carried)
 

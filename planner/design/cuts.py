@@ -24,6 +24,10 @@ Families (``sum(coef * x) >= rhs`` each):
     (``max_ring``) every chosen link lies on a ring of at most ``max_ring`` links:
     when ``x_e = 1`` the ends of ``e`` are joined within ``max_ring - 1`` links
     without ``e`` (conditional layered cuts).
+``risk``
+    (shared-risk groups) for every group ``g``, every cut of the graph without
+    ``g``'s sites with surviving required sites on both sides carries one link not
+    in ``g``: the design survives the loss of any one group.
 ``relay``
     an optional site in use has at least two links (a dead-end relay is never
     worth paying for). These hold for some optimal design, not for every feasible
@@ -34,7 +38,9 @@ Fractional separation uses maximum flows (SciPy's Dinic) on the support graph of
 ``node``, one flow per site on a layered graph for ``hops`` and per link for
 ``ring``. It is exact for ``connect``, ``hops`` and ``ring`` and for ``node`` once
 the ``connect`` cuts hold (a violated node cut needs its site's ``x``-degree above
-2), heuristic for ``dual``. Integral separation is exact for every family: it
+2), heuristic for ``dual``; for ``risk`` it finds the components of the support
+without a group and each group's lone sites (a site whose remaining links carry less
+than one), which are the cuts a duct shared at a site makes. Integral separation is exact for every family: it
 reads the violated cuts off connected components, bridges, articulation points
 and breadth-first distances of the chosen links, so every infeasible design is
 cut off.
@@ -59,9 +65,12 @@ __all__ = [
     "SetCut",
     "LayerCut",
     "RelayCut",
+    "RiskCut",
     "CountCut",
     "FAMILIES",
     "families",
+    "group_losses",
+    "group_cut_off",
     "separate",
     "violations",
 ]
@@ -117,6 +126,17 @@ class Arrays:
     @cached_property
     def index(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.nodes)}
+
+    @cached_property
+    def groups(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each shared-risk group of the problem as (its link ids, its node ids)."""
+        index, edges = self.index, self.edge_index
+        found = []
+        for group in self.problem.risk_groups:
+            ends = [sorted((index[a], index[b])) for a, b in group.links]
+            links = np.array(sorted(edges[(i, j)] for i, j in ends), dtype=np.int64)
+            found.append((links, np.array(sorted(index[x] for x in group.sites), dtype=np.int64)))
+        return found
 
     @cached_property
     def edge_index(self) -> dict[tuple[int, int], int]:
@@ -204,6 +224,31 @@ class SetCut(Cut):
     @property
     def key(self) -> tuple:
         return ("set", self.without, self.rhs, np.packbits(self.side).tobytes())
+
+
+def group_losses(arrays: Arrays, group: int, links: np.ndarray) -> np.ndarray:
+    """Which of ``links`` the loss of shared-risk group ``group`` takes: its own and those at its sites."""
+    group_links, group_sites = arrays.groups[group]
+    taken = np.isin(links, group_links)
+    if len(group_sites):
+        taken |= np.isin(arrays.u[links], group_sites) | np.isin(arrays.v[links], group_sites)
+    return taken
+
+
+@dataclass(eq=False)
+class RiskCut(SetCut):
+    """Links leaving ``side`` that survive the loss of shared-risk group ``group`` (those not in it
+    and touching none of its sites) number at least ``rhs``."""
+
+    group: int = -1
+
+    def coefficients(self, arrays: Arrays, links: np.ndarray) -> np.ndarray:
+        u, v = arrays.u[links], arrays.v[links]
+        return ((self.side[u] != self.side[v]) & ~group_losses(arrays, self.group, links)).astype(float)
+
+    @property
+    def key(self) -> tuple:
+        return ("risk", self.group, self.rhs, np.packbits(self.side).tobytes())
 
 
 @dataclass(eq=False)
@@ -482,6 +527,54 @@ def _relay_fractional(arrays: Arrays, support: _Support) -> list[Cut]:
     return cuts
 
 
+def _surviving_parts(arrays: Arrays, links: np.ndarray, group: int, lost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Component labels of ``links`` without those the loss of ``group`` takes (``lost``), and which
+    nodes are required sites that survive it."""
+    n = arrays.n
+    alive = arrays.required.copy()
+    alive[arrays.groups[group][1]] = False
+    u, v = arrays.u[links][~lost], arrays.v[links][~lost]
+    labels = connected_components(csr_matrix((np.ones(len(u)), (u, v)), shape=(n, n)), directed=False)[1]
+    return labels, alive
+
+
+def group_cut_off(arrays: Arrays, group: int, links: np.ndarray) -> list[int]:
+    """The surviving required sites that the loss of ``group`` cuts off the largest part of ``links``."""
+    labels, alive = _surviving_parts(arrays, links, group, group_losses(arrays, group, links))
+    if not alive.any():
+        return []
+    main = np.bincount(labels[alive]).argmax()
+    return np.flatnonzero(alive & (labels != main)).tolist()
+
+
+def _risk_cuts(arrays: Arrays, links: np.ndarray, group: int, lost: np.ndarray, weight: np.ndarray) -> list[Cut]:
+    """Cuts a point (``weight`` on ``links``) violates once ``group`` is lost (``lost``: the links it takes):
+    the components left holding surviving required sites, when more than one, else every surviving
+    required site whose links left weigh less than one."""
+    labels, alive = _surviving_parts(arrays, links, group, lost)
+    if alive.sum() < 2:
+        return []
+    holding = np.unique(labels[alive])
+    if len(holding) > 1:
+        return [RiskCut(labels == c, 1.0, "risk", group=group) for c in holding]
+    n, keep = arrays.n, ~lost
+    degree = np.bincount(arrays.u[links][keep], weight[keep], n) + np.bincount(arrays.v[links][keep], weight[keep], n)
+    touched = np.zeros(n, dtype=bool)
+    touched[arrays.u[links][lost]] = touched[arrays.v[links][lost]] = True
+    lone = np.flatnonzero(touched & alive & (degree < 1 - EPS))
+    return [RiskCut(np.arange(n) == t, 1.0, "risk", group=group) for t in lone]
+
+
+def _risk_fractional(arrays: Arrays, support: _Support) -> list[Cut]:
+    links = support.links
+    cuts: list[Cut] = []
+    for g in range(len(arrays.groups)):
+        lost = group_losses(arrays, g, links)
+        if lost.any():
+            cuts += _risk_cuts(arrays, links, g, lost, support.x[links])
+    return cuts
+
+
 # integral separation: exact, on the chosen links
 
 
@@ -495,7 +588,7 @@ class _Design:
 
     def __init__(self, arrays: Arrays, chosen: np.ndarray):
         n = arrays.n
-        self.arrays = arrays
+        self.arrays, self.chosen = arrays, chosen
         self.adj: list[list[int]] = [[] for _ in range(n)]
         for a, b in zip(arrays.u[chosen].tolist(), arrays.v[chosen].tolist(), strict=True):
             self.adj[a].append(b)
@@ -634,6 +727,16 @@ def _ring_integral(arrays: Arrays, design: _Design) -> Iterator[Cut]:
                     yield LayerCut(design.distances([b], layers, without=(a, b)), layers, 0.0, "ring", link)
 
 
+def _risk_integral(arrays: Arrays, design: _Design) -> Iterator[Cut]:
+    """For each group whose loss takes two or more chosen links, or a site: the components left.
+    (Losing one link is what a ``2edge`` design survives anyway.)"""
+    chosen = design.chosen
+    for g, (_, group_sites) in enumerate(arrays.groups):
+        lost = group_losses(arrays, g, chosen)
+        if lost.sum() >= 2 or len(group_sites):
+            yield from _risk_cuts(arrays, chosen, g, lost, np.ones(len(chosen)))
+
+
 @dataclass(frozen=True)
 class Family:
     """How to separate one family: on a fractional support graph, and exactly on a design."""
@@ -650,6 +753,7 @@ FAMILIES: dict[str, Family] = {
     "dual": Family(_dual_fractional, _dual_integral, lambda p: p.redundancy == "2edge" and len(p.hubs) >= 2),
     "hops": Family(_hops_fractional, _hops_integral, lambda p: p.settings.max_hops is not None),
     "ring": Family(_ring_fractional, _ring_integral, lambda p: p.settings.max_ring is not None),
+    "risk": Family(_risk_fractional, _risk_integral, lambda p: bool(p.risk_groups)),
     "relay": Family(_relay_fractional, lambda arrays, design: iter(()), lambda p: bool(p.optional)),
 }
 

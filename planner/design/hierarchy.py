@@ -34,7 +34,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from planner.design.control import Control
-from planner.design.cuts import Arrays, CountCut, Cut, LayerCut, SetCut, violations
+from planner.design.cuts import Arrays, CountCut, Cut, LayerCut, RiskCut, SetCut, violations
 from planner.design.problem import DesignProblem
 from planner.design.solution import Solution
 
@@ -117,7 +117,7 @@ def _trace(arrays: Arrays, via: list[np.ndarray], source: int, target: int, chos
 
 
 #: The cheapest fix of a violated cut, by kind of cut.
-_FIXES = {SetCut: _fix_set, LayerCut: _fix_layer}
+_FIXES = {SetCut: _fix_set, RiskCut: _fix_set, LayerCut: _fix_layer}
 
 
 def repair(arrays: Arrays, chosen: np.ndarray, control: Control | None = None) -> np.ndarray:
@@ -411,9 +411,10 @@ def link_roles(problem: DesignProblem, edges) -> dict[frozenset[str], str]:
 
 
 def constrained(problem: DesignProblem) -> bool:
-    """Whether ``problem`` asks more than plain connectivity (hubs, hops, rings)."""
+    """Whether ``problem`` asks more than plain connectivity (hubs, hops, rings, shared-risk groups)."""
     settings = problem.settings
-    return settings.max_hops is not None or settings.max_ring is not None or len(problem.hubs) >= 2
+    limited = settings.max_hops is not None or settings.max_ring is not None
+    return limited or len(problem.hubs) >= 2 or bool(problem.risk_groups)
 
 
 def ring_candidates(problem: DesignProblem) -> DesignProblem:

@@ -120,9 +120,8 @@ class _Pricer:
             starts.append(len(up))
             for state in states if states is not None else self._states(present):
                 row, sites = present.copy(), np.ones(len(self.site), dtype=bool)
-                row[[self.column[p] for p in state.lost_links]] = False
-                if state.kind == "site":
-                    sites[self.site[state.element]] = False
+                row[[self.column[p] for p in state.lost_links if p in self.column]] = False
+                sites[[self.site[x] for x in state.lost_sites if x in self.site]] = False
                 up.append(row)
                 alive.append(sites)
         loads, _ = route_masks(self.problem, self.universe, np.array(up), np.array(alive))
@@ -132,7 +131,7 @@ class _Pricer:
 
     def _states(self, present: np.ndarray) -> list[State]:
         pairs = [p for p, keep in zip(self.universe, present, strict=True) if keep]
-        return failure_states(self.problem.redundancy, pairs, sorted(self.site))
+        return failure_states(self.problem.redundancy, pairs, sorted(self.site), self.problem.risk_groups)
 
 
 def _additions(problem: DesignProblem, nearest: int) -> list[Pair]:

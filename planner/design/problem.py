@@ -27,11 +27,19 @@ import networkx as nx
 import numpy as np
 
 from planner.core.geo import geodesic_km_many, lonlat_to_mercator
-from planner.core.model import DesignSettings, ExistingLink, Project, Quote, pair_key
+from planner.core.model import DesignSettings, ExistingLink, Project, Quote, RiskGroup, pair_key
 from planner.core.tariff import CircuitCost, Tariff, Tier, route_km
 from planner.core.traffic import Flow, flows
 
-__all__ = ["reachable_part", "DesignProblem", "build_problem", "restrict_problem", "COMPLETE_UP_TO"]
+__all__ = [
+    "reachable_part",
+    "DesignProblem",
+    "build_problem",
+    "restrict_problem",
+    "survived_groups",
+    "with_risk_groups",
+    "COMPLETE_UP_TO",
+]
 
 #: With ``candidates="auto"``, regions up to this many sites use every pair.
 COMPLETE_UP_TO = 200
@@ -44,7 +52,9 @@ class DesignProblem:
     Edge attributes: ``cost`` (int pence over the term of the cheapest single circuit,
     the objective without traffic), ``install``, ``annual``, ``km`` (geodesic),
     ``route_km``, ``source`` (tariff/quote/existing), ``metric`` (routing) and
-    ``prices`` (see the module notes). ``flows`` is the traffic to carry.
+    ``prices`` (see the module notes). ``flows`` is the traffic to carry. ``risk_groups`` are the
+    shared-risk groups the design must survive the loss of, each cut down to the candidate graph
+    (see :func:`survived_groups`).
     """
 
     graph: nx.Graph
@@ -53,6 +63,7 @@ class DesignProblem:
     settings: DesignSettings
     term_years: int
     flows: tuple[Flow, ...] = ()
+    risk_groups: tuple[RiskGroup, ...] = ()
 
     @property
     def redundancy(self) -> str:
@@ -180,7 +191,7 @@ def build_problem(project: Project, settings: DesignSettings | None = None) -> D
         term_years=tariff.term_years,
         flows=flows(project),
     )
-    return reachable_part(problem)
+    return with_risk_groups(reachable_part(problem), project.risk_groups)
 
 
 def restrict_problem(problem: DesignProblem, project: Project) -> DesignProblem | None:
@@ -218,7 +229,7 @@ def restrict_problem(problem: DesignProblem, project: Project) -> DesignProblem 
         term_years=project.tariff.term_years,
         flows=flows(project),
     )
-    return reachable_part(restricted)
+    return with_risk_groups(reachable_part(restricted), project.risk_groups)
 
 
 def _quoted(tariff: Tariff, quotes: list[Quote]) -> tuple[tuple[Tier, CircuitCost, str], ...]:
@@ -235,6 +246,30 @@ def _existing_price(tariff: Tariff, km: float, link: ExistingLink) -> tuple[Tier
     tier = tariff.tier(link.bandwidth or tariff.min_tier)
     annual = tariff.circuit_cost(km, bandwidth=tier.name, existing=True).annual if link.annual is None else link.annual
     return tier, CircuitCost(0, annual), "existing"
+
+
+def survived_groups(problem: DesignProblem, groups: list[RiskGroup] | tuple[RiskGroup, ...]) -> tuple[RiskGroup, ...]:
+    """The groups of ``groups`` a design of ``problem`` must survive, each cut down to its candidate links
+    and sites: none for a ``tree`` (it survives no failure) or when the settings ask not to.
+
+    A group that loses nothing a design could hold is left out; so is a group of one link under
+    ``2edge`` or ``2node``, whose loss any such design already survives.
+    """
+    if problem.redundancy == "tree" or not problem.settings.survive_risk_groups:
+        return ()
+    graph = problem.graph
+    kept = []
+    for group in groups:
+        links = tuple(pair for pair in group.links if graph.has_edge(*pair))
+        sites = tuple(site for site in group.sites if site in graph)
+        if sites or len(links) >= 2:
+            kept.append(replace(group, links=links, sites=sites))
+    return tuple(kept)
+
+
+def with_risk_groups(problem: DesignProblem, groups: list[RiskGroup]) -> DesignProblem:
+    """``problem`` asked to survive the loss of any one of ``groups`` (see :func:`survived_groups`)."""
+    return replace(problem, risk_groups=survived_groups(problem, groups))
 
 
 def reachable_part(problem: DesignProblem) -> DesignProblem:

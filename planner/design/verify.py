@@ -7,7 +7,8 @@ site or link (``2node``). Optional sites may relay but need not be connected.
 The architect's constraints (see :mod:`planner.design.hierarchy`) are checked too:
 with two or more hubs, losing one hub leaves every site connected to another hub;
 every required site is within ``max_hops`` links of a hub; every link lies on a
-ring of at most ``max_ring`` links.
+ring of at most ``max_ring`` links; the required sites left stay connected after the
+loss of any one shared-risk group (every link it holds and every site, with its links).
 
 With traffic, :func:`verify_capacity` routes every flow again with networkx (shortest
 paths by metric, split evenly per next hop, in the normal state and after each
@@ -17,8 +18,9 @@ failure the redundancy level covers) and checks that no link carries more than
 
 The connectivity checks use networkx's bridges and articulation points, so they
 cost linear time: a failure that matters must remove a bridge or an articulation
-point. The hub check costs O(h (n + m)) for ``h`` hubs, the hop check O(n + m) and
-the ring check O(m (n + m)).
+point. The hub check costs O(h (n + m)) for ``h`` hubs, the hop check O(n + m),
+the ring check O(m (n + m)) and the group check O(n + m) per group that takes a site
+or two or more of the design's links (losing one link is the ``2edge`` check).
 """
 
 from __future__ import annotations
@@ -165,7 +167,7 @@ def _loads_in(graph: nx.Graph, flows) -> dict[frozenset[str], float]:
 
 def link_loads(problem: DesignProblem, links: Iterable[tuple[str, str]]) -> dict[str, dict[frozenset[str], float]]:
     """The load on every link of the design ``links`` in every failure state it must survive, by state name
-    (``normal``, ``link a-b``, ``site x``)."""
+    (``normal``, ``link a-b``, ``site x``, ``risk group g``)."""
     graph = nx.Graph()
     graph.add_nodes_from(problem.required)
     graph.add_edges_from((u, v, {"metric": problem.graph.edges[u, v]["metric"]}) for u, v in links)
@@ -178,6 +180,9 @@ def link_loads(problem: DesignProblem, links: Iterable[tuple[str, str]]) -> dict
     if problem.redundancy == "2node":
         for site in sorted(graph):
             states[f"site {site}"] = graph.subgraph(n for n in graph if n != site)
+    for group in problem.risk_groups:
+        lost = [pair for pair in group.links if graph.has_edge(*pair)]
+        states[f"risk group {group.name}"] = nx.restricted_view(graph, group.sites, lost)
     return {name: _loads_in(g, problem.flows) for name, g in states.items()}
 
 
@@ -200,5 +205,22 @@ def verify_capacity(problem: DesignProblem, capacity: dict[tuple[str, str], int]
     return problems
 
 
+def _risk_groups(problem: DesignProblem, graph: nx.Graph) -> list[str]:
+    problems = []
+    for group in problem.risk_groups:
+        lost = [pair for pair in group.links if graph.has_edge(*pair)]
+        sites = set(group.sites)
+        if len(lost) < 2 and not sites:
+            continue
+        rest = nx.restricted_view(graph, sites, lost)
+        left = problem.required - sites
+        if not _required_connected(rest, left):
+            parts = sorted((left & part for part in nx.connected_components(rest)), key=len)
+            cut_off = sorted(set().union(*parts[:-1]) & left, key=str)
+            shown = ", ".join(map(str, cut_off[:5])) + (" …" if len(cut_off) > 5 else "")
+            problems.append(f"losing risk group {group.name} cuts off {shown}")
+    return problems
+
+
 #: The architect's constraints, each checked on the design graph.
-_CONSTRAINT_CHECKS = (_dual_homing, _hops, _rings)
+_CONSTRAINT_CHECKS = (_dual_homing, _hops, _rings, _risk_groups)
