@@ -72,6 +72,13 @@ def _add_design_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="U",
         help="the most of a circuit's capacity its planned load may use after any failure (default 0.8)",
     )
+    parser.add_argument(
+        "--srlg",
+        type=Path,
+        metavar="GROUPS.csv",
+        help="shared-risk groups group,a,b (links) and/or group,site (sites) that fail together, added to the "
+        "project's: a 2edge/2node design survives losing any one",
+    )
 
 
 def load_input(args: argparse.Namespace) -> SavedProject:
@@ -111,7 +118,26 @@ def prepared_input(args: argparse.Namespace) -> tuple[SavedProject, object]:
     settings = project.settings = _settings(project, args)
     if args.demands:
         project.demands = read_demands(args.demands, project)
+    if args.srlg:
+        project.risk_groups = project.risk_groups + _read_groups(args.srlg, project)
     return saved, settings
+
+
+def _read_groups(path: Path, project: Project) -> list:
+    """The groups of ``--srlg``, each a new name and every link a candidate of the project."""
+    from planner.core.validate import project_problems
+    from planner.design.problem import build_problem
+    from planner.io.risk_groups_csv import read_risk_groups
+
+    problems = project_problems(project)  # candidates are built from a sound project only
+    if problems:
+        raise PlannerError(problems[0])
+    groups = read_risk_groups(path, project, build_problem(project).graph.edges)
+    taken = {g.name for g in project.risk_groups}
+    for group in groups:
+        if group.name in taken:
+            raise PlannerError(f"{path.name}: group {shown(group.name)} is already one of the project's groups")
+    return groups
 
 
 def _print_schedule(project: Project, design) -> None:
@@ -178,6 +204,7 @@ def _summary(design) -> dict:
         "seconds": round(design.seconds, 3),
         "method": design.method,
         "redundancy": design.redundancy,
+        "risk_groups_survived": list(design.risk_groups),
     }
 
 

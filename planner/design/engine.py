@@ -116,6 +116,14 @@ def _roles(problem: DesignProblem, solution: Solution, sizing: Sizing) -> dict[f
     return roles
 
 
+def _survived(project: Project, problem: DesignProblem) -> tuple[str, ...]:
+    """The names of the project's groups a design of ``problem`` is verified to survive: all of them when
+    it was asked to (the groups left out of the problem hold at most one link it could use)."""
+    if problem.redundancy == "tree" or not problem.settings.survive_risk_groups:
+        return ()
+    return tuple(group.name for group in project.risk_groups)
+
+
 def _to_design(project: Project, problem: DesignProblem, solution: Solution, sizing: Sizing, seconds: float) -> Design:
     pairs = [pair_key(u, v) for u, v in solution.edges]
     ids = assign_circuit_ids(pairs, project.circuit_ids)
@@ -157,7 +165,7 @@ def _to_design(project: Project, problem: DesignProblem, solution: Solution, siz
         notes=tuple(solution.notes),
         sized_topology_cost=solution.sized_topology_cost if problem.flows else None,
         traffic_key=traffic_key(project),
-        risk_groups=tuple(group.name for group in problem.risk_groups),
+        risk_groups=_survived(project, problem),
     )
 
 
