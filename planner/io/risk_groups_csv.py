@@ -81,4 +81,5 @@ def read_risk_groups(
             links.append((a, b))
         if site:
             group_sites.append(site)
-    return [RiskGroup.of(group, links, group_sites, note=f"from {name}") for group, (links, group_sites) in members.items()]
+    note = f"from {name}"
+    return [RiskGroup.of(group, links, sites_of, note) for group, (links, sites_of) in members.items()]
