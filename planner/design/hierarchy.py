@@ -35,6 +35,7 @@ from scipy.sparse import csr_matrix
 
 from planner.design.control import Control
 from planner.design.cuts import Arrays, CountCut, Cut, LayerCut, RiskCut, SetCut, violations
+from planner.design.diverse_ring import diverse_ring
 from planner.design.problem import DesignProblem
 from planner.design.solution import Solution
 
@@ -447,8 +448,9 @@ def feasible_designs(arrays: Arrays, links: np.ndarray, control: Control | None 
 
     The design itself, repaired and pruned; and when it is one ring through all its
     sites (as a cheapest ``2edge`` design usually is), that ring cut into chains
-    between hubs (:func:`split_tour`) or given chords (:func:`ladder_tour`), each
-    repaired and pruned too.
+    between hubs (:func:`split_tour`), given chords (:func:`ladder_tour`) or moved out
+    of the shared-risk groups it breaks (:func:`~planner.design.diverse_ring.diverse_ring`),
+    each repaired and pruned too.
     """
     settings = arrays.problem.settings
     starts = [np.asarray(links, dtype=np.int64)]
@@ -457,6 +459,9 @@ def feasible_designs(arrays: Arrays, links: np.ndarray, control: Control | None 
         starts.append(split_tour(arrays, ring, settings.max_hops))
     if ring is not None and settings.max_ring is not None:
         starts.append(ladder_tour(arrays, ring, settings.max_ring))
+    if ring is not None and arrays.problem.risk_groups:
+        moved = diverse_ring(arrays.problem, [arrays.nodes[i] for i in ring], control)
+        starts.append(arrays.ids(list(pairwise(moved + moved[:1]))))
     return [prune(arrays, repair(arrays, start, control), control) for start in starts if start is not None]
 
 
