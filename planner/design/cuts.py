@@ -71,6 +71,7 @@ __all__ = [
     "families",
     "group_losses",
     "group_cut_off",
+    "site_risk_cuts",
     "separate",
     "violations",
 ]
@@ -137,6 +138,19 @@ class Arrays:
             links = np.array(sorted(edges[(i, j)] for i, j in ends), dtype=np.int64)
             found.append((links, np.array(sorted(index[x] for x in group.sites), dtype=np.int64)))
         return found
+
+    @cached_property
+    def group_matrix(self) -> csr_matrix:
+        """Group ``g``'s row holds a 1 for every link its loss takes: its own and those at its sites."""
+        rows, cols = [], []
+        for g, (links, sites) in enumerate(self.groups):
+            taken = np.unique(np.concatenate([links, *(self.incident[x] for x in sites)]))
+            rows.append(np.full(len(taken), g))
+            cols.append(taken)
+        if not rows:
+            return csr_matrix((0, self.m))
+        data = np.ones(sum(len(c) for c in cols))
+        return csr_matrix((data, (np.concatenate(rows), np.concatenate(cols))), shape=(len(self.groups), self.m))
 
     @cached_property
     def edge_index(self) -> dict[tuple[int, int], int]:
@@ -228,11 +242,18 @@ class SetCut(Cut):
 
 def group_losses(arrays: Arrays, group: int, links: np.ndarray) -> np.ndarray:
     """Which of ``links`` the loss of shared-risk group ``group`` takes: its own and those at its sites."""
-    group_links, group_sites = arrays.groups[group]
-    taken = np.isin(links, group_links)
-    if len(group_sites):
-        taken |= np.isin(arrays.u[links], group_sites) | np.isin(arrays.v[links], group_sites)
-    return taken
+    matrix = arrays.group_matrix
+    taken = np.zeros(arrays.m, dtype=bool)
+    taken[matrix.indices[matrix.indptr[group] : matrix.indptr[group + 1]]] = True
+    return taken[links]
+
+
+def _heavy_groups(arrays: Arrays, links: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The groups whose loss takes more than one unit of ``weight`` on ``links``: only those can cut a
+    point that meets every ``connect`` cut (each carries two) below one."""
+    x = np.zeros(arrays.m)
+    x[links] = weight
+    return np.flatnonzero(arrays.group_matrix @ x > 1 + EPS)
 
 
 @dataclass(eq=False)
@@ -565,13 +586,26 @@ def _risk_cuts(arrays: Arrays, links: np.ndarray, group: int, lost: np.ndarray, 
     return [RiskCut(np.arange(n) == t, 1.0, "risk", group=group) for t in lone]
 
 
+def site_risk_cuts(arrays: Arrays) -> list[Cut]:
+    """For each group and each surviving required site its loss takes two or more links from: the site
+    keeps a link the group does not take. Few (about one per duct), and they settle most of what a
+    duct asks, so the relaxation starts with them rather than finding them round by round."""
+    cuts: list[Cut] = []
+    every = np.arange(arrays.m)
+    for g, (_, sites) in enumerate(arrays.groups):
+        lost = every[group_losses(arrays, g, every)]
+        ends = np.bincount(np.concatenate([arrays.u[lost], arrays.v[lost]]), minlength=arrays.n)
+        alive = arrays.required.copy()
+        alive[sites] = False
+        cuts += [RiskCut(np.arange(arrays.n) == t, 1.0, "risk", group=g) for t in np.flatnonzero(alive & (ends >= 2))]
+    return cuts
+
+
 def _risk_fractional(arrays: Arrays, support: _Support) -> list[Cut]:
     links = support.links
     cuts: list[Cut] = []
-    for g in range(len(arrays.groups)):
-        lost = group_losses(arrays, g, links)
-        if lost.any():
-            cuts += _risk_cuts(arrays, links, g, lost, support.x[links])
+    for g in _heavy_groups(arrays, links, support.x[links]):
+        cuts += _risk_cuts(arrays, links, int(g), group_losses(arrays, int(g), links), support.x[links])
     return cuts
 
 
@@ -641,6 +675,30 @@ class _Design:
     @property
     def roots(self) -> np.ndarray:
         return np.flatnonzero(self.parent < 0)
+
+    @cached_property
+    def cycle_labels(self) -> np.ndarray:
+        """A random 64-bit label per chosen link (in ``chosen`` order) such that the links of every cut
+        of the design XOR to zero: each link off the DFS tree gets a random label, each tree link the
+        XOR of the labels of the links that span it. Links whose loss together splits the design then
+        always hold a subset XORing to zero, and links that do not almost never do (2^-64), so the
+        labels say in O(k) which losses need a search (Pătraşcu and Thorup's trick)."""
+        arrays, chosen, parent = self.arrays, self.chosen, self.parent
+        u, v = arrays.u[chosen], arrays.v[chosen]
+        tree = (parent[v] == u) | (parent[u] == v)
+        labels = np.zeros(len(chosen), dtype=np.uint64)
+        spare = np.random.default_rng(0).integers(1, 1 << 63, size=int((~tree).sum()), dtype=np.uint64)
+        labels[~tree] = spare
+        node = np.zeros(arrays.n, dtype=np.uint64)
+        np.bitwise_xor.at(node, u[~tree], spare)
+        np.bitwise_xor.at(node, v[~tree], spare)
+        below = node.tolist()
+        for c in np.argsort(self.disc)[::-1].tolist():
+            if parent[c] >= 0:
+                below[parent[c]] ^= below[c]
+        child = np.where(parent[v] == u, v, u)
+        labels[tree] = np.array(below, dtype=np.uint64)[child[tree]]
+        return labels
 
     def separated(self) -> np.ndarray:
         """Non-root nodes ``c`` whose subtree losing ``parent[c]`` cuts off (``low[c] >= disc[parent]``)."""
@@ -728,13 +786,27 @@ def _ring_integral(arrays: Arrays, design: _Design) -> Iterator[Cut]:
 
 
 def _risk_integral(arrays: Arrays, design: _Design) -> Iterator[Cut]:
-    """For each group whose loss takes two or more chosen links, or a site: the components left.
-    (Losing one link is what a ``2edge`` design survives anyway.)"""
+    """For each group whose loss takes two or more chosen links: the components left. (Losing one link
+    is what the ``connect`` cuts of ``2edge`` and ``2node`` already ask a design to survive.)"""
     chosen = design.chosen
-    for g, (_, group_sites) in enumerate(arrays.groups):
-        lost = group_losses(arrays, g, chosen)
-        if lost.sum() >= 2 or len(group_sites):
-            yield from _risk_cuts(arrays, chosen, g, lost, np.ones(len(chosen)))
+    ones = np.ones(len(chosen))
+    for g in _heavy_groups(arrays, chosen, ones):
+        lost = group_losses(arrays, int(g), chosen)
+        if len(arrays.groups[g][1]) or not _independent(design.cycle_labels[lost].tolist()):
+            yield from _risk_cuts(arrays, chosen, int(g), lost, ones)
+
+
+def _independent(labels: list[int]) -> bool:
+    """Whether no non-empty subset of ``labels`` XORs to zero (Gaussian elimination over GF(2))."""
+    basis: list[int] = []
+    for x in labels:
+        for b in basis:
+            x = min(x, x ^ b)
+        if x == 0:
+            return False
+        basis.append(x)
+        basis.sort(reverse=True)
+    return True
 
 
 @dataclass(frozen=True)

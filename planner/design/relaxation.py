@@ -26,7 +26,7 @@ import numpy as np
 from scipy.sparse import csc_matrix, csr_matrix
 
 from planner.design.control import Control
-from planner.design.cuts import Arrays, Cut, SetCut, families, separate
+from planner.design.cuts import Arrays, Cut, SetCut, families, separate, site_risk_cuts
 from planner.design.hierarchy import link_count_cuts
 from planner.design.highs import new_highs
 
@@ -136,7 +136,7 @@ class CutLP:
             side = np.zeros(arrays.n, dtype=bool)
             side[node] = True
             degrees.append(SetCut(side, k, "connect"))
-        self.add_cuts(degrees + link_count_cuts(arrays.problem))
+        self.add_cuts(degrees + link_count_cuts(arrays.problem) + site_risk_cuts(arrays))
 
     def _cheapest_links(self) -> np.ndarray:
         arrays = self.arrays
