@@ -41,17 +41,11 @@ def largest_link_mbps(project: Project) -> float:
 
 def read_demands(path: str | os.PathLike, project: Project) -> list[Demand]:
     """The demands of a CSV or XLSX table between sites of ``project``; ``InputError`` naming row and column."""
-    from planner.io.site_import import xlsx_records
-    from planner.io.site_tables import csv_records
+    from planner.io.site_import import table_records
 
     path = Path(path)
     name = path.name
-    if path.suffix.lower() == ".xlsx":
-        records = xlsx_records(path, DEMAND_COLUMNS, "demands")
-    else:
-        records = [(f"row {line}", row) for line, row in csv_records(path, DEMAND_COLUMNS)]
-        if not records:
-            raise InputError(f"{name}: has a header but no demands")
+    records = table_records(path, DEMAND_COLUMNS, "demands")
     sites = project.sites_by_id
     limit = largest_link_mbps(project)
     seen: dict[tuple[str, str], str] = {}

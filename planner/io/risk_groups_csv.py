@@ -43,17 +43,11 @@ def read_risk_groups(
     that is not one of them is refused too: it could never be part of a design, so the table
     most likely names the wrong sites. Raises ``InputError`` naming the row and column.
     """
-    from planner.io.site_import import xlsx_records
-    from planner.io.site_tables import csv_records
+    from planner.io.site_import import table_records
 
     path = Path(path)
     name = path.name
-    if path.suffix.lower() == ".xlsx":
-        records = xlsx_records(path, RISK_GROUP_COLUMNS, "shared-risk groups")
-    else:
-        records = [(f"row {line}", row) for line, row in csv_records(path, RISK_GROUP_COLUMNS)]
-    if not records:
-        raise InputError(f"{name}: has a header but no groups")
+    records = table_records(path, RISK_GROUP_COLUMNS, "shared-risk groups")
     sites = project.sites_by_id
     members: dict[str, tuple[list[tuple[str, str]], list[str]]] = {}
     for place, row in records:

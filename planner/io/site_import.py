@@ -42,6 +42,7 @@ from planner.io.site_tables import (
     POSTCODE_COLUMNS,
     SITE_COLUMNS,
     check_header,
+    csv_records,
     read_sites_csv,
     sites_from_records,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "read_sites",
     "read_sites_xlsx",
     "xlsx_records",
+    "table_records",
     "read_sites_gis",
     "plan_import",
     "SiteImport",
@@ -182,6 +184,20 @@ def xlsx_records(path: str | os.PathLike, required_any: list[set[str]], what: st
         cells = [_text(c) for c in row]
         if any(cells):
             records.append((f"row {number}", {c: (cells[i] if i < len(cells) else "") for i, c in enumerate(columns)}))
+    if not records:
+        raise InputError(f"{path.name}: has a header but no {what}")
+    return records
+
+
+def table_records(path: str | os.PathLike, required_any: list[set[str]], what: str) -> list[tuple[str, dict[str, str]]]:
+    """``(row N, {lower-case column: text})`` for each non-blank row of a CSV file, or of an XLSX
+    workbook's first sheet (by its suffix); ``what`` names what the table holds (``demands``), and a
+    table of a header alone is refused with it."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        records = xlsx_records(path, required_any, what)
+    else:
+        records = [(f"row {line}", row) for line, row in csv_records(path, required_any)]
     if not records:
         raise InputError(f"{path.name}: has a header but no {what}")
     return records

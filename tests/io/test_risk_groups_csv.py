@@ -48,7 +48,7 @@ def test_rows_of_one_group_make_one_group_of_links_and_sites(tmp_path):
         ("group,a,b\nDuct,s0,s1\nDuct,s0,\n", "groups.csv: row 3: b: is empty (a link needs both ends)"),
         ("group,a,b\nDuct,s1,s1\n", "groups.csv: row 2: a link must join two different sites ('s1' twice)"),
         ("group,a,b\nDuct,,\n", "groups.csv: row 2: give a and b (a link) or site (a site) for group 'Duct'"),
-        ("group,a,b\n", "groups.csv: has a header but no groups"),
+        ("group,a,b\n", "groups.csv: has a header but no shared-risk groups"),
         ("name,a,b\nDuct,s0,s1\n", "groups.csv"),
     ],
 )
