@@ -2,7 +2,8 @@
 
 Values in the project are immutable, so an edit is a list of small steps, each keeping an
 old and a new value and swapping them: deleting sites also drops the quotes, demands,
-existing and forbidden links that name them; marking an existing link also lifts a ban
+existing and forbidden links that name them, and takes them and their links out of every
+shared-risk group (a group left empty goes); marking an existing link also lifts a ban
 on it. Moves made during one drag merge into a single edit.
 
 An edit that changes what a design depends on also keeps the designs made for the
@@ -177,26 +178,29 @@ def _list_swaps(doc: ProjectDocument, changes: dict[str, list]) -> list[Step]:
 
 class SetLists(Edit):
     """Replace some of the project's lists (``quotes``, ``demands``, ``existing_links``,
-    ``forbidden_links``, ``exclusion_zones``) in one step."""
+    ``forbidden_links``, ``exclusion_zones``, ``risk_groups``) in one step."""
 
     def __init__(self, doc: ProjectDocument, changes: dict[str, list], text: str):
         super().__init__(doc, text, _list_swaps(doc, changes))
 
 
 class DeleteSites(Edit):
-    """Delete sites and every quote, demand, existing or forbidden link that names them."""
+    """Delete sites and every quote, demand, existing or forbidden link that names them; take them and their
+    links out of every risk group, and drop a group left empty."""
 
     def __init__(self, doc: ProjectDocument, site_ids: list[str]):
         names = [doc.project.site(i).name for i in site_ids]
         gone = set(site_ids)
         project = doc.project
+        kept_sites = {s.id for s in project.sites} - gone
         lists = {
             "quotes": [k for k in project.quotes if k.a not in gone and k.b not in gone],
             "demands": [d for d in project.demands if d.a not in gone and d.b not in gone],
             "existing_links": [k for k in project.existing_links if k.a not in gone and k.b not in gone],
             "forbidden_links": [(a, b) for a, b in project.forbidden_links if a not in gone and b not in gone],
+            "risk_groups": [g for g in (g.within(kept_sites) for g in project.risk_groups) if not g.empty],
         }
-        changed = {name: kept for name, kept in lists.items() if len(kept) != len(getattr(project, name))}
+        changed = {name: kept for name, kept in lists.items() if kept != getattr(project, name)}
         removals: list[Step] = [_Remove(doc.remove_site, doc.insert_site, site_id) for site_id in site_ids]
         super().__init__(
             doc,
@@ -219,7 +223,8 @@ class EditSites(Edit):
 
 
 class ImportSites(Edit):
-    """Add imported sites and their new partners, or replace every site (and the links and demands naming them)."""
+    """Add imported sites and their new partners, or replace every site (and the links, demands and risk groups
+    naming them)."""
 
     def __init__(self, doc: ProjectDocument, sites: list[Site], partners: list[Partner], replace: bool, text: str):
         project = doc.project
@@ -227,7 +232,7 @@ class ImportSites(Edit):
         if partners:
             steps += _swap(doc.set_partners, [*project.partners, *partners], list(project.partners))
         if replace:
-            lists = ("quotes", "demands", "existing_links", "forbidden_links")
+            lists = ("quotes", "demands", "existing_links", "forbidden_links", "risk_groups")
             steps += _list_swaps(doc, {k: [] for k in lists if getattr(project, k)})
         new_sites = list(sites) if replace else [*project.sites, *sites]
         steps += _swap(doc.set_sites, new_sites, list(project.sites))

@@ -47,6 +47,7 @@ def snapshot(project: Project) -> Project:
         existing_links=list(project.existing_links),
         forbidden_links=list(project.forbidden_links),
         exclusion_zones=list(project.exclusion_zones),
+        risk_groups=list(project.risk_groups),
         designs=[],
         circuit_ids=dict(project.circuit_ids),
     )
@@ -63,6 +64,7 @@ def inputs_key(project: Project) -> tuple:
         tuple(project.existing_links),
         tuple(project.forbidden_links),
         json.dumps([(z.name, z.geometry) for z in project.exclusion_zones], sort_keys=True),
+        tuple(project.risk_groups),
         dataclasses.replace(s, method="auto", time_limit=DesignSettings.time_limit),
     )
 

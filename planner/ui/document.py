@@ -16,7 +16,7 @@ from typing import NamedTuple
 from PySide6.QtCore import QObject, Signal
 
 from planner.core.design_result import Design, DesignLink
-from planner.core.model import Demand, DesignSettings, Partner, Project, Scenario, Site
+from planner.core.model import Demand, DesignSettings, Partner, Project, RiskGroup, Scenario, Site
 from planner.core.tariff import Tariff
 
 __all__ = ["ProjectDocument", "Selection", "DesignsState", "format_mbps"]
@@ -34,7 +34,8 @@ def format_mbps(mbps: float) -> str:
 
 
 class Selection(QObject):
-    """The selected sites, circuits and no-go areas (by index), shared by the map and the panels."""
+    """The selected sites, circuits, no-go areas (by index) and risk groups (by name), shared by the map
+    and the panels."""
 
     changed = Signal()
 
@@ -43,11 +44,18 @@ class Selection(QObject):
         self.sites: frozenset[str] = frozenset()
         self.circuits: frozenset[str] = frozenset()
         self.zones: frozenset[int] = frozenset()
+        self.groups: frozenset[str] = frozenset()
 
-    def set(self, sites: Iterable[str] = (), circuits: Iterable[str] = (), zones: Iterable[int] = ()) -> None:
-        new = frozenset(sites), frozenset(circuits), frozenset(zones)
-        if new != (self.sites, self.circuits, self.zones):
-            self.sites, self.circuits, self.zones = new
+    def set(
+        self,
+        sites: Iterable[str] = (),
+        circuits: Iterable[str] = (),
+        zones: Iterable[int] = (),
+        groups: Iterable[str] = (),
+    ) -> None:
+        new = frozenset(sites), frozenset(circuits), frozenset(zones), frozenset(groups)
+        if new != (self.sites, self.circuits, self.zones, self.groups):
+            self.sites, self.circuits, self.zones, self.groups = new
             self.changed.emit()
 
     def clear(self) -> None:
@@ -78,6 +86,7 @@ class ProjectDocument(QObject):
     constraints_changed = Signal(str)
     demands_changed = Signal()  # the pair demands were replaced (a site's own traffic is ``site_changed``)
     scenarios_changed = Signal()  # the what-if scenarios were replaced (they change no design)
+    risk_groups_changed = Signal()  # the shared-risk groups were replaced
     inputs_changed = Signal()  # anything a design depends on: the design is now stale
     design_changed = Signal()  # the shown design, or whether it is current, changed
 
@@ -173,7 +182,8 @@ class ProjectDocument(QObject):
         index = self._site_index(site_id)
         site = self.project.sites.pop(index)
         if site_id in self.selection.sites:
-            self.selection.set(self.selection.sites - {site_id}, self.selection.circuits, self.selection.zones)
+            selection = self.selection
+            selection.set(selection.sites - {site_id}, selection.circuits, selection.zones, selection.groups)
         self.sites_changed.emit()
         self._inputs_changed()
         return index, site
@@ -228,7 +238,7 @@ class ProjectDocument(QObject):
         old, self.project.sites = self.project.sites, list(sites)
         ids = self.sites_by_id
         selection = self.selection
-        selection.set([s for s in selection.sites if s in ids], selection.circuits, selection.zones)
+        selection.set([s for s in selection.sites if s in ids], selection.circuits, selection.zones, selection.groups)
         self.sites_changed.emit()
         self._inputs_changed()
         return old
@@ -245,15 +255,29 @@ class ProjectDocument(QObject):
         self._inputs_changed()
         return old
 
+    def set_risk_groups(self, groups: list[RiskGroup]) -> list[RiskGroup]:
+        """Replace the shared-risk groups; returns the old list. A selected group that is gone is unselected."""
+        old, self.project.risk_groups = self.project.risk_groups, list(groups)
+        selection = self.selection
+        if selection.groups:
+            names = {g.name for g in groups}
+            kept = [name for name in selection.groups if name in names]
+            selection.set(selection.sites, selection.circuits, selection.zones, kept)
+        self.risk_groups_changed.emit()
+        self._inputs_changed()
+        return old
+
     def set_list(self, attribute: str, values: list) -> list:
         """Replace one of the project's link lists (quotes, existing or forbidden links), its no-go areas,
-        or its demands (which :meth:`set_demands` replaces)."""
+        or its demands or risk groups (which :meth:`set_demands` and :meth:`set_risk_groups` replace)."""
         if attribute == "demands":
             return self.set_demands(values)
+        if attribute == "risk_groups":
+            return self.set_risk_groups(values)
         old = getattr(self.project, attribute)
         setattr(self.project, attribute, list(values))
         if attribute == "exclusion_zones" and self.selection.zones:  # indices may now name other areas
-            self.selection.set(self.selection.sites, self.selection.circuits)
+            self.selection.set(self.selection.sites, self.selection.circuits, groups=self.selection.groups)
         self.constraints_changed.emit(attribute)
         self._inputs_changed()
         return old

@@ -30,6 +30,7 @@ from planner.core.model import (
     Partner,
     Project,
     Quote,
+    RiskGroup,
     Scenario,
     Site,
     SiteRole,
@@ -47,7 +48,10 @@ from planner.ui.document import ProjectDocument, format_mbps
 if TYPE_CHECKING:
     from planner.io.site_import import SiteImport
 
-__all__ = ["ProjectEditor", "describe_change"]
+__all__ = ["ProjectEditor", "describe_change", "GENERATED"]
+
+#: How a generated risk group's note starts (:mod:`planner.design.ducts`): Generate Ducts replaces those.
+GENERATED = "generated:"
 
 
 class ProjectEditor(QObject):
@@ -375,6 +379,116 @@ class ProjectEditor(QObject):
             commands.ImportSites(self.document, list(plan.sites), list(plan.new_partners), plan.replace, text)
         )
 
+    # -- shared-risk groups ------------------------------------------------------------------------------
+    def risk_group_problem(self, group: RiskGroup, others: Iterable[RiskGroup] | None = None) -> str | None:
+        """Why ``group`` cannot be one of the project's groups beside ``others`` (by default the project's);
+        ``None`` if it can. The words name the group as the user knows it."""
+        if not group.name.strip():
+            return "a risk group needs a name"
+        if group.empty:
+            return f"risk group ‘{group.name}’ holds no links and no sites"
+        sites = self.sites_by_id
+        unknown = [s for s in (*(end for pair in group.links for end in pair), *group.sites) if s not in sites]
+        if unknown:
+            return f"risk group ‘{group.name}’: {unknown[0]!r} is not a site of this project"
+        if any(a == b for a, b in group.links):
+            return f"risk group ‘{group.name}’: a link must join two different sites"
+        if any(g.name == group.name for g in (self.project.risk_groups if others is None else others)):
+            return f"there is a risk group ‘{group.name}’ already: choose another name"
+        return None
+
+    def next_risk_group_name(self, stem: str) -> str:
+        """``stem`` and the first number no group's name has: ``Corridor 1``, ``Corridor 2``, …"""
+        taken = {g.name for g in self.project.risk_groups}
+        return next(f"{stem} {n}" for n in range(1, len(taken) + 2) if f"{stem} {n}" not in taken)
+
+    def add_risk_group(self, group: RiskGroup) -> None:
+        """Add a shared-risk group; ``ValueError`` saying why not (nothing changes then)."""
+        group = RiskGroup.of(clean_text(group.name), group.links, group.sites, clean_text(group.note))
+        problem = self.risk_group_problem(group)
+        if problem:
+            raise ValueError(problem)
+        what = [plural(len(group.links), "link")] if group.links else []
+        what += [plural(len(group.sites), "site")] if group.sites else []
+        text = f"Add risk group ‘{_value_words('name', group.name, self.project)}’ ({', '.join(what)})"
+        groups = [*self.project.risk_groups, group]
+        self.undo_stack.push(commands.SetLists(self.document, {"risk_groups": groups}, text))
+
+    def rename_risk_group(self, name: str, new_name: str) -> None:
+        """Rename the group ``name``; ``ValueError`` for an empty name or one another group has."""
+        groups = list(self.project.risk_groups)
+        index = self._risk_group_index(name)
+        new_name = clean_text(new_name)
+        if new_name == name:
+            return
+        if not new_name:
+            raise ValueError("a risk group needs a name")
+        if any(g.name == new_name for g in groups):
+            raise ValueError(f"there is a risk group ‘{new_name}’ already: choose another name")
+        groups[index] = dataclasses.replace(groups[index], name=new_name)
+        words = (_value_words("name", n, self.project) for n in (name, new_name))
+        text = "Rename risk group ‘{}’ to ‘{}’".format(*words)
+        self.undo_stack.push(commands.SetLists(self.document, {"risk_groups": groups}, text))
+
+    def delete_risk_groups(self, names: Iterable[str]) -> None:
+        """Delete the groups called ``names``, in one undo step."""
+        gone = set(names)
+        removed = [g.name for g in self.project.risk_groups if g.name in gone]
+        if not removed:
+            return
+        kept = [g for g in self.project.risk_groups if g.name not in gone]
+        if len(removed) == 1:
+            text = f"Delete risk group ‘{_value_words('name', removed[0], self.project)}’"
+        else:
+            text = f"Delete {len(removed):,} risk groups"
+        self.undo_stack.push(commands.SetLists(self.document, {"risk_groups": kept}, text))
+
+    def generate_ducts(self, ducts: list[RiskGroup]) -> int:
+        """Put ``ducts`` (:func:`planner.design.ducts.duct_groups`) in place of the groups generated before
+        (their note starts ``generated:``), keeping the user's own; one undo step. A duct named like one of
+        the user's groups is left out. Returns how many ducts the project now has."""
+        own = [g for g in self.project.risk_groups if not g.note.startswith(GENERATED)]
+        names = {g.name for g in own}
+        ducts = [g for g in ducts if g.name not in names]
+        groups = own + ducts
+        if groups != self.project.risk_groups:
+            text = f"Generate {plural(len(ducts), 'duct group')}"
+            self.undo_stack.push(commands.SetLists(self.document, {"risk_groups": groups}, text))
+        return len(ducts)
+
+    def import_risk_groups(self, groups: list[RiskGroup], source: str = "", replace: bool = False) -> None:
+        """Use imported groups: in place of every group (``replace``), or beside them, a group named like
+        one of the project's taking the file's members in its place. ``ValueError`` naming the first group
+        refused (nothing changes then)."""
+        seen: set[str] = set()
+        for group in groups:
+            problem = self.risk_group_problem(group, ())
+            if not problem and group.name in seen:
+                problem = f"risk group ‘{group.name}’ is listed twice"
+            if problem:
+                raise ValueError(problem)
+            seen.add(group.name)
+        if replace:
+            new = list(groups)
+        else:
+            imported = {g.name: g for g in groups}
+            new = [imported.pop(g.name, g) for g in self.project.risk_groups]
+            new += imported.values()
+        if new == self.project.risk_groups:
+            return
+        src = f" from {source}" if source else ""
+        if replace and self.project.risk_groups:
+            text = f"Replace risk groups with {len(groups):,}{src}"
+        else:
+            text = f"Import {plural(len(groups), 'risk group')}{src}"
+        self.undo_stack.push(commands.SetLists(self.document, {"risk_groups": new}, text))
+
+    def _risk_group_index(self, name: str) -> int:
+        for i, group in enumerate(self.project.risk_groups):
+            if group.name == name:
+                return i
+        raise KeyError(name)
+
     # -- traffic: pair demands ----------------------------------------------------------------------
     def demand_problem(self, demand: Demand, others: Iterable[Demand] | None = None) -> str | None:
         """Why ``demand`` cannot be added beside ``others`` (the project's demands by default); ``None`` if it can.
@@ -512,6 +626,7 @@ _FIELD_WORDS = {
     "max_hops": "hop limit",
     "max_ring": "ring limit",
     "k_nearest": "nearest neighbours",
+    "survive_risk_groups": "survive shared-risk groups",
 }
 _MONEY_FIELDS = {"connection_per_end", "rental_per_end", "rental_per_km"}
 
@@ -520,6 +635,8 @@ def _value_words(field: str, value, project: Project) -> str:
     """``value`` of ``field`` as the panels show it: ``£45.00``, ``80%``, ``30 s``, ``none``, a partner's name."""
     if value is None:
         return "none"
+    if isinstance(value, bool):
+        return "on" if value else "off"
     if field in _MONEY_FIELDS:
         return format_gbp(value)
     if field == "max_utilisation":
