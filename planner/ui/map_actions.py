@@ -3,6 +3,8 @@
 The map view only reports what happened (a right click on a site, a circuit, a no-go
 area, a forbidden or existing link; two sites joined; an area closed); this object offers
 the menus and dialogs and changes the project through the document, one undo command each.
+*Show Failure* on a site or a circuit (or on two circuits selected together) draws what
+losing it does to the design (:mod:`planner.ui.map.risk`); that changes nothing in the project.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from planner.core.model import ExistingLink, pair_key
 from planner.ui.design_panel import sites_in_zones
 from planner.ui.dialogs import ExistingLinkDialog
 from planner.ui.editor import ProjectEditor
+from planner.ui.failure import FailureChoice
 from planner.ui.map.view import MapView
 
 __all__ = ["MapActions", "ContextMenu", "ROLE_ACTIONS"]
@@ -102,6 +105,12 @@ class MapActions(QObject):
             _add(menu, "Mark Existing Link From Here…", lambda: self._start_link(site_id))
         count = f"{len(targets)} Sites" if len(targets) > 1 else "Site"
         _add(menu, f"Delete {count}", lambda: self.editor.delete_sites(targets))
+        design = self.document.design
+        in_design = set(design.sites) | {end for k in design.links for end in (k.a, k.b)} if design else set()
+        if in_design.intersection(targets):
+            menu.addSeparator()
+            these = "These Sites" if len(targets) > 1 else "This Site"
+            _add(menu, f"Show Failure of {these}", lambda: self._show_failure(FailureChoice(sites=tuple(targets))))
 
     def _start_link(self, site_id: str) -> None:
         self.view.set_tool("existing")
@@ -112,12 +121,23 @@ class MapActions(QObject):
         link = design.link(circuit_id) if design else None
         if link is None:
             return
-        self.document.selection.set(circuits=[circuit_id])
+        selection = self.document.selection
+        if circuit_id not in selection.circuits:
+            selection.set(circuits=[circuit_id])
         if self.existing_link(link.a, link.b) is None:
             _add(menu, "Mark as Existing…", lambda: self.mark_existing(link.a, link.b))
         else:
             self._existing_menu(menu, link.pair, forbid=False)
         _add(menu, "Forbid This Link", lambda: self.editor.forbid_link(link.a, link.b))
+        menu.addSeparator()
+        cut = tuple(k.circuit_id for k in design.links if k.circuit_id in selection.circuits)
+        these = f"These {len(cut)} Circuits" if len(cut) > 1 else "This Circuit"
+        _add(menu, f"Show Failure of {these}", lambda: self._show_failure(FailureChoice(circuits=cut)))
+
+    def _show_failure(self, choice: FailureChoice) -> None:
+        risk = self.view.map_scene.risk
+        risk.show_failure(choice)
+        self.message.emit(risk.text)
 
     def _existing_menu(self, menu: QMenu, pair: tuple[str, str], forbid: bool = True) -> None:
         _add(menu, "Edit Existing Link…", lambda: self.mark_existing(*pair))

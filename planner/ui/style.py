@@ -35,6 +35,10 @@ __all__ = [
     "no_go_brushes",
     "forbidden_pen",
     "existing_casing_pen",
+    "RISK_GROUP",
+    "FAILURE",
+    "risk_casing_pen",
+    "lost_pen",
     "icon",
 ]
 
@@ -148,6 +152,35 @@ def forbidden_pen() -> QPen:
 @cache
 def existing_casing_pen() -> QPen:
     pen = QPen(EXISTING_CASING, 9.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    pen.setCosmetic(True)
+    return pen
+
+
+#: A selected shared-risk group's links (a translucent casing) and sites (rings): a violet no partner has.
+RISK_GROUP = QColor("#6A3D9A")
+#: A failure shown on the map: its lost circuits (dashed) and the sites it cuts off (rings).
+FAILURE = QColor("#C0392B")
+
+
+@cache
+def risk_casing_pen(many: bool = False) -> QPen:
+    """A selected risk group's link: a translucent violet band, narrower and fainter for a group of ``many``
+    links (a long corridor's would otherwise merge into one blot)."""
+    colour = QColor(RISK_GROUP)
+    colour.setAlpha(60 if many else 110)
+    pen = QPen(colour, 4.0 if many else 10.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    pen.setCosmetic(True)
+    return pen
+
+
+@cache
+def lost_pen(casing: bool = False) -> QPen:
+    """A lost circuit: red dashes over a white casing (``casing``), so it reads over the circuit's own line."""
+    if casing:
+        pen = QPen(QColor("white"), 5.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
+    else:
+        pen = QPen(FAILURE, 3.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
+        pen.setDashPattern([2.5, 1.5])
     pen.setCosmetic(True)
     return pen
 

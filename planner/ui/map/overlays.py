@@ -93,7 +93,8 @@ class AttributionLabel(QLabel):
 class Legend(QWidget):
     """Partners by colour (with their site counts), site roles by shape, circuits by role, and the
     constraints drawn on the map (owned and forbidden links, no-go areas). With traffic, what the
-    circuits' colours (worst-case use, when the scene colours by it) and widths (capacity) mean."""
+    circuits' colours (worst-case use, when the scene colours by it) and widths (capacity) mean. While
+    a risk group is selected or a failure is on show, what their marks mean."""
 
     ROW = 18
     #: At most this many capacities are keyed (the smallest, the largest and some between).
@@ -112,6 +113,7 @@ class Legend(QWidget):
         document.site_changed.connect(self._on_site_change)
         if scene is not None:
             scene.circuit_style_changed.connect(self._refresh)
+            scene.risk.changed.connect(self._refresh)
         self._rows: list[tuple[str, object, str]] = []
         self._columns: list[tuple[int, list]] = []
         self._roles: dict[str, str] = {}
@@ -162,6 +164,7 @@ class Legend(QWidget):
         if any(shown for *_, shown in marks):
             rows.append(("title", "", "Constraints"))
             rows += [row for *row, shown in marks if shown]
+        rows += self._risk_rows()
         self._rows = rows
         self._layout()
         keyed = bool(project.partners)  # a key to nothing (a new project) would only be clutter
@@ -212,6 +215,19 @@ class Legend(QWidget):
 
     def paintEvent(self, event) -> None:
         QPainter(self).drawPixmap(0, 0, self._pixmap)
+
+    def _risk_rows(self) -> list:
+        """The marks of the selected risk groups and of the failure on show (none while neither is)."""
+        risk = self.scene.risk if self.scene is not None else None
+        if risk is None:
+            return []
+        rows = [("risk", "", "Selected risk group")] if risk.groups else []
+        effect = risk.effect
+        if effect is not None:
+            rows.append(("lost", "", "Circuit lost"))
+            rows += [("lost_site", "", "Site lost")] if effect.lost_sites else []
+            rows += [("cut_off", "", "Site cut off")] if effect.cut_off else []
+        return [("title", "", "Failure"), *rows] if rows else []
 
     @staticmethod
     def _use_rows(limit: float) -> list:
@@ -277,11 +293,28 @@ class Legend(QWidget):
     def _swatch(painter: QPainter, kind: str, value: str, c: QPointF) -> None:
         grey = QColor("#7D8B99")
         left, right = QPointF(c.x() - 9, c.y()), QPointF(c.x() + 9, c.y())
-        if kind in ("owned", "forbidden"):
-            pen = QPen(style.existing_casing_pen() if kind == "owned" else style.forbidden_pen())
+        if kind in ("owned", "forbidden", "risk"):
+            pens = {"owned": style.existing_casing_pen, "forbidden": style.forbidden_pen, "risk": style.risk_casing_pen}
+            pen = QPen(pens[kind]())
             pen.setCosmetic(False)
             painter.setPen(pen)
             painter.drawLine(left, right)
+            return
+        if kind == "lost":
+            for casing in (True, False):
+                pen = QPen(style.lost_pen(casing))
+                pen.setCosmetic(False)
+                painter.setPen(pen)
+                painter.drawLine(left, right)
+            return
+        if kind in ("cut_off", "lost_site"):
+            painter.setPen(QPen(style.FAILURE, 2.4))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            if kind == "cut_off":
+                painter.drawEllipse(c, 7, 7)
+            else:
+                painter.drawLine(c + QPointF(-5, -5), c + QPointF(5, 5))
+                painter.drawLine(c + QPointF(-5, 5), c + QPointF(5, -5))
             return
         if kind == "zone":
             box = QRectF(c.x() - 9, c.y() - 6, 18, 12)

@@ -24,6 +24,7 @@ from planner.ui.document import ProjectDocument, format_mbps
 from planner.ui.map import items
 from planner.ui.map.constraints import ConstraintLayer
 from planner.ui.map.labels import place_labels
+from planner.ui.map.risk import RiskLayer
 
 __all__ = ["MapScene", "to_scene", "to_lonlat", "describe_place", "LOD_SITES", "GB_EXTENT"]
 
@@ -107,6 +108,8 @@ class MapScene(QGraphicsScene):
         self._rebuild()
         # After the scene's own connections, so site positions are current when the layer follows them.
         self.constraints = ConstraintLayer(self, document)
+        #: The selected risk groups and the failure on show.
+        self.risk = RiskLayer(self, document)
 
     # -- look-ups --------------------------------------------------------------------------
     def position(self, site_id: str) -> QPointF:

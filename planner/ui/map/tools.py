@@ -1,8 +1,10 @@
-"""The map's sketching tools: mark an existing link (click two sites) and draw a no-go area.
+"""The map's sketching tools: mark an existing link (click two sites), draw a no-go area, draw a
+corridor (a line or an area whose candidate links make a shared-risk group).
 
 A tool receives the view's clicks, moves and keys while it is active, draws its rubber band
-into the scene, and, when the sketch is complete, emits the view's signal (``link_drawn`` or
-``zone_drawn``); what that does to the project is decided elsewhere. Esc drops the sketch.
+into the scene, and, when the sketch is complete, emits the view's signal (``link_drawn``,
+``zone_drawn`` or ``corridor_drawn``); what that does to the project is decided elsewhere. Esc
+drops the sketch.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from planner.ui import style
 from planner.ui.map import items
 from planner.ui.map.scene import MapScene, to_lonlat
 
-__all__ = ["Canvas", "SketchTool", "LinkTool", "ZoneTool"]
+__all__ = ["Canvas", "SketchTool", "LinkTool", "CornersTool", "ZoneTool", "CorridorTool", "CLOSE_PIXELS"]
+
+#: A click this near (in pixels) a corridor's first point closes it into an area.
+CLOSE_PIXELS = 8
 
 
 class Canvas(Protocol):
@@ -26,6 +31,7 @@ class Canvas(Protocol):
     map_scene: MapScene
     link_drawn: SignalInstance  # (a, b): two sites joined
     zone_drawn: SignalInstance  # [(lon, lat), …]: a ring of corners closed
+    corridor_drawn: SignalInstance  # ([(lon, lat), …], closed): a line, or an area when closed
 
     def scene(self) -> QGraphicsScene: ...
 
@@ -117,10 +123,8 @@ class LinkTool(SketchTool):
             self._band = None
 
 
-class ZoneTool(SketchTool):
-    """Click the corners; double-click or Enter closes the area: ``view.zone_drawn([(lon, lat), …])``."""
-
-    hint = "Click the corners of the no-go area; double-click or Enter closes it, Backspace drops a corner, Esc cancels"
+class CornersTool(SketchTool):
+    """Click points one after another; Backspace drops the last. Subclasses say when it is complete."""
 
     def __init__(self, view: Canvas):
         super().__init__(view)
@@ -152,6 +156,35 @@ class ZoneTool(SketchTool):
             self.corners.pop()
             self._draw()
 
+    def cancel(self) -> None:
+        self.corners, self._cursor = [], None
+        if self._band is not None:
+            self.view.scene().removeItem(self._band)
+            self._band = None
+
+    def _rubber_band(self) -> QGraphicsPathItem:
+        """The band's item, styled (called once per sketch)."""
+        return QGraphicsPathItem()
+
+    def _path(self, points: list[QPointF]) -> QPainterPath:
+        path = QPainterPath()
+        path.addPolygon(QPolygonF(points))
+        return path
+
+    def _draw(self) -> None:
+        if self._band is None:
+            self._band = self._rubber_band()
+            self._band.setZValue(40)
+            self.view.scene().addItem(self._band)
+        points = self.corners + ([self._cursor] if self._cursor is not None else [])
+        self._band.setPath(self._path(points))
+
+
+class ZoneTool(CornersTool):
+    """Click the corners; double-click or Enter closes the area: ``view.zone_drawn([(lon, lat), …])``."""
+
+    hint = "Click the corners of the no-go area; double-click or Enter closes it, Backspace drops a corner, Esc cancels"
+
     def finish(self) -> None:
         if len(self.corners) < 3:
             return
@@ -159,23 +192,50 @@ class ZoneTool(SketchTool):
         self.cancel()
         self.view.zone_drawn.emit(ring)
 
-    def cancel(self) -> None:
-        self.corners, self._cursor = [], None
-        if self._band is not None:
-            self.view.scene().removeItem(self._band)
-            self._band = None
+    def _rubber_band(self) -> QGraphicsPathItem:
+        band = QGraphicsPathItem()
+        band.setPen(_rubber_pen(style.NO_GO))
+        band.setBrush(style.no_go_brushes()[0])
+        return band
 
-    def _draw(self) -> None:
-        if self._band is None:
-            self._band = QGraphicsPathItem()
-            self._band.setPen(_rubber_pen(style.NO_GO))
-            self._band.setBrush(style.no_go_brushes()[0])
-            self._band.setZValue(40)
-            self.view.scene().addItem(self._band)
+
+class CorridorTool(CornersTool):
+    """Click along a corridor: double-click or Enter ends it as a line, a click on its first point closes
+    it into an area: ``view.corridor_drawn([(lon, lat), …], closed)``."""
+
+    hint = (
+        "Click along the corridor; double-click or Enter ends a line (the links crossing it), a click on the "
+        "first point closes an area (the links crossing or inside it); Backspace drops a point, Esc cancels"
+    )
+
+    def press(self, pos: QPoint) -> None:
+        if len(self.corners) >= 3 and _pixels(self.view, self.view.mapToScene(pos), self.corners[0]) <= CLOSE_PIXELS:
+            self._emit(closed=True)
+        else:
+            super().press(pos)
+
+    def finish(self) -> None:
+        if len(self.corners) >= 2:
+            self._emit(closed=False)
+
+    def _emit(self, closed: bool) -> None:
+        points = [to_lonlat(p) for p in self.corners]
+        self.cancel()
+        self.view.corridor_drawn.emit(points, closed)
+
+    def _rubber_band(self) -> QGraphicsPathItem:
+        band = QGraphicsPathItem()
+        band.setPen(_rubber_pen(style.RISK_GROUP, 2.5))
+        return band
+
+    def _path(self, points: list[QPointF]) -> QPainterPath:
+        """An open line (a polygon's path would close it back to the first point)."""
         path = QPainterPath()
-        points = self.corners + ([self._cursor] if self._cursor is not None else [])
-        path.addPolygon(QPolygonF(points))
-        self._band.setPath(path)
+        if points:
+            path.moveTo(points[0])
+            for point in points[1:]:
+                path.lineTo(point)
+        return path
 
 
 def _pixels(view: Canvas, a: QPointF, b: QPointF) -> int:

@@ -2,8 +2,10 @@
 
 Tools: ``select`` (the default: click selects sites, circuits and no-go areas, dragging a
 site moves it, dragging the map pans), ``add`` (a click asks for a new site there), and the
-sketching tools of :mod:`planner.ui.map.tools`: ``existing`` (click two sites) and ``zone``
-(click the corners of a no-go area). A right click asks for the context menu of what is
+sketching tools of :mod:`planner.ui.map.tools`: ``existing`` (click two sites), ``zone``
+(click the corners of a no-go area) and ``corridor`` (a line or an area whose candidate links
+make a shared-risk group). A banner over the map says what the failure on show does
+(:mod:`planner.ui.map.risk`); Esc clears it. A right click asks for the context menu of what is
 under the cursor. Per frame the view does O(1) Python work: the level of detail is chosen
 from the zoom alone, and labels are laid out once the view has stopped moving.
 """
@@ -32,8 +34,9 @@ from planner.ui import style
 from planner.ui.map import items
 from planner.ui.map.basemap import Basemap
 from planner.ui.map.overlays import AttributionLabel, Legend, ScaleBar
+from planner.ui.map.risk import FailureBanner
 from planner.ui.map.scene import GB_EXTENT, LOD_SITES, MapScene, to_lonlat
-from planner.ui.map.tools import LinkTool, SketchTool, ZoneTool
+from planner.ui.map.tools import CornersTool, CorridorTool, LinkTool, SketchTool, ZoneTool
 
 __all__ = ["MapView", "MIN_SCALE", "MAX_SCALE"]
 
@@ -43,7 +46,8 @@ _WHEEL_STEP = 1.0018  # zoom factor per 1/8 degree of wheel turn: one notch (120
 _HIT = 5  # pixels of tolerance when clicking a site or a circuit
 #: What a click can pick, most wanted first.
 _PICKABLE = ("site", "link", "existing", "forbidden", "zone")
-_CROSS_TOOLS = ("add", "existing", "zone")
+_CROSS_TOOLS = ("add", "existing", "zone", "corridor")
+_BANNER_WIDTH = 560  # the failure banner's width, at most
 _SKETCH_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Backspace)
 
 
@@ -67,6 +71,7 @@ class MapView(QGraphicsView):
     tool_changed = Signal(str)
     link_drawn = Signal(str, str)  # the existing-link tool joined two sites
     zone_drawn = Signal(list)  # the no-go area tool closed a ring of (lon, lat) corners
+    corridor_drawn = Signal(list, bool)  # the corridor tool's (lon, lat) points, and whether they close an area
     #: A right click: the kind of item under the cursor ("" for the bare map), its key, the global position.
     context_menu_requested = Signal(str, object, QPoint)
 
@@ -75,7 +80,11 @@ class MapView(QGraphicsView):
         self.map_scene = scene
         self.document = scene.document
         self.tool = "select"
-        self.sketch_tools: dict[str, SketchTool] = {"existing": LinkTool(self), "zone": ZoneTool(self)}
+        self.sketch_tools: dict[str, SketchTool] = {
+            "existing": LinkTool(self),
+            "zone": ZoneTool(self),
+            "corridor": CorridorTool(self),
+        }
         self._drag: _Drag | None = None
         self._pan: QPoint | None = None
         self._panned = False
@@ -108,6 +117,8 @@ class MapView(QGraphicsView):
         self.legend.installEventFilter(self)  # the button follows the legend's size and visibility
         self.scale_bar = ScaleBar(self)
         self.attribution = AttributionLabel(self)
+        self.failure_banner = FailureBanner(scene.risk, self)
+        scene.risk.changed.connect(self._place_banner)
         self.basemap = Basemap()
         self._cache: QImage | None = None
         self._cache_rect = QRectF()
@@ -147,6 +158,14 @@ class MapView(QGraphicsView):
         button.move(legend.x() + legend.width() - button.width() - 2, legend.y() + 2)
         button.setVisible(legend.isVisible())
         button.raise_()
+
+    def _place_banner(self) -> None:
+        """The failure banner at the foot of the map, above the attribution and clear of the scale bar."""
+        left = self.scale_bar.x() + self.scale_bar.width() + 12
+        room = self.width() - left - 12
+        width = max(200, min(_BANNER_WIDTH, room))
+        bottom = self.height() - self.attribution.height() - 6
+        self.failure_banner.place(left + (room - width) // 2, width, bottom)
 
     def _sync_use_action(self) -> None:
         self.use_action.setEnabled(self.map_scene.traffic)
@@ -276,7 +295,7 @@ class MapView(QGraphicsView):
 
     # -- tools ------------------------------------------------------------------------------
     def set_tool(self, tool: str) -> None:
-        """``select``, ``add``, ``existing`` or ``zone``."""
+        """``select``, ``add``, ``existing``, ``zone`` or ``corridor``."""
         if tool != self.tool:
             if self.tool in self.sketch_tools:
                 self.sketch_tools[self.tool].cancel()
@@ -415,6 +434,8 @@ class MapView(QGraphicsView):
             pass
         elif event.key() == Qt.Key.Key_Escape and self.tool != "select":
             self.set_tool("select")
+        elif event.key() == Qt.Key.Key_Escape and self.map_scene.risk.choice is not None:
+            self.map_scene.risk.clear_failure()
         else:
             super().keyPressEvent(event)
 
@@ -428,7 +449,7 @@ class MapView(QGraphicsView):
             sketch.cancel()
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             sketch.finish()
-        elif key == Qt.Key.Key_Backspace and isinstance(sketch, ZoneTool):
+        elif key == Qt.Key.Key_Backspace and isinstance(sketch, CornersTool):
             sketch.undo_corner()
         else:
             return False
@@ -465,6 +486,7 @@ class MapView(QGraphicsView):
         self.attribution.adjustSize()
         self.attribution.setMaximumWidth(max(200, self.width() - self.scale_bar.width() - 40))
         self.attribution.move(self.width() - self.attribution.width(), self.height() - self.attribution.height())
+        self._place_banner()
         self._view_changed()
 
     def leaveEvent(self, event: QEvent) -> None:

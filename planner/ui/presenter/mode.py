@@ -71,7 +71,7 @@ class _Saved:
     attribution: bool
     transform: QTransform
     centre: QPointF
-    selection: tuple[frozenset[str], frozenset[str], frozenset[int]]
+    selection: tuple[frozenset[str], frozenset[str], frozenset[int], frozenset[str]]
     focus: QWidget | None
 
 
@@ -155,7 +155,7 @@ class Presenter(QObject):
             attribution=view.attribution.isVisible(),
             transform=view.transform(),
             centre=view.mapToScene(view.viewport().rect().center()),
-            selection=(selection.sites, selection.circuits, selection.zones),
+            selection=(selection.sites, selection.circuits, selection.zones, selection.groups),
             focus=QApplication.focusWidget(),
         )
         selection.clear()
