@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -20,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,7 +31,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +41,7 @@ from planner.core.words import plural, short_name
 from planner.ui.document import ProjectDocument, format_mbps
 from planner.ui.editor import ProjectEditor
 from planner.ui.properties import swatch
+from planner.ui.widgets import DeletingTable
 
 __all__ = ["DemandsModel", "DemandsPanel", "AddDemandDialog", "COLUMNS", "summary_text"]
 
@@ -52,7 +51,6 @@ MBPS_COLUMN = 2
 #: The demand's pair of site ids, on every cell.
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
 _SORT_ROLE = Qt.ItemDataRole.UserRole
-_DELETE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 _PROBLEM_COLOUR = "#B00020"
 
 
@@ -202,31 +200,6 @@ class _PartnerFilter(QSortFilterProxyModel):
         return not self.partner or self.partner in self.sourceModel().partners_of(source_row)
 
 
-class _DemandTable(QTableView):
-    """The table; Delete and Backspace delete the selected demands, and Ctrl+A selects every row, rather
-    than the window's Delete and Select All acting on the map's sites."""
-
-    delete_requested = Signal()
-
-    def event(self, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and (event.key() in _DELETE_KEYS or event.matches(QKeySequence.StandardKey.SelectAll))
-            and self.state() != QAbstractItemView.State.EditingState
-        ):
-            event.accept()  # the key comes to keyPressEvent: the window's Delete and Select All (sites) must not
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in _DELETE_KEYS and self.state() != QAbstractItemView.State.EditingState:
-            self.delete_requested.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
 def _site_combo(document: ProjectDocument, current: str | None) -> QComboBox:
     """The sites that may have traffic (not optional relays), by name, with their partner's colour."""
     combo = QComboBox()
@@ -311,7 +284,7 @@ class DemandsPanel(QWidget):
         self.partner.setToolTip("Show the demands with either end at this partner's sites")
         self.partner.currentIndexChanged.connect(lambda _: self._on_partner_pick())
 
-        self.table = _DemandTable()
+        self.table = DeletingTable()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)

@@ -1,6 +1,7 @@
-"""The design panel: the Design button with progress and Cancel, redundancy, method and time
-limit, hubs and the hop and ring limits, what limits the candidate links, the traffic (how
-much there is and the utilisation limit), and the tariff with its bandwidth tiers.
+"""The design panel: the Design button with progress and Cancel, redundancy (and whether to
+survive the shared-risk groups), method and time limit, hubs and the hop and ring limits, what
+limits the candidate links, the traffic (how much there is and the utilisation limit), and the
+tariff with its bandwidth tiers.
 
 Every field pushes an undo command through the document when the user finishes editing
 it, and follows the document when something else (Undo, Open) changes the value.
@@ -93,6 +94,8 @@ class DesignPanel(QWidget):
             self.redundancy.addItem(f"{words} ({level})", level)
         self.redundancy.setToolTip("What the backbone must survive. Ctrl+1, Ctrl+2, Ctrl+3 choose from the keyboard.")
         self.redundancy.activated.connect(self._on_redundancy_edit)
+        self.survive = QCheckBox("Survive shared-risk groups")
+        self.survive.toggled.connect(self._on_survive_edit)
 
         self.method = QComboBox()
         for method, words in METHOD_WORDS.items():
@@ -202,7 +205,9 @@ class DesignPanel(QWidget):
         self.figures = FiguresPanel(document, runner)
 
         level_box = QGroupBox("Redundancy")
-        QVBoxLayout(level_box).addWidget(self.redundancy)
+        level_layout = QVBoxLayout(level_box)
+        level_layout.addWidget(self.redundancy)
+        level_layout.addWidget(self.survive)
         method_box = QGroupBox("Method")
         method_form = QFormLayout(method_box)
         method_form.addRow(self.method)
@@ -248,6 +253,7 @@ class DesignPanel(QWidget):
         document.site_changed.connect(self._on_site_change)
         document.constraints_changed.connect(self._refresh_notes)
         document.demands_changed.connect(self._refresh_notes)
+        document.risk_groups_changed.connect(self._refresh_survive)
         self._roles = {s.id: (s.role, s.demand_mbps) for s in document.project.sites}
         self._refresh()
 
@@ -257,11 +263,12 @@ class DesignPanel(QWidget):
         tariff, settings = project.tariff, project.settings
         widgets = [self.redundancy, self.route_factor, self.term, self.min_tier, *self.money.values()]
         widgets += [self.method, self.time_limit, *self.limit_checks.values(), *self.limit_boxes.values()]
-        widgets += [self.utilisation, self.tiers]
+        widgets += [self.utilisation, self.tiers, self.survive]
         with ExitStack() as quiet:  # none of them signals an edit while it is filled in
             for widget in widgets:
                 quiet.enter_context(QSignalBlocker(widget))
             self.redundancy.setCurrentIndex(max(0, self.redundancy.findData(settings.redundancy)))
+            self.survive.setChecked(settings.survive_risk_groups)
             self.method.setCurrentIndex(max(0, self.method.findData(settings.method)))
             self.time_limit.setValue(max(1, round(settings.time_limit)))
             for name, check in self.limit_checks.items():
@@ -282,6 +289,26 @@ class DesignPanel(QWidget):
             self._fill_tiers(tariff)
         self.tariff_problem.hide()
         self._refresh_notes()
+        self._refresh_survive()
+
+    def _refresh_survive(self) -> None:
+        """Offered while there are groups to survive and the redundancy can survive anything."""
+        project = self.document.project
+        groups = len(project.risk_groups)
+        if not groups:
+            tip = (
+                "The project has no shared-risk groups: make some in the Risk groups dock "
+                "(Generate ducts, Import…, Draw corridor)."
+            )
+        elif project.settings.redundancy == "tree":
+            tip = "A tree survives no failure, so it ignores the risk groups: choose 2edge or 2node."
+        else:
+            tip = (
+                f"Ticked, a design also survives the loss of any one of the {plural(groups, 'shared-risk group')} "
+                "(a duct, a bridge, an exchange): everyone stays connected, within the utilisation limit."
+            )
+        self.survive.setEnabled(bool(groups) and project.settings.redundancy != "tree")
+        self.survive.setToolTip(tip)
 
     def _fill_tiers(self, tariff: Tariff) -> None:
         selected = self._selected_tier()
@@ -389,6 +416,9 @@ class DesignPanel(QWidget):
 
     def _on_utilisation_edit(self) -> None:
         self.editor.change_settings(max_utilisation=self.utilisation.value() / 100)
+
+    def _on_survive_edit(self, on: bool) -> None:
+        self.editor.change_settings(survive_risk_groups=on)
 
     def _on_redundancy_edit(self) -> None:
         self.editor.change_settings(redundancy=self.redundancy.currentData())

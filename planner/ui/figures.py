@@ -1,6 +1,7 @@
 """The summary figures of the shown design: total over the term, how close to optimal it is
 (the proven lower bound and the gap to it, or "proven optimal"), annual, circuits, route km,
-the method and its notes. Read from the design; nothing is computed here."""
+the shared-risk groups it survives, the method and its notes. Read from the design; nothing is
+computed here."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ _ROWS = (
     ("install", "Installation"),
     ("circuits", "Circuits"),
     ("route_km", "Route km"),
+    ("risk_groups", "Risk groups survived"),
     ("method", "Method"),
 )
 _PROVEN, _OPEN = "#1B7F3B", "#9A6200"  # badge colours: proven optimal, a gap remains
@@ -52,6 +54,7 @@ class FiguresPanel(QFrame):
         self.state = QLabel(wordWrap=True)
         self.state.setObjectName("figuresState")
         self.values: dict[str, QLabel] = {}
+        self._captions: dict[str, QLabel] = {}
         grid = QGridLayout(self)
         grid.addWidget(self.caption, 0, 0, 1, 2)
         grid.addWidget(self.total, 1, 0, 1, 2)
@@ -60,7 +63,7 @@ class FiguresPanel(QFrame):
             value = self.values[key] = QLabel()
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label = QLabel(caption)
+            label = self._captions[key] = QLabel(caption)
             if key in ("lower_bound", "gap"):
                 label.setObjectName("figuresKey")
                 value.setObjectName("figuresKey")
@@ -78,7 +81,8 @@ class FiguresPanel(QFrame):
             "#figuresNotes { color: #5B6B7B; font-size: 8.5pt; }"
             "#figuresState { color: #5B6B7B; }"
         )
-        for signal in (document.design_changed, document.project_replaced, document.sites_changed):
+        changes = (document.design_changed, document.project_replaced, document.sites_changed)
+        for signal in (*changes, document.risk_groups_changed, document.settings_changed):
             signal.connect(self.refresh)
         self.refresh()
 
@@ -95,6 +99,7 @@ class FiguresPanel(QFrame):
                 value.setText("–")
             self.quality.hide()
             self.notes.hide()
+            self._show_risk_row(False)
             if self.document.project.sites:
                 self.state.setText("Press Design (F5) to find the cheapest backbone.")
             else:
@@ -122,13 +127,34 @@ class FiguresPanel(QFrame):
             "gap": "0 · proven optimal" if design.proven_optimal else f"{design.gap:.1%}",
             "method": f"{design.method}{', verified' if design.verified else ''} · {design.seconds:.2f} s",
         }
+        figures["risk_groups"], tip = self._risk_words(design)
         for key, value in figures.items():
             self.values[key].setText(value)
+        self.values["risk_groups"].setToolTip(tip)
+        self._show_risk_row(bool(design.risk_groups or self.document.project.risk_groups))
         notes = [note for note in design.notes if note != PROVEN_OPTIMAL]  # the badge says so
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
         self.state.setText(self._state(design))
         self.total.setStyleSheet("" if self.document.design_current else "color: #8A96A3;")
+
+    def _show_risk_row(self, shown: bool) -> None:
+        self._captions["risk_groups"].setVisible(shown)
+        self.values["risk_groups"].setVisible(shown)
+
+    def _risk_words(self, design: Design) -> tuple[str, str]:
+        """How many shared-risk groups ``design`` was made and verified to survive, and a tooltip saying so."""
+        if design.risk_groups:
+            n = len(design.risk_groups)
+            return f"{n:,}", (
+                f"Verified: losing any one of these {n:,} groups cuts no one off. Groups with at most one of the "
+                "candidate links need no check: any survivable design outlives them."
+            )
+        if design.redundancy == "tree":
+            return "none (a tree)", "A tree survives no failure: choose 2edge or 2node to survive the groups."
+        if not self.document.project.settings.survive_risk_groups:
+            return "not asked", "Tick Survive shared-risk groups (under Redundancy) to design for them."
+        return "none", "The design was made before the groups, or none holds two candidate links."
 
     def _state(self, design: Design) -> str:
         if not self.document.design_current:

@@ -44,6 +44,7 @@ from planner.ui.map_export import MapImageExport
 from planner.ui.presenter import Presenter
 from planner.ui.properties import PropertiesPanel
 from planner.ui.recovery import Recovery, orphans
+from planner.ui.risk_groups_panel import RiskGroupsPanel
 from planner.ui.scenario_runner import ScenarioRunner
 from planner.ui.scenarios_panel import ScenariosPanel
 from planner.ui.schedule import SchedulePanel
@@ -124,6 +125,8 @@ class MainWindow(QMainWindow):
         self.demands = DemandsPanel(self.editor, self.actions_["import_demands"])
         self.docks["demands"] = self._dock("Demands", self.demands, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.docks["scenarios"] = self._dock("Scenarios", self.scenarios_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.risk_groups = RiskGroupsPanel(self.editor, self.settings, self.actions_["corridor_tool"])
+        self.docks["risk_groups"] = self._dock("Risk groups", self.risk_groups, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._arrange_docks()
         self._make_scenario_actions()
         self._make_menus_and_toolbars()
@@ -140,7 +143,8 @@ class MainWindow(QMainWindow):
         the sharing's side by side below."""
         docks = self.docks
         self.splitDockWidget(docks["schedule"], docks["sharing"], Qt.Orientation.Horizontal)
-        for group in (("design", "properties", "history", "links"), ("schedule", "demands"), ("sharing", "scenarios")):
+        groups = (("design", "properties", "history", "links"), ("schedule", "demands", "risk_groups"))
+        for group in (*groups, ("sharing", "scenarios")):
             for first, second in pairwise(group):
                 self.tabifyDockWidget(docks[first], docks[second])
             docks[group[0]].raise_()
@@ -230,6 +234,24 @@ class MainWindow(QMainWindow):
                 "Click the corners of an area no new circuit may cross",
                 True,
             ),
+            "corridor_tool": self._action(
+                "Draw &Corridor",
+                lambda: self.map_view.set_tool("corridor"),
+                "C",
+                tip="Draw a line or an area: the candidate links it crosses become one shared-risk group",
+                checkable=True,
+            ),
+            "generate_ducts": self._action(
+                "&Generate Duct Groups",
+                self._generate_ducts,
+                tip="One shared-risk group per compass quadrant of each site's candidate links (replaces those "
+                "generated before)",
+            ),
+            "import_risk_groups": self._action(
+                "Import &Risk Groups…",
+                self._import_risk_groups,
+                tip="Read shared-risk groups from a CSV or XLSX table (group,a,b for a link, group,site for a site)",
+            ),
             "import_sites": self._action("Import &Sites…", self._import_sites, icon="import"),
             "import_quotes": self._action(
                 "Import Carrier &Quotes…",
@@ -268,7 +290,7 @@ class MainWindow(QMainWindow):
         self.actions_["cancel"].setEnabled(False)
         self.actions_["delete"].setEnabled(False)
         tools = QActionGroup(self)
-        for key in ("select_tool", "add_tool", "existing_tool", "zone_tool"):
+        for key in ("select_tool", "add_tool", "existing_tool", "zone_tool", "corridor_tool"):
             tools.addAction(self.actions_[key])
         self.actions_["select_tool"].setChecked(True)
         self.redundancy_actions = QActionGroup(self)
@@ -304,7 +326,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([a["save"], a["save_as"]])
         file_menu.addSeparator()
-        file_menu.addActions([a["import_sites"], a["import_demands"], a["import_quotes"], a["clear_quotes"]])
+        file_menu.addActions([a["import_sites"], a["import_demands"], a["import_risk_groups"]])
+        file_menu.addActions([a["import_quotes"], a["clear_quotes"]])
         export_menu = self.exporter.menu
         export_menu.insertAction(
             export_menu.actions()[export_menu.actions().index(self.exporter.actions_["all"]) - 1], a["export_map"]
@@ -319,7 +342,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addActions([a["add_partner"], a["find_town"]])
         view_menu = bar.addMenu("&View")
-        view_menu.addActions([a["select_tool"], a["add_tool"], a["existing_tool"], a["zone_tool"]])
+        view_menu.addActions([a["select_tool"], a["add_tool"], a["existing_tool"], a["zone_tool"], a["corridor_tool"]])
         view_menu.addSeparator()
         view = self.map_view
         view_menu.addActions([a["zoom_in"], a["zoom_out"], a["fit"], a["labels"], view.legend_action, view.use_action])
@@ -332,6 +355,7 @@ class MainWindow(QMainWindow):
         design_menu.addActions([a["design"], a["cancel"]])
         design_menu.addSeparator()
         design_menu.addAction(a["compare"])
+        design_menu.addAction(a["generate_ducts"])
         design_menu.addSeparator()
         design_menu.addActions(self.redundancy_actions.actions())
         help_menu = bar.addMenu("&Help")
@@ -375,6 +399,8 @@ class MainWindow(QMainWindow):
         for signal in (doc.constraints_changed, doc.project_replaced):
             signal.connect(lambda *_: self.actions_["clear_quotes"].setEnabled(bool(doc.project.quotes)))
         self.map_actions.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.risk_groups.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.map_view.corridor_drawn.connect(self.risk_groups.add_corridor)
         self.links.edit_existing_requested.connect(self.map_actions.mark_existing)
         self.links.rename_zone_requested.connect(self.map_actions.rename_zone)
         self.runner.busy_changed.connect(self.actions_["cancel"].setEnabled)
@@ -574,7 +600,7 @@ class MainWindow(QMainWindow):
         self.exporter.cancel()
         self.sharing_runner.cancel()
         self.scenario_runner.cancel()
-        for worker in (self.runner, self.exporter, self.sharing_runner, self.scenario_runner):
+        for worker in (self.runner, self.exporter, self.sharing_runner, self.scenario_runner, self.risk_groups):
             worker.wait()
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState(_STATE_VERSION)
@@ -630,6 +656,20 @@ class MainWindow(QMainWindow):
         self.actions_[f"{tool}_tool"].setChecked(True)
         sketch = self.map_view.sketch
         self.statusBar().showMessage(sketch.hint if sketch else "", 0 if sketch else 1)
+
+    def _show_risk_groups(self) -> None:
+        """Bring the Risk groups dock to the front (its line says how generating or importing went)."""
+        dock = self.docks["risk_groups"]
+        dock.show()
+        dock.raise_()
+
+    def _generate_ducts(self) -> None:
+        self._show_risk_groups()
+        self.risk_groups.generate_ducts()
+
+    def _import_risk_groups(self) -> None:
+        self._show_risk_groups()
+        self.risk_groups.import_groups()
 
     def _toggle_scenarios(self, on: bool) -> None:
         """Show the Scenarios dock on top of its tab group, or hide it when it is on show."""

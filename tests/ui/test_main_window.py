@@ -406,7 +406,7 @@ def test_each_group_of_docks_has_one_tab_bar_and_no_stray_copies(qtbot, opened):
 
     expected = [
         ("Design", "Properties", "History", "Links"),
-        ("Link schedule", "Demands"),
+        ("Link schedule", "Demands", "Risk groups"),
         ("Who pays what", "Scenarios"),
     ]
     assert groups() == sorted(expected)
