@@ -7,7 +7,8 @@ both of a site's ring links leave through one duct, visit the site from another 
 
 :func:`diverse_ring` searches for such a ring: 2-opt and node moves (Or-opt of one
 site) between each site and its cheapest candidate neighbours, accepting a move when
-it breaks fewer groups, or as many for less money. Groups with sites (an exchange)
+it breaks fewer groups, or as many for less money. Only the sites at a broken group's
+links are examined at first, then the ends of the links each move changes. Groups with sites (an exchange)
 are left to the generic repair (:func:`planner.design.hierarchy.repair`), which also
 mends whatever this search could not.
 
@@ -25,7 +26,7 @@ mends whatever this search could not.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 
 from planner.core.model import pair_key
 from planner.design.control import Control
@@ -35,8 +36,8 @@ __all__ = ["diverse_ring"]
 
 #: Each site's cheapest candidate neighbours that moves try to join it to.
 _NEIGHBOURS = 10
-#: Sweeps over every site at most (each is O(n k) move evaluations).
-_SWEEPS = 30
+#: Sites examined at most, per site of the ring (each examination is O(k) move evaluations).
+_MOVES_PER_SITE = 30
 
 
 def diverse_ring(problem: DesignProblem, ring: list[str], control: Control | None = None) -> list[str]:
@@ -75,72 +76,83 @@ def diverse_ring(problem: DesignProblem, ring: list[str], control: Control | Non
         broken = sum((count[g] + d >= 2) - (count[g] >= 2) for g, d in delta.items())
         return broken, sum(cost(*e) for e in added) - sum(cost(*e) for e in removed)
 
+    def broken(link: tuple[str, str]) -> bool:
+        return any(count[g] >= 2 for g in groups_of.get(pair_key(*link), ()))
+
     def apply(removed, added) -> None:
         for links, sign in ((removed, -1), (added, 1)):
             for a, b in links:
                 for g in groups_of.get(pair_key(a, b), ()):
                     count[g] += sign
 
-    for _ in range(_SWEEPS):
-        improved = False
-        for a in list(tour):
-            if control is not None and control.expired():
-                return tour
-            for c in near[a]:
-                move = _best_move(tour, a, c, change)
-                if move is not None:
-                    new_tour, removed, added = move
-                    apply(removed, added)
-                    tour = new_tour
-                    improved = True
-                    break
-        if not improved:
+    index = {v: k for k, v in enumerate(tour)}
+    # Don't-look bits: only sites at a broken group's links, and the ends of links a move changed.
+    queue = deque(dict.fromkeys(v for e in zip(tour, tour[1:] + tour[:1], strict=True) if broken(e) for v in e))
+    waiting = set(queue)
+    for _ in range(_MOVES_PER_SITE * n):
+        if not queue or (control is not None and control.expired()):
             break
+        a = queue.popleft()
+        waiting.discard(a)
+        for c in near[a]:
+            move = _best_move(tour, index, a, c, change)
+            if move is not None:
+                build, removed, added = move
+                apply(removed, added)
+                tour = build()
+                index = {v: k for k, v in enumerate(tour)}
+                for v in {x for link in removed + added for x in link} - waiting:
+                    queue.append(v)
+                    waiting.add(v)
+                break
     return tour
 
 
-def _best_move(tour: list[str], a: str, c: str, change):
+def _best_move(tour: list[str], index: dict[str, int], a: str, c: str, change):
     """The best move joining ``a`` to ``c`` (two 2-opt moves, and ``a`` moved next to ``c`` on either
-    side) when it breaks fewer groups, or as many for less: ``(tour, removed, added)``, else ``None``."""
+    side) when it breaks fewer groups, or as many for less: ``(make the new tour, removed, added)``,
+    else ``None``. Only the chosen move's tour is built (each is O(n))."""
     n = len(tour)
-    index = {v: k for k, v in enumerate(tour)}
     i, j = index[a], index[c]
     if abs(i - j) in (1, n - 1):
         return None
     at = tour.__getitem__
-    moves = []
-    # 2-opt: a's successor edge and c's successor edge become (a, c) and (a+, c+)
-    for forward in (True, False):
-        x, y = (i, j) if forward else (j, i)
-        lo, hi = min(x, y), max(x, y)
-        if forward:
-            removed = [(at(lo), at((lo + 1) % n)), (at(hi), at((hi + 1) % n))]
-            added = [(at(lo), at(hi)), (at((lo + 1) % n), at((hi + 1) % n))]
-            new = tour[: lo + 1] + tour[lo + 1 : hi + 1][::-1] + tour[hi + 1 :]
-        else:
-            removed = [(at(lo - 1), at(lo)), (at(hi - 1), at(hi))]
-            added = [(at(lo - 1), at(hi - 1)), (at(lo), at(hi))]
-            new = tour[:lo] + tour[lo:hi][::-1] + tour[hi:]
-        moves.append((new, removed, added))
-    # Or-opt: take a out (its neighbours join up) and put it between c and one of c's neighbours
+    lo, hi = min(i, j), max(i, j)
+    moves = [
+        # 2-opt: the links after lo and after hi become (lo, hi) and (lo + 1, hi + 1)
+        (
+            lambda: _reversed(tour, lo + 1, hi + 1),
+            [(at(lo), at(lo + 1)), (at(hi), at((hi + 1) % n))],
+            [(at(lo), at(hi)), (at(lo + 1), at((hi + 1) % n))],
+        ),
+        # 2-opt: the links before lo and before hi become (lo - 1, hi - 1) and (lo, hi)
+        (
+            lambda: _reversed(tour, lo, hi),
+            [(at(lo - 1), at(lo)), (at(hi - 1), at(hi))],
+            [(at(lo - 1), at(hi - 1)), (at(lo), at(hi))],
+        ),
+    ]
+    # Or-opt: take a out (its neighbours join up) and put it between c and one of c's ring neighbours
     p, q = at((i - 1) % n), at((i + 1) % n)
-    rest = tour[:i] + tour[i + 1 :]
-    k = rest.index(c)
-    for other in (k - 1, k + 1):
-        d = rest[other % len(rest)]
-        if d in (a,):
-            continue
-        removed = [(p, a), (a, q), (c, d)]
-        added = [(p, q), (c, a), (a, d)]
-        place = max(k, other % len(rest)) if abs(k - other % len(rest)) == 1 else 0
-        moves.append(([*rest[:place], a, *rest[place:]], removed, added))
+    for d in (at((j - 1) % n), at((j + 1) % n)):  # neither is a: a and c are not neighbours
+        moves.append((lambda d=d: _inserted(tour, a, c, d), [(p, a), (a, q), (c, d)], [(p, q), (c, a), (a, d)]))
     best = None
-    for new, removed, added in moves:
+    for build, removed, added in moves:
         broken, extra = change(removed, added)
-        if extra == float("inf") or extra != extra:
-            continue
-        if broken < 0 or (broken == 0 and extra < 0):
-            key = (broken, extra)
-            if best is None or key < best[0]:
-                best = (key, (new, removed, added))
+        better = extra != float("inf") and (broken < 0 or (broken == 0 and extra < 0))
+        if better and (best is None or (broken, extra) < best[0]):
+            best = ((broken, extra), (build, removed, added))
     return None if best is None else best[1]
+
+
+def _reversed(tour: list[str], lo: int, hi: int) -> list[str]:
+    """``tour`` with the stretch ``lo..hi-1`` reversed."""
+    return tour[:lo] + tour[lo:hi][::-1] + tour[hi:]
+
+
+def _inserted(tour: list[str], a: str, c: str, d: str) -> list[str]:
+    """``tour`` with ``a`` taken out and put between the neighbours ``c`` and ``d``."""
+    rest = [v for v in tour if v != a]
+    k, other = rest.index(c), rest.index(d)
+    place = max(k, other) if abs(k - other) == 1 else 0  # 0: c and d are the two ends of the list
+    return [*rest[:place], a, *rest[place:]]

@@ -40,6 +40,8 @@ def duct_groups(project: Project, settings: DesignSettings | None = None) -> lis
     Groups are named ``"<site id> duct NE"`` (``"duct 1"``/``"duct 2"`` for a site split at its
     middle bearing) and say where they came from in their note. O(m log m) for ``m`` candidate links.
     """
+    if len(project.sites) < 2:
+        return []
     problem = build_problem(project, settings)
     sites = project.sites_by_id
     names = {i: s.name for i, s in sites.items()}
