@@ -40,7 +40,7 @@ __all__ = [
     "describe_import",
     "import_quotes",
     "import_demands",
-    "ask_how_to_import_demands",
+    "ask_replace_or_add",
     "PREVIEW_ROWS",
 ]
 
@@ -182,20 +182,13 @@ def import_quotes(editor: ProjectEditor, settings: AppSettings, parent: QWidget)
     return True
 
 
-def ask_how_to_import_demands(parent: QWidget, current: int, read: int, overlap: int) -> str | None:
-    """When the project has demands already: ``"replace"`` them, ``"add"`` to them, or ``None`` (cancel)."""
-    box = QMessageBox(
-        QMessageBox.Icon.Question,
-        "Import demands",
-        f"The project has {plural(current, 'pair demand')} already. Replace them with the file's "
-        f"{read:,}, or add the file's to them?",
-        parent=parent,
-    )
-    if overlap:
-        box.setInformativeText(
-            f"{plural(overlap, 'pair')} of the file's {'is' if overlap == 1 else 'are'} listed in the project "
-            "already: adding takes the file's rate for them."
-        )
+def ask_replace_or_add(parent: QWidget, what: str, question: str, detail: str = "") -> str | None:
+    """Ask whether imported ``what`` (``demands``) replace the project's or are added to them:
+    ``"replace"``, ``"add"`` (the default) or ``None`` (cancel). ``detail`` says what adding does to
+    entries listed in both."""
+    box = QMessageBox(QMessageBox.Icon.Question, f"Import {what}", question, parent=parent)
+    if detail:
+        box.setInformativeText(detail)
     replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
     add = box.addButton("Add", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
@@ -227,7 +220,17 @@ def import_demands(editor: ProjectEditor, settings: AppSettings, parent: QWidget
     replace = False
     if current:
         listed = {d.pair for d in current}
-        choice = ask_how_to_import_demands(parent, len(current), len(demands), sum(d.pair in listed for d in demands))
+        overlap = sum(d.pair in listed for d in demands)
+        choice = ask_replace_or_add(
+            parent,
+            "demands",
+            f"The project has {plural(len(current), 'pair demand')} already. Replace them with the file's "
+            f"{len(demands):,}, or add the file's to them?",
+            f"{plural(overlap, 'pair')} of the file's {'is' if overlap == 1 else 'are'} listed in the project "
+            "already: adding takes the file's rate for them."
+            if overlap
+            else "",
+        )
         if choice is None:
             return 0
         replace = choice == "replace"

@@ -49,6 +49,7 @@ from planner.core.words import plural, short_name
 from planner.ui.background import BackgroundJob
 from planner.ui.design_runner import snapshot
 from planner.ui.editor import GENERATED, ProjectEditor
+from planner.ui.importing import ask_replace_or_add
 from planner.ui.settings import AppSettings
 from planner.ui.widgets import DeletingTable
 
@@ -470,7 +471,17 @@ class RiskGroupsPanel(QWidget):
         current = self.document.project.risk_groups
         if current:
             names = {g.name for g in current}
-            replace_choice = _ask_how_to_import(self, len(current), len(groups), sum(g.name in names for g in groups))
+            same = sum(g.name in names for g in groups)
+            replace_choice = ask_replace_or_add(
+                self,
+                "risk groups",
+                f"The project has {plural(len(current), 'risk group')} already. Replace them with the file's "
+                f"{len(groups):,}, or add the file's to them?",
+                f"{plural(same, 'group')} of the file's {'has' if same == 1 else 'have'} the name of one in the "
+                "project: adding puts the file's members in its place."
+                if same
+                else "",
+            )
             if replace_choice is None:
                 return 0
             replace = replace_choice == "replace"
@@ -522,25 +533,3 @@ class RiskGroupsPanel(QWidget):
         self.note.setText(text)
         self.note.setVisible(problem)
         self.message.emit(text)
-
-
-def _ask_how_to_import(parent: QWidget, current: int, read: int, same: int) -> str | None:
-    """When the project has groups already: ``"replace"`` them, ``"add"`` to them, or ``None`` (cancel)."""
-    box = QMessageBox(
-        QMessageBox.Icon.Question,
-        "Import risk groups",
-        f"The project has {plural(current, 'risk group')} already. Replace them with the file's {read:,}, "
-        "or add the file's to them?",
-        parent=parent,
-    )
-    if same:
-        box.setInformativeText(
-            f"{plural(same, 'group')} of the file's {'has' if same == 1 else 'have'} the name of one in the "
-            "project: adding puts the file's members in its place."
-        )
-    replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
-    add = box.addButton("Add", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(add)
-    box.exec()
-    return {replace: "replace", add: "add"}.get(box.clickedButton())

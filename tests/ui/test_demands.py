@@ -181,11 +181,11 @@ def test_import_demands_from_csv_with_the_shortcut(qtbot, opened, tmp_path, monk
     more.write_text("a,b,mbps\ns3,s0,2500\ns2,s5,80\n", encoding="utf-8")
     monkeypatch.setattr("planner.ui.importing.QFileDialog.getOpenFileName", lambda *a, **k: (str(more), ""))
     asked = []
-    monkeypatch.setattr(
-        "planner.ui.importing.ask_how_to_import_demands", lambda parent, *counts: asked.append(counts) or "add"
-    )
+    monkeypatch.setattr("planner.ui.importing.ask_replace_or_add", lambda parent, *words: asked.append(words) or "add")
     opened.actions_["import_demands"].trigger()
-    assert asked == [(2, 2, 1)]
+    [(what, question, detail)] = asked
+    assert what == "demands" and "has 2 pair demands already" in question and "the file's 2" in question
+    assert detail.startswith("1 pair of the file's is listed in the project already")
     assert [r[2] for r in rows(panel)] == ["2,500", "300", "80"]
     undo(qtbot, opened)
     assert [r[2] for r in rows(panel)] == ["2,000", "300"]
