@@ -228,13 +228,16 @@ class FailureAnalysis:
         if not self.design.links:
             return "No circuits to fail."
         sites = any(f.kind == "site" for f in self.singles)
-        clauses = [_survived(self.singles, "single circuit or site failure" if sites else "single circuit failure")]
+        what = "single circuit or site failure" if sites else "single circuit failure"
+        clauses = [(sum(f.connected for f in self.singles), len(self.singles), what, False)]
         if self.groups:
-            clauses.append(_survived(self.groups, "shared-risk group"))
-        duals = self.duals
-        if duals.pairs:
-            clauses.append(_share(duals.survived, duals.pairs, "double circuit failure"))
-        sentences = [f"Survives {_and(clauses)}.", self._worst_hit(), self._overloads()]
+            clauses.append((sum(f.connected for f in self.groups), len(self.groups), "shared-risk group", False))
+        if self.duals.pairs:
+            clauses.append((self.duals.survived, self.duals.pairs, "double circuit failure", True))
+        some = [_survived(*clause) for clause in clauses if clause[0]]
+        none = [_survived(*clause) for clause in clauses if not clause[0]]
+        survives = f"{_and(some)} but {_and(none)}" if some and none else _and(some or none)
+        sentences = [f"Survives {survives}.", self._worst_hit(), self._overloads()]
         return " ".join(s for s in sentences if s)
 
     def _worst_hit(self) -> str:
@@ -295,22 +298,17 @@ def _and(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
-def _survived(failures: Sequence[Failure], what: str) -> str:
-    """``all 42 single circuit failures``, ``40 of 42 …``, ``none of the 42 …``."""
-    kept, total = sum(f.connected for f in failures), len(failures)
+def _survived(kept: int, total: int, what: str, share: bool) -> str:
+    """``all 42 single circuit failures``, ``40 of 42 …``, ``none of the 42 …``; with ``share``, ``96% of double
+    circuit failures (827 of 861)``, the share rounded down so that it is never overstated."""
     if kept == total:
         return f"all {total:,} {what}s" if total > 1 else f"its one {what}"
     if not kept:
         return f"none of the {total:,} {what}s" if total > 1 else f"no {what}"
+    if share:
+        percent = floor(100 * kept / total)
+        return f"{f'{percent}%' if percent else 'fewer than 1%'} of {what}s ({kept:,} of {total:,})"
     return f"{kept:,} of {total:,} {what}s"
-
-
-def _share(kept: int, total: int, what: str) -> str:
-    """``96% of double circuit failures (827 of 861)``: the share rounded down, so never overstated."""
-    if kept == total or not kept:
-        return f"all {total:,} {what}s" if kept else f"none of the {total:,} {what}s"
-    percent = floor(100 * kept / total)
-    return f"{f'{percent}%' if percent else 'fewer than 1%'} of {what}s ({kept:,} of {total:,})"
 
 
 def _failure_loads(

@@ -50,7 +50,7 @@ from typing import Literal
 import networkx as nx
 
 from planner.core.design_result import Design, DesignLink
-from planner.core.model import RiskGroup
+from planner.core.model import RiskGroup, pair_key
 
 __all__ = [
     "Failure",
@@ -289,7 +289,12 @@ def design_groups(design: Design, groups: Iterable[RiskGroup]) -> list[RiskGroup
     pairs = {k.pair for k in design.links}
     sites = set(design.sites) | {end for k in design.links for end in (k.a, k.b)}
     cut = (
-        RiskGroup(g.name, tuple(p for p in g.links if p in pairs), tuple(s for s in g.sites if s in sites), g.note)
+        RiskGroup(
+            g.name,
+            tuple(sorted({pair_key(*p) for p in g.links} & pairs)),
+            tuple(s for s in g.sites if s in sites),
+            g.note,
+        )
         for g in groups
     )
     return [g for g in cut if not g.empty]

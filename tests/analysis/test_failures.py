@@ -157,7 +157,7 @@ def test_group_failures_lose_the_group_s_sites_and_cut_off_the_rest():
     )
     assert found["bridge"].connected
     assert analyse_failures(project, design).summary == (
-        "Survives all 4 single circuit failures, 1 of 3 shared-risk groups and none of the 6 double circuit "
+        "Survives all 4 single circuit failures and 1 of 3 shared-risk groups but none of the 6 double circuit "
         "failures. Of the 2 shared-risk groups that cut sites off, no two cut off the same site; between them "
         "they cut off A and C."
     )
@@ -176,9 +176,8 @@ def test_a_design_made_to_survive_its_ducts_survives_every_group_by_removal():
         rest.remove_edges_from(p for p in group.links if rest.has_edge(*p))
         assert not cut_off_sites(rest, set(design.sites)) and failure.connected
         assert set(failure.lost_circuits) == {k.circuit_id for k in design.links if k.pair in group.links}
-    assert analysis.summary.startswith(
-        f"Survives all {len(design.links)} single circuit failures, all {len(analysis.groups)} shared-risk groups"
-    )
+    assert analysis.summary.startswith(f"Survives all {len(design.links)} single circuit failures")
+    assert f"all {len(analysis.groups)} shared-risk groups" in analysis.summary.split(".")[0]
 
 
 def test_circuits_a_group_leaves_to_carry_a_site_are_diverse_from_the_group_s():
@@ -222,7 +221,7 @@ def test_overloaded_circuits_after_each_single_and_group_failure_are_worked_out_
     peak = analysis.loads[analysis.singles[2]].peak
     assert (peak.circuit_id, peak.load_mbps, peak.utilisation) == ("C0005", 150.0, 1.5)
     assert analysis.summary == (
-        "Survives all 5 single circuit failures, 2 of 3 shared-risk groups and none of the 10 double circuit "
+        "Survives all 5 single circuit failures and 2 of 3 shared-risk groups but none of the 10 double circuit "
         "failures. The one shared-risk group that cuts sites off cuts off Civic Hall. With the planned traffic, "
         "4 of these failures load circuits beyond 80% of their capacity; the worst, losing circuit C0001, "
         "overloads C0005."
