@@ -156,6 +156,8 @@ def test_group_failures_lose_the_group_s_sites_and_cut_off_the_rest():
         ("C0001", "C0002", "C0003"),
     )
     assert found["bridge"].connected
+    unsorted = RiskGroup("made by hand", (("b", "a"), ("d", "a")))  # not through RiskGroup.of: pairs as given
+    assert group_failures(design, [unsorted])[0].lost_circuits == ("C0001", "C0004")
     assert analyse_failures(project, design).summary == (
         "Survives all 4 single circuit failures and 1 of 3 shared-risk groups but none of the 6 double circuit "
         "failures. Of the 2 shared-risk groups that cut sites off, no two cut off the same site; between them "
