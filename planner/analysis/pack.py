@@ -1,8 +1,9 @@
 """Everything a procurement and board pack shows, computed once and shared by the XLSX and PDF writers.
 
-``build_pack`` makes the four tables (circuits, sites, partners, single failures),
-runs the cost sharing, and words the headline figures and notes, so the workbook
-and the board pack print the same numbers and the same sentences.
+``build_pack`` makes the tables (circuits, sites, partners, single and shared-risk
+group failures, double failures), runs the cost sharing and the failure analysis, and
+words the headline figures and notes, so the workbook and the board pack print the
+same numbers and the same sentences.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from planner.analysis.resilience import Failure, single_failures
-from planner.analysis.schedule import Table, circuit_table, failure_table, partner_table, site_table
+from planner.analysis.failures import FailureAnalysis, analyse_failures
+from planner.analysis.resilience import Failure
+from planner.analysis.schedule import Table, circuit_table, dual_table, failure_table, partner_table, site_table
 from planner.analysis.sharing import METHODS, CostSharing, share_costs
 from planner.core.coalition import Standalone
 from planner.core.design_result import Design
@@ -38,16 +40,18 @@ class SummaryLine:
 
 @dataclass(frozen=True)
 class Pack:
-    """The figures of one design's pack. Tables hold the rows; ``sharing`` the split of the cost."""
+    """The figures of one design's pack. Tables hold the rows; ``sharing`` the split of the cost;
+    ``analysis`` every single, shared-risk group and double failure."""
 
     project: Project
     design: Design
     sharing: CostSharing
-    failures_found: tuple[Failure, ...]
+    analysis: FailureAnalysis
     circuits: Table
     sites: Table
     partners: Table
     failures: Table
+    double_failures: Table
     when: dt.datetime
 
     @property
@@ -93,6 +97,11 @@ class Pack:
         return f"{d.method}, {'verified independently' if d.verified else 'NOT verified'}"
 
     @property
+    def failures_found(self) -> tuple[Failure, ...]:
+        """The single failures: each circuit, and each site for ``2node``."""
+        return self.analysis.singles
+
+    @property
     def failure_text(self) -> str:
         return failure_sentence(self.failures_found)
 
@@ -124,6 +133,11 @@ class Pack:
                 "Design", f"{d.method}, {'verified' if d.verified else 'NOT verified'}", note=self.quality_text
             ),
             SummaryLine("Single-failure check", self.failure_text),
+            SummaryLine(
+                "Failures survived",
+                self.analysis.summary,
+                note="survives: every site not lost still reaches every other (Resilience and Double failures sheets)",
+            ),
             SummaryLine(
                 "Cost sharing",
                 self.sharing_text,
@@ -269,6 +283,16 @@ class Pack:
                 f"{failure_sentence(self.failures_found)}; the worst, losing {what} {worst.element}, "
                 f"cuts off {len(worst.cut_off)} of {len(self.design.sites)} sites."
             )
+        groups = self.analysis.groups
+        bad = [f for f in groups if not f.connected]
+        if bad:
+            worst = max(bad, key=lambda f: len(f.cut_off))
+            unplanned = not {f.element for f in bad} & set(self.design.risk_groups)
+            notes.append(
+                f"{len(bad)} of {plural(len(groups), 'shared-risk group')} cut sites off when lost; the worst, "
+                f"{worst.element}, cuts off {len(worst.cut_off)} of {len(self.design.sites)} sites."
+                + (" The design was not made to survive them." if unplanned else "")
+            )
         return notes
 
 
@@ -304,16 +328,17 @@ def build_pack(
     """
     circuits = circuit_table(project, design)
     sharing = sharing or share_costs(project, design, control, workers=workers, cache=cache)
-    failures = tuple(single_failures(design))
+    analysis = analyse_failures(project, design)
     return Pack(
         project=project,
         design=design,
         sharing=sharing,
-        failures_found=failures,
+        analysis=analysis,
         circuits=circuits,
         sites=site_table(project, design),
         partners=partner_table(project, sharing),
-        failures=failure_table(project, design, list(failures)),
+        failures=failure_table(project, design, analysis),
+        double_failures=dual_table(project, design, analysis),
         when=when or dt.datetime.now().replace(microsecond=0),
     )
 

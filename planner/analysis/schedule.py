@@ -1,4 +1,4 @@
-"""The tables procurement and the board read: circuits, sites, partners' shares, single failures.
+"""The tables procurement and the board read: circuits, sites, partners' shares, failures.
 
 Every exporter (CSV, XLSX, PDF, GIS) writes these tables and nothing else, so no
 two files can disagree. A :class:`Table` is a tuple of :class:`Column` and typed
@@ -9,7 +9,10 @@ stays integer pence in the rows).
 The circuit schedule (``circuit_table``) has one row per circuit in circuit-id
 order and a totals row; ``CIRCUIT_COLUMNS`` defines every column (docs/pack.md
 lists them) and ``CIRCUIT_NOTES`` explains the columns a tender needs explained.
-Columns are only ever added at the end: other tools read them by position.
+Columns are only ever added at the end: other tools read them by position. The
+failure tables (``failure_table``: each single and shared-risk group failure;
+``dual_table``: the pairs of circuits whose loss together cuts sites off) come from
+:func:`~planner.analysis.failures.analyse_failures`.
 
 >>> from planner.core.model import Partner, Project, Site
 >>> from planner.design import design_project
@@ -27,8 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from planner.analysis.loads import FailurePeak, failure_peaks, traffic_outage
-from planner.analysis.resilience import Failure, diverse_from, single_failures
+from planner.analysis.failures import DualFailures, FailureAnalysis, FailureLoad, analyse_failures
+from planner.analysis.loads import traffic_outage
+from planner.analysis.resilience import diverse_from
 from planner.analysis.sharing import METHODS, CostSharing, PartnerShare
 from planner.core.design_result import LINK_ROLES, Design
 from planner.core.errors import PlannerError
@@ -36,6 +40,7 @@ from planner.core.geo import grid_reference, lonlat_to_bng
 from planner.core.model import Project, pair_key
 from planner.core.money import format_gbp, pounds
 from planner.core.traffic import has_traffic
+from planner.core.words import plural, short_name
 from planner.design.capacity import LOAD_TOLERANCE
 
 __all__ = [
@@ -45,16 +50,20 @@ __all__ = [
     "SiteRow",
     "PartnerRow",
     "FailureRow",
+    "DualRow",
     "CIRCUIT_COLUMNS",
     "CIRCUIT_NOTES",
     "SITE_COLUMNS",
     "PARTNER_COLUMNS",
     "FAILURE_COLUMNS",
+    "DUAL_COLUMNS",
+    "DUAL_ROWS",
     "circuit_table",
     "circuit_users",
     "site_table",
     "partner_table",
     "failure_table",
+    "dual_table",
     "convert",
     "display",
 ]
@@ -181,6 +190,7 @@ class CircuitRow:
     a_address: str
     b_address: str
     serves: str
+    risk_groups: str
 
 
 def _end_columns(end: str, label: str) -> tuple[Column, ...]:
@@ -230,19 +240,32 @@ CIRCUIT_COLUMNS: tuple[Column, ...] = (
         "text",
         "Partners owning the sites at its ends, and partners whose traffic it carries while all is working",
     ),
+    Column(
+        "risk_groups",
+        "Shared-risk groups",
+        "text",
+        "The project's shared-risk groups (ducts, exchanges) holding the circuit or a site at either end",
+    ),
 )
 #: What the Circuits sheet says below the schedule, for whoever writes the tender from it.
 CIRCUIT_NOTES: tuple[str, ...] = (
     "Diverse from: the circuits listed meet this one at a site, and losing this one together with any of them "
-    "would cut sites off. A single trench, duct or building entry carrying both would be lost to one dig or one "
-    "fire, so order each of them on a physically separate route from this one, end to end: separate ducts, "
-    "separate terminating equipment and, where available, a different exchange (an RO2-style resilience option, "
-    "the pair managed as resilient). Empty: no circuit at its ends needs keeping apart from it; a circuit that "
-    "cuts sites off on its own (every circuit of a tree) has no protection to keep apart.",
+    "would cut sites off, or losing it together with a shared-risk group holding one of them would. A single "
+    "trench, duct or building entry carrying both would be lost to one dig or one fire, so order each of them on "
+    "a physically separate route from this one, end to end: separate ducts, separate terminating equipment and, "
+    "where available, a different exchange (an RO2-style resilience option, the pair managed as resilient). "
+    "Empty: no circuit at its ends needs keeping apart from it; a circuit that cuts sites off on its own (every "
+    "circuit of a tree) has no protection to keep apart.",
     "Serves: the partners owning the sites at either end, and the partners whose traffic the circuit carries "
     "while everything is working (their sites' traffic to their hubs, and their demands between sites).",
     "A-end address, B-end address: where the carrier installs each end, as the project holds it (street "
     "address and postcode); empty where the project has none.",
+    "Shared-risk groups: the project's groups (a shared duct, bridge or corridor; an exchange or building) that "
+    "hold the circuit, or a site at either end, '; ' between. Circuits in the same group fail together: one dig, "
+    "flood or fire takes them all. Circuits at a site that are in different groups must stay apart as built: "
+    "order them in separate ducts and, where available, to separate exchanges, end to end (RO2-style), or one "
+    "incident could take out what the design counts on as separate. A design made to survive the groups keeps "
+    "every site connected after losing any one of them, as the Resilience sheet shows.",
 )
 
 
@@ -277,6 +300,26 @@ def circuit_users(project: Project, design: Design) -> dict[str, list[str]]:
     return {circuit: [p.id for p in project.partners if p.id in found] for circuit, found in users.items()}
 
 
+def _circuit_groups(project: Project, design: Design) -> dict[str, list[str]]:
+    """The names of the project's groups holding each circuit (its site pair, or a site at either end), in
+    project order."""
+    by_pair: dict[tuple[str, str], set[int]] = {}
+    by_site: dict[str, set[int]] = {}
+    for i, group in enumerate(project.risk_groups):
+        for a, b in group.links:
+            by_pair.setdefault(pair_key(a, b), set()).add(i)
+        for site in group.sites:
+            by_site.setdefault(site, set()).add(i)
+    none: set[int] = set()
+    return {
+        k.circuit_id: [
+            project.risk_groups[i].name
+            for i in sorted(by_pair.get(k.pair, none) | by_site.get(k.a, none) | by_site.get(k.b, none))
+        ]
+        for k in design.links
+    }
+
+
 def circuit_table(project: Project, design: Design) -> Table:
     """The link schedule of ``design``: one row per circuit, in circuit-id order, with totals.
 
@@ -288,11 +331,12 @@ def circuit_table(project: Project, design: Design) -> Table:
     missing = sorted({end for k in design.links for end in (k.a, k.b)} - set(sites))
     if missing:
         raise PlannerError(f"the design uses sites the project no longer has ({', '.join(missing)}); design it again")
-    diverse = diverse_from(design)
+    diverse = diverse_from(design, project.risk_groups)
     carriers = {pair_key(q.a, q.b): q.carrier for q in project.quotes}
     ends = {end for k in design.links for end in (k.a, k.b)}
     grid = {i: grid_reference(*lonlat_to_bng(sites[i].lon, sites[i].lat)) for i in ends}
     users = circuit_users(project, design)
+    groups = _circuit_groups(project, design)
 
     def end(site_id: str) -> tuple:
         s = sites[site_id]
@@ -324,6 +368,7 @@ def circuit_table(project: Project, design: Design) -> Table:
             sites[k.a].address,
             sites[k.b].address,
             "; ".join(partners[p].name for p in users[k.circuit_id]),
+            "; ".join(groups[k.circuit_id]),
         )
         for k in sorted(design.links, key=lambda k: k.circuit_id)
     )
@@ -483,7 +528,7 @@ def partner_table(project: Project, sharing: CostSharing) -> Table:
     return Table("Partners", PARTNER_COLUMNS, tuple(rows), sums)
 
 
-# -- single failures ----------------------------------------------------------------
+# -- failures -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class FailureRow:
     failure: str
@@ -496,49 +541,158 @@ class FailureRow:
     peak_circuit: str
     peak_load_mbps: float | None
     peak_utilisation: float | None
+    circuits_lost: str
+    sites_lost: str
+    overloaded: str
+    overloaded_count: int | None
 
 
 FAILURE_COLUMNS: tuple[Column, ...] = (
-    Column("failure", "Failure", "text", "What is lost: a circuit (cable cut) or a site (fire, power)"),
-    Column("element", "Id", "text", "Circuit id or site id lost"),
-    Column("description", "Where", "text", "The circuit's ends, or the site's name"),
-    Column("connected", "Everyone else connected?", "text", "Yes when every other site still reaches every other"),
+    Column(
+        "failure",
+        "Failure",
+        "text",
+        "What is lost: a circuit (cable cut), a site (fire, power) or a shared-risk group (all it holds)",
+    ),
+    Column("element", "Id", "text", "Circuit id, site id or group name lost"),
+    Column("description", "Where", "text", "The circuit's ends, the site's name, or what the group holds"),
+    Column("connected", "Everyone else connected?", "text", "Yes when every site not lost still reaches every other"),
     Column("cut_off", "Sites cut off", "text", "Sites that can no longer reach the rest of the network"),
     Column("cut_off_count", "Cut off", "int", "Number of sites cut off"),
     Column("detour_hops", "Detour hops", "int", "Circuits on the shortest way round a lost circuit"),
     Column("peak_circuit", "Most loaded circuit", "text", "With traffic: the circuit carrying most of its capacity"),
     Column("peak_load_mbps", "Its load Mb/s", "mbps", "That circuit's load after the failure, each way"),
     Column("peak_utilisation", "Its use", "percent", "That load as a share of the circuit's capacity"),
+    Column("circuits_lost", "Circuits lost", "text", "The circuits the failure takes out (a site's or group's too)"),
+    Column("sites_lost", "Sites lost", "text", "Sites lost themselves (the site; a group's sites): lost, not cut off"),
+    Column(
+        "overloaded",
+        "Overloaded circuits",
+        "text",
+        "With traffic: circuits then loaded beyond the utilisation limit of their capacity",
+    ),
+    Column("overloaded_count", "Overloaded", "int", "With traffic: number of circuits overloaded"),
 )
 
 
-def failure_table(project: Project, design: Design, failures: list[Failure] | None = None) -> Table:
-    """Each single failure of ``design`` (circuits; sites too for ``2node``), what it cuts off and,
-    with traffic, its most loaded circuit."""
+def _site_list(names: dict[str, str], sites) -> str:
+    return ", ".join(f"{names.get(s, s)} ({s})" for s in sites)
+
+
+def failure_table(project: Project, design: Design, analysis: FailureAnalysis | None = None) -> Table:
+    """Each single failure of ``design`` (circuits; sites too for ``2node``), then each shared-risk group lost:
+    what it takes out and cuts off and, with traffic, its most loaded and its overloaded circuits."""
+    analysis = analysis or analyse_failures(project, design)
     names = {s.id: s.name for s in project.sites}
     links = {k.circuit_id: k for k in design.links}
-    peaks = {p.failure: p for p in failure_peaks(project, design)}
+    notes = {g.name: g.note for g in project.risk_groups}
+    labels = {"link": "Circuit", "site": "Site", "group": "Shared-risk group"}
     rows = []
-    for f in single_failures(design) if failures is None else failures:
+    for f in (*analysis.singles, *analysis.groups):
         if f.kind == "link":
             link = links[f.element]
             description = f"{names.get(link.a, link.a)} – {names.get(link.b, link.b)}"
-        else:
+        elif f.kind == "site":
             description = names.get(f.element, f.element)
+        else:
+            held = [plural(len(f.lost_circuits), "circuit")] + (
+                [plural(len(f.lost_sites), "site")] if f.lost_sites else []
+            )
+            description = ", ".join(held) + (f" ({notes[f.element]})" if notes.get(f.element) else "")
         rows.append(
             FailureRow(
-                "Circuit" if f.kind == "link" else "Site",
+                labels[f.kind],
                 f.element,
                 description,
                 "Yes" if f.connected else "No",
-                ", ".join(f"{names.get(s, s)} ({s})" for s in f.cut_off),
+                _site_list(names, f.cut_off),
                 len(f.cut_off),
                 f.detour_hops,
-                *_peak(peaks.get(f"{'circuit' if f.kind == 'link' else 'site'} {f.element}")),
+                *_peak(analysis.loads.get(f)),
+                ", ".join(f.lost_circuits),
+                _site_list(names, f.lost_sites),
+                *_overloaded(analysis.loads.get(f)),
             )
         )
     return Table("Resilience", FAILURE_COLUMNS, tuple(rows))
 
 
-def _peak(peak: FailurePeak | None) -> tuple[str, float | None, float | None]:
-    return ("", None, None) if peak is None else (peak.circuit_id, peak.load_mbps, peak.utilisation)
+def _peak(load: FailureLoad | None) -> tuple[str, float | None, float | None]:
+    if load is None:
+        return "", None, None
+    return load.peak.circuit_id, load.peak.load_mbps, load.peak.utilisation
+
+
+def _overloaded(load: FailureLoad | None) -> tuple[str, int | None]:
+    """The overloaded circuits and their number; both empty without traffic (nothing was routed)."""
+    if load is None:
+        return "", None
+    return ", ".join(load.overloaded), len(load.overloaded)
+
+
+# -- double failures --------------------------------------------------------------------
+#: The most pairs of circuits the double-failure table lists (a ring of 1,000 circuits has 499,500 that cut
+#: sites off); the counts and the summary cover every pair.
+DUAL_ROWS = 1_000
+
+
+@dataclass(frozen=True)
+class DualRow:
+    first: str
+    first_where: str
+    second: str
+    second_where: str
+    meet_at: str
+    cut_off: str
+    cut_off_count: int
+
+
+DUAL_COLUMNS: tuple[Column, ...] = (
+    Column("first", "First circuit", "text", "One circuit of the pair lost together"),
+    Column("first_where", "Its ends", "text", "That circuit's A-end and B-end sites"),
+    Column("second", "Second circuit", "text", "The other circuit of the pair"),
+    Column("second_where", "Its ends", "text", "That circuit's A-end and B-end sites"),
+    Column("meet_at", "Meet at", "text", "The site both circuits end at, if any: one duct entry could take both"),
+    Column("cut_off", "Sites cut off", "text", "Sites that can no longer reach the rest of the network"),
+    Column("cut_off_count", "Cut off", "int", "Number of sites cut off"),
+)
+
+
+def dual_table(project: Project, design: Design, analysis: FailureAnalysis | None = None) -> Table:
+    """The pairs of ``design``'s circuits whose loss together cuts sites off, most sites cut off first (at most
+    ``DUAL_ROWS`` of them), with notes saying how many pairs there are and whom they cut off most often."""
+    duals = (analysis or analyse_failures(project, design)).duals
+    names = {s.id: s.name for s in project.sites}
+    links = {k.circuit_id: k for k in design.links}
+    worst = duals.worst(DUAL_ROWS)
+    rows = []
+    for (first, second, count), cut in zip(worst, duals.cut_off([(a, b) for a, b, _ in worst]), strict=True):
+        a, b = links[first], links[second]
+        ends = [f"{names.get(x, x)} – {names.get(y, y)}" for x, y in ((a.a, a.b), (b.a, b.b))]
+        meet = sorted({a.a, a.b} & {b.a, b.b})
+        rows.append(DualRow(first, ends[0], second, ends[1], _site_list(names, meet), _site_list(names, cut), count))
+    return Table("Double failures", DUAL_COLUMNS, tuple(rows), notes=_dual_notes(duals, names))
+
+
+def _dual_notes(duals: DualFailures, names: dict[str, str]) -> tuple[str, ...]:
+    """How many pairs the table covers, and the sites most often cut off."""
+    if not duals.pairs:
+        return ("The design has fewer than two circuits: no pair of them to lose together.",)
+    if not duals.cutting:
+        return (f"None of the {duals.pairs:,} pairs of circuits, lost together, cuts any site off.",)
+    listed = (
+        f"all {duals.cutting:,} are listed"
+        if duals.cutting <= DUAL_ROWS
+        else f"the {DUAL_ROWS:,} cutting off most sites are listed"
+    )
+    hit = sorted(duals.site_counts, key=lambda s: (-duals.site_counts[s], names.get(s, s), s))[:10]
+    return (
+        f"Of the {duals.pairs:,} pairs of circuits that could be lost together, {duals.cutting:,} cut sites off; "
+        f"{listed}, most sites cut off first.",
+        "Sites most often cut off: "
+        + ", ".join(f"{short_name(names.get(s, s))} ({s}): {plural(duals.site_counts[s], 'pair')}" for s in hit)
+        + ".",
+        "A design that survives any one circuit lost can still be cut by two. Pairs that meet at a site (Meet at) "
+        "are the ones a single duct entry or trench there could take together: the circuit schedule lists them "
+        "under Diverse from, to be ordered on separate routes.",
+    )

@@ -11,8 +11,11 @@ name, the date and "Page i of n" in the footer:
 3. what each partner pays and saves under each cost-sharing method, and the
    notes the board must read (who would pay more than alone);
 4. the circuit schedule, as many pages as it needs, with totals;
-5. the single-failure check: each circuit (and each site, for ``2node``) lost in
-   turn, and whether everyone else stays connected.
+5. the failure check: the summary sentence (single, shared-risk group and double
+   failures), then each circuit (and each site, for ``2node``) lost in turn and each
+   shared-risk group lost, and whether everyone else stays connected;
+6. double failures: how many pairs of circuits lost together cut sites off, whom
+   most often, and the pairs cutting off most sites (one page; the workbook has more).
 
 Every figure and sentence comes from :class:`~planner.analysis.pack.Pack`, which
 the workbook prints too. Text is real text (searchable, and readable by PDF text
@@ -56,6 +59,7 @@ PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 297.0, 210.0
 _DPI = 300
 _MARGIN, _TOP, _CONTENT_TOP, _FOOTER = 14.0, 12.0, 30.0, 196.0
 _ROW = 5.6
+_HEADLINE_PT = 11.0
 _TABLE_PT = 6.5
 _HEADER = 8.0
 _NAVY = QColor("#1F3A5F")
@@ -121,23 +125,33 @@ _PARTNER_COLUMNS = (
     _PdfColumn("pays_more_under", "Pays more than alone under", 45),
 )
 _FAILURE_COLUMNS = (
-    _PdfColumn("failure", "Lost", 14),
-    _PdfColumn("element", "Id", 30),
-    _PdfColumn("description", "Where", 110),
+    _PdfColumn("failure", "Lost", 25),
+    _PdfColumn("element", "Id", 40),
+    _PdfColumn("description", "Where", 89),
     _PdfColumn("connected", "Everyone else connected?", 37),
     _PdfColumn("cut_off", "Sites cut off", 58),
     _PdfColumn("detour_hops", "Detour hops", 20, True),
 )
 _TRAFFIC_FAILURE_COLUMNS = (
-    _PdfColumn("failure", "Lost", 14),
-    _PdfColumn("element", "Id", 24),
-    _PdfColumn("description", "Where", 82),
-    _PdfColumn("connected", "Others connected?", 28),
-    _PdfColumn("cut_off", "Sites cut off", 50),
-    _PdfColumn("detour_hops", "Detour hops", 18, True),
-    _PdfColumn("peak_circuit", "Most loaded", 22),
+    _PdfColumn("failure", "Lost", 25),
+    _PdfColumn("element", "Id", 34),
+    _PdfColumn("description", "Where", 43),
+    _PdfColumn("connected", "Others connected?", 26),
+    _PdfColumn("cut_off", "Sites cut off", 44),
+    _PdfColumn("detour_hops", "Detour hops", 16, True),
+    _PdfColumn("peak_circuit", "Most loaded", 19),
     _PdfColumn("peak_load_mbps", "Its load Mb/s", 18, True),
-    _PdfColumn("peak_utilisation", "Its use", 13, True),
+    _PdfColumn("peak_utilisation", "Its use", 12, True),
+    _PdfColumn("overloaded", "Overloaded", 32),
+)
+_DUAL_COLUMNS = (
+    _PdfColumn("first", "Circuit", 16),
+    _PdfColumn("first_where", "Its ends", 62),
+    _PdfColumn("second", "Circuit", 16),
+    _PdfColumn("second_where", "Its ends", 62),
+    _PdfColumn("meet_at", "Meet at", 40),
+    _PdfColumn("cut_off", "Sites cut off", 58),
+    _PdfColumn("cut_off_count", "Cut off", 15, True),
 )
 _METHOD_NOTES = {
     "shapley": "each partner pays its average extra cost over every order in which the partners could have joined; "
@@ -191,7 +205,7 @@ class _Painter:
 
     def paragraph(self, x: float, y: float, w: float, text: str, size: float, colour=_INK, bold=False) -> float:
         """Draw wrapped ``text``; returns its height in mm."""
-        h = self.wrapped_height(text, size, w)
+        h = self.wrapped_height(text, size, w, bold)
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
         self.text(x, y, w, h + 1, text, size, colour=colour, flags=flags, bold=bold)
         return h
@@ -326,7 +340,7 @@ class _Painter:
                 )
             ),
             f"Resilience: {pack.level_text}",
-            f"Single-failure check: {pack.failure_text}",
+            f"Failures survived: {pack.analysis.summary}",
             f"Design: {pack.design_text}; {pack.quality_text}",
             f"Cost sharing: {pack.sharing_text}",
         ]
@@ -410,19 +424,42 @@ class _Painter:
         columns = _TRAFFIC_CIRCUIT_COLUMNS if self.pack.has_traffic else _CIRCUIT_COLUMNS
         self.table(self.pack.circuits, columns, rows, _CONTENT_TOP, totals=last)
 
+    @property
+    def headline(self) -> tuple[str, bool]:
+        """The failure check's first line (a mark, and the summary sentence), and whether every single and
+        group failure leaves everyone connected."""
+        analysis = self.pack.analysis
+        ok = all(f.connected for f in (*analysis.singles, *analysis.groups))
+        return f"{'✓' if ok else '✗'}  {analysis.summary}", ok
+
+    def headline_height(self) -> float:
+        return self.wrapped_height(self.headline[0], _HEADLINE_PT, 269, bold=True) + 3
+
     def failure_page(self, rows: Sequence, first: bool) -> None:
         pack = self.pack
-        self.heading(
-            "Single-failure check",
-            "Each circuit lost in turn" + (", then each site" if pack.design.redundancy == "2node" else ""),
-        )
+        steps = ["Each circuit lost in turn"]
+        steps += ["each site"] if pack.design.redundancy == "2node" else []
+        steps += ["each shared-risk group lost whole"] if pack.analysis.groups else []
+        self.heading("Failure check", ", then ".join(steps))
         y = _CONTENT_TOP
         if first:
-            ok = all(f.connected for f in pack.failures_found)
-            mark = "✓" if ok else "✗"
-            self.text(_MARGIN, y, 269, 9, f"{mark}  {pack.failure_text}", 13, bold=True, colour=_GOOD if ok else _BAD)
-            y += 12
+            text, ok = self.headline
+            y += self.paragraph(_MARGIN, y, 269, text, _HEADLINE_PT, _GOOD if ok else _BAD, bold=True) + 3
         self.table(pack.failures, _TRAFFIC_FAILURE_COLUMNS if pack.has_traffic else _FAILURE_COLUMNS, rows, y)
+
+    def dual_notes_height(self) -> float:
+        return sum(self.wrapped_height(note, 8.5, 269) + 1.5 for note in self.pack.double_failures.notes) + 2
+
+    def dual_page(self, rows: Sequence) -> None:
+        """The pairs of circuits cutting off most sites, below the notes saying how many there are."""
+        table, cutting = self.pack.double_failures, self.pack.analysis.duals.cutting
+        shown = "every one" if len(rows) == cutting else f"the {len(rows):,} of {cutting:,} cutting off most sites"
+        self.heading("Double failures", f"Pairs of circuits lost together that cut sites off: {shown}")
+        y = _CONTENT_TOP
+        for note in table.notes:
+            y += self.paragraph(_MARGIN, y, 269, note, 8.5) + 1.5
+        if rows:
+            self.table(table, _DUAL_COLUMNS, rows, y + 2)
 
 
 def _level_clause(level: str) -> str:
@@ -487,11 +524,13 @@ def _plan(draw: _Painter) -> tuple[list[Callable[[], None]], list[tuple[str, int
         ],
     )
     failures = list(pack.failures.rows)
-    chunks = _chunks(failures, int(usable) - 3, int(usable))
+    chunks = _chunks(failures, int(usable - draw.headline_height() / _ROW), int(usable))
     add(
-        "Single-failure check",
+        "Failure check",
         [(lambda rows=rows, first=(i == 0): draw.failure_page(rows, first)) for i, rows in enumerate(chunks)],
     )
+    fit = max(0, int(usable - (draw.dual_notes_height() + 2) / _ROW))
+    add("Double failures", [lambda rows=pack.double_failures.rows[:fit]: draw.dual_page(rows)])
     return pages, contents
 
 

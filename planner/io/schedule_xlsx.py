@@ -1,10 +1,13 @@
-"""The procurement workbook: Summary, Circuits, Sites, Partners and Resilience sheets.
+"""The procurement workbook: Summary, Circuits, Sites, Partners, Resilience and Double failures sheets.
 
 Every table sheet has a frozen, bold header row (and frozen first column), a
 filter over its rows, number formats by column kind, widths fitted to the
 content, the table's notes below it (the Circuits sheet explains its "Diverse
-from" and "Serves" columns), and prints landscape one page wide with the header
-on every page.
+from", "Serves" and "Shared-risk groups" columns; the Double failures sheet how
+many pairs of circuits cut sites off and whom most often), and prints landscape
+one page wide with the header on every page. Resilience lists each single failure
+and each shared-risk group lost; the Summary sheet sums them up with the double
+failures in one sentence.
 Money cells hold exact values — ``Decimal`` pounds, never floats of pence — in a
 ``£#,##0.00`` format; totals are values, not formulas, so they read
 the same in every program. Text is written as string cells with Excel's quote
@@ -18,7 +21,7 @@ prefix, so a site named like a formula stays text (``planner/io/safe_output.py``
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "pack.xlsx"
 >>> write_xlsx(p, design_project(p), path)
 >>> openpyxl.load_workbook(path).sheetnames
-['Summary', 'Circuits', 'Sites', 'Partners', 'Resilience']
+['Summary', 'Circuits', 'Sites', 'Partners', 'Resilience', 'Double failures']
 """
 
 from __future__ import annotations
@@ -160,7 +163,7 @@ def write_xlsx(
     summary = wb.active
     summary.title = "Summary"
     _write_summary(summary, pack)
-    for table in (pack.circuits, pack.sites, pack.partners, pack.failures):
+    for table in (pack.circuits, pack.sites, pack.partners, pack.failures, pack.double_failures):
         ws = wb.create_sheet(table.name)
         _write_table(ws, table)
     wb.properties.title = f"{project.name}: link schedule"

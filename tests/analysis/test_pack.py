@@ -7,6 +7,7 @@ from planner.analysis.pack import build_pack, design_matches
 from planner.core.model import DesignSettings
 from planner.core.project_file import load_project, save_project
 from planner.design import design_project
+from tests.analysis.test_schedule import grouped_ring
 from tests.analysis.test_sharing import three_partners
 
 
@@ -52,3 +53,19 @@ def test_a_saved_design_matches_until_a_site_moves(tmp_path):
     assert not design_matches(moved, loaded.current_design)
     fewer = replace(loaded, sites=loaded.sites[:-1])
     assert not design_matches(fewer, loaded.current_design)
+
+
+def test_the_summary_sums_up_every_failure_and_a_group_that_cuts_sites_off_is_a_note():
+    project, design = grouped_ring()  # a ring of 5 made before its groups: the duct at c1 cuts Civic Hall off
+    pack = build_pack(project, design)
+    lines = {line.label: line for line in pack.summary_lines()}
+    assert lines["Failures survived"].value == pack.analysis.summary
+    assert pack.analysis.summary.startswith(
+        "Survives all 5 single circuit failures and 2 of 3 shared-risk groups but none of the 10 double circuit "
+        "failures."
+    )
+    assert (
+        "1 of 3 shared-risk groups cut sites off when lost; the worst, Duct c1, cuts off 1 of 5 sites. "
+        "The design was not made to survive them."
+    ) in pack.notes()
+    assert len(pack.failures.rows) == 5 + 3 and len(pack.double_failures.rows) == 10

@@ -5,12 +5,18 @@ from decimal import Decimal
 
 import pytest
 
+from planner.analysis.resilience import outage
 from planner.analysis.schedule import (
     CIRCUIT_COLUMNS,
     CIRCUIT_NOTES,
+    DUAL_COLUMNS,
+    FAILURE_COLUMNS,
     CircuitRow,
+    DualRow,
+    FailureRow,
     circuit_table,
     circuit_users,
+    dual_table,
     failure_table,
     partner_table,
     site_table,
@@ -19,7 +25,7 @@ from planner.analysis.sharing import share_costs
 from planner.core.design_result import Design, DesignLink
 from planner.core.errors import PlannerError
 from planner.core.geo import parse_grid_reference
-from planner.core.model import Demand, Partner, Project, Quote, Site
+from planner.core.model import Demand, Partner, Project, Quote, RiskGroup, Site
 from planner.design import design_project
 from tests.analysis.test_sharing import three_partners
 
@@ -103,12 +109,14 @@ def test_both_ends_of_every_circuit_carry_their_site_s_address():
 def test_new_columns_come_after_the_ones_other_tools_read_and_the_notes_explain_them(planned):
     keys = [c.key for c in CIRCUIT_COLUMNS]
     assert keys[: len(FIRST_COLUMNS)] == FIRST_COLUMNS
-    assert keys[len(FIRST_COLUMNS) :] == ["a_address", "b_address", "serves"]
+    assert keys[len(FIRST_COLUMNS) :] == ["a_address", "b_address", "serves", "risk_groups"]
     notes = circuit_table(*planned).notes
     assert notes == CIRCUIT_NOTES
     diverse = next(n for n in notes if n.startswith("Diverse from:"))
     assert "separate route" in diverse and "RO2" in diverse and "exchange" in diverse
     assert any(n.startswith("Serves:") for n in notes)
+    groups = next(n for n in notes if n.startswith("Shared-risk groups:"))
+    assert "fail together" in groups and "separate ducts" in groups and "separate exchanges" in groups
 
 
 def test_every_circuit_field_is_a_column_with_a_definition():
@@ -174,3 +182,79 @@ def test_docs_define_every_schedule_column():
     for column in CIRCUIT_COLUMNS:
         if not column.key.startswith("b_"):  # the B-end columns are documented as one row
             assert f"| {column.heading} | `{column.key}` |" in docs
+
+
+#: Shared-risk groups on :func:`served_region`'s ring, and which of its circuits each holds (by hand).
+RING_GROUPS = [
+    RiskGroup.of("Duct c1", [("ph", "c1"), ("c1", "c2")], note="Civic Hall's north duct"),
+    RiskGroup.of("Exchange ps", sites=["ps"]),  # both circuits at the station: c2-ps and ps-f1
+    RiskGroup.of("A1 bridge", [("f1", "ph"), ("c1", "ps")]),  # c1-ps is no circuit of the design
+]
+RING_GROUP_NAMES = {
+    "C0001": "Duct c1",
+    "C0002": "Duct c1",
+    "C0003": "Exchange ps",
+    "C0004": "Exchange ps",
+    "C0005": "A1 bridge",
+}
+
+
+def grouped_ring() -> tuple[Project, Design]:
+    project, design = served_region()
+    project.risk_groups = list(RING_GROUPS)
+    return project, design
+
+
+def test_each_circuit_names_the_groups_holding_it_or_an_end():
+    project, design = grouped_ring()
+    project.risk_groups.append(RiskGroup.of("Leeds exchange", sites=["c1", "ph"]))
+    rows = {r.circuit_id: r for r in circuit_table(project, design).rows}
+    expected = {c: [name] for c, name in RING_GROUP_NAMES.items()}
+    for circuit in ("C0001", "C0002", "C0005"):  # each ends at c1 or ph
+        expected[circuit].append("Leeds exchange")
+    assert {c: r.risk_groups for c, r in rows.items()} == {c: "; ".join(names) for c, names in expected.items()}
+    assert {r.risk_groups for r in circuit_table(*served_region()).rows} == {""}
+
+
+def test_the_failure_table_adds_each_group_after_the_single_failures():
+    assert [c.key for c in FAILURE_COLUMNS][:10] == [  # the columns before the groups came, in their order
+        *("failure", "element", "description", "connected", "cut_off", "cut_off_count", "detour_hops"),
+        *("peak_circuit", "peak_load_mbps", "peak_utilisation"),
+    ]
+    assert [c.key for c in FAILURE_COLUMNS] == list(FailureRow.__dataclass_fields__)
+    project, design = grouped_ring()
+    rows = failure_table(project, design).rows
+    assert [r.failure for r in rows] == ["Circuit"] * 5 + ["Shared-risk group"] * 3
+    duct, exchange, bridge = rows[5:]
+    # Losing both circuits at Civic Hall cuts it off; losing the station takes its two circuits, cuts no one off.
+    assert (duct.element, duct.connected, duct.cut_off, duct.cut_off_count) == ("Duct c1", "No", "Civic Hall (c1)", 1)
+    assert duct.circuits_lost == "C0001, C0002" and duct.description == "2 circuits (Civic Hall's north duct)"
+    assert (exchange.connected, exchange.cut_off, exchange.sites_lost) == ("Yes", "", "Station (ps)")
+    assert exchange.circuits_lost == "C0003, C0004" and exchange.description == "2 circuits, 1 site"
+    assert (bridge.connected, bridge.circuits_lost) == ("Yes", "C0005")
+    assert rows[0].circuits_lost == "C0001" and rows[0].sites_lost == ""
+    # The ring's traffic fits every single and group failure (1,000 Mb/s circuits): nothing overloaded.
+    assert {(r.overloaded, r.overloaded_count) for r in rows} == {("", 0)}
+    quiet = replace(project, demands=[], sites=[replace(s, demand_mbps=0.0) for s in project.sites])
+    assert {(r.overloaded, r.overloaded_count, r.peak_circuit) for r in failure_table(quiet, design).rows} == {
+        ("", None, "")
+    }
+
+
+def test_the_double_failure_table_lists_each_pair_that_cuts_sites_off_as_removing_it_shows():
+    assert [c.key for c in DUAL_COLUMNS] == list(DualRow.__dataclass_fields__)
+    project, design = grouped_ring()
+    names = {s.id: s.name for s in project.sites}
+    table = dual_table(project, design)
+    assert len(table.rows) == 10  # a ring of 5: every pair of its circuits cuts sites off
+    assert [r.cut_off_count for r in table.rows] == sorted((r.cut_off_count for r in table.rows), reverse=True)
+    for row in table.rows:
+        lost = outage(design, [row.first, row.second]).cut_off
+        assert row.cut_off == ", ".join(f"{names[s]} ({s})" for s in lost) and row.cut_off_count == len(lost)
+        a, b = design.link(row.first), design.link(row.second)
+        assert row.meet_at == ", ".join(f"{names[s]} ({s})" for s in sorted({a.a, a.b} & {b.a, b.b}))
+    assert table.notes[0].startswith("Of the 10 pairs of circuits that could be lost together, 10 cut sites off")
+    square = Design("2edge", tuple(k for k in design.links), design.total_cost, 0, 5, sites=design.sites)
+    assert dual_table(project, replace(square, links=square.links[:1])).notes == (
+        "The design has fewer than two circuits: no pair of them to lose together.",
+    )

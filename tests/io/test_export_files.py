@@ -1,7 +1,9 @@
 """Every export re-read by an independent reader; the figures must be the design's to the penny."""
 
 import csv
+import itertools
 import re
+import unicodedata
 import zipfile
 from decimal import Decimal
 
@@ -11,7 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from planner.analysis.pack import build_pack
-from planner.analysis.schedule import CIRCUIT_COLUMNS
+from planner.analysis.resilience import outage
+from planner.analysis.schedule import CIRCUIT_COLUMNS, FAILURE_COLUMNS
 from planner.analysis.sharing import METHODS
 from planner.core.money import format_gbp
 from planner.io.board_pack import write_board_pack
@@ -20,7 +23,7 @@ from planner.io.gis_export import write_geojson, write_gpkg, write_kml
 from planner.io.safe_output import FORMULA_STARTS, atomic_output
 from planner.io.schedule_csv import write_circuits_csv
 from planner.io.schedule_xlsx import write_xlsx
-from tests.analysis.test_schedule import PARTNER_NAMES, SERVED, served_region
+from tests.analysis.test_schedule import PARTNER_NAMES, RING_GROUP_NAMES, SERVED, grouped_ring, served_region
 from tests.io.export_fixtures import HOSTILE, WHEN, packed
 
 
@@ -30,6 +33,12 @@ def pence(value) -> int:
     whole = round(exact)
     assert abs(exact - whole) < Decimal("0.0001")  # float pounds in GIS files are off by far less than a penny
     return whole
+
+
+def pdf_text(page) -> str:
+    """A PDF page's text with its words one space apart (Qt spaces them by position) and ligatures (ﬀ, ﬁ)
+    spelt out."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", page.extract_text()))
 
 
 def is_number(text: str) -> bool:
@@ -61,7 +70,7 @@ def test_xlsx_sheets_layout_and_circuits(exported):
     _, pack, paths = exported
     design = pack.design
     wb = openpyxl.load_workbook(paths["xlsx"])
-    assert wb.sheetnames == ["Summary", "Circuits", "Sites", "Partners", "Resilience"]
+    assert wb.sheetnames == ["Summary", "Circuits", "Sites", "Partners", "Resilience", "Double failures"]
     ws = wb["Circuits"]
     headings = [c.value for c in ws[1]]
     assert headings == [c.heading for c in CIRCUIT_COLUMNS]
@@ -202,8 +211,8 @@ def test_every_export_gives_both_ends_their_address_and_names_whom_each_circuit_
 
     with open(tmp_path / "circuits.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0][-3:] == ["A-end address", "B-end address", "Serves"]
-    assert rows[0][:-3] == [c.heading for c in CIRCUIT_COLUMNS][:-3]  # the columns before stay as they were
+    assert rows[0][-4:] == ["A-end address", "B-end address", "Serves", "Shared-risk groups"]
+    assert rows[0][:-4] == [c.heading for c in CIRCUIT_COLUMNS][:-4]  # the columns before stay as they were
     for r in (dict(zip(rows[0], row, strict=True)) for row in rows[1:]):
         ends = (r["A-end site"], r["B-end site"])
         assert (r["A-end address"], r["B-end address"]) == tuple(addresses[x] for x in ends)
@@ -212,7 +221,7 @@ def test_every_export_gives_both_ends_their_address_and_names_whom_each_circuit_
     sheet = openpyxl.load_workbook(tmp_path / "pack.xlsx")["Circuits"]
     values = list(sheet.iter_rows(values_only=True))
     headings = list(values[0])
-    assert headings[-3:] == ["A-end address", "B-end address", "Serves"]
+    assert headings[-4:] == ["A-end address", "B-end address", "Serves", "Shared-risk groups"]
     col = {h: i for i, h in enumerate(headings)}
     for row in values[1 : len(design.links) + 1]:
         ends = (row[col["A-end site"]], row[col["B-end site"]])
@@ -233,12 +242,71 @@ def test_every_export_gives_both_ends_their_address_and_names_whom_each_circuit_
     assert [a or "" for a in sites["address"]] == [s.address for s in project.sites]
 
 
+def test_shared_risk_groups_and_double_failures_reach_every_export(tmp_path):
+    project, design = grouped_ring()  # made before its groups: the duct at c1 cuts Civic Hall off
+    pack = build_pack(project, design, when=WHEN)
+    write_circuits_csv(project, design, tmp_path / "circuits.csv")
+    write_xlsx(project, design, tmp_path / "pack.xlsx", pack=pack)
+    write_gpkg(project, design, tmp_path / "network.gpkg")
+    write_board_pack(project, design, tmp_path / "board.pdf", pack=pack)
+    names = {s.id: s.name for s in project.sites}
+
+    with open(tmp_path / "circuits.csv", encoding="utf-8-sig", newline="") as f:
+        assert {r["Circuit"]: r["Shared-risk groups"] for r in csv.DictReader(f)} == RING_GROUP_NAMES
+    links = pyogrio.read_dataframe(tmp_path / "network.gpkg", layer="links")
+    assert dict(zip(links["circuit_id"], links["risk_groups"], strict=True)) == RING_GROUP_NAMES
+
+    wb = openpyxl.load_workbook(tmp_path / "pack.xlsx")
+    circuits = list(wb["Circuits"].iter_rows(values_only=True))
+    col = {h: i for i, h in enumerate(circuits[0])}
+    found = {r[0]: r[col["Shared-risk groups"]] for r in circuits[1 : len(design.links) + 1]}
+    assert found == RING_GROUP_NAMES
+    assert any(str(r[0]).startswith("Shared-risk groups:") for r in circuits if r[0])
+
+    resilience = list(wb["Resilience"].iter_rows(values_only=True))
+    assert list(resilience[0]) == [c.heading for c in FAILURE_COLUMNS]
+    col = {h: i for i, h in enumerate(resilience[0])}
+    groups = {r[col["Id"]]: r for r in resilience[1:] if r[col["Failure"]] == "Shared-risk group"}
+    assert list(groups) == ["Duct c1", "Exchange ps", "A1 bridge"]
+    duct, exchange = groups["Duct c1"], groups["Exchange ps"]
+    assert (duct[col["Everyone else connected?"]], duct[col["Sites cut off"]]) == ("No", "Civic Hall (c1)")
+    assert duct[col["Circuits lost"]] == "C0001, C0002"
+    assert (exchange[col["Everyone else connected?"]], exchange[col["Sites lost"]]) == ("Yes", "Station (ps)")
+    assert exchange[col["Sites cut off"]] is None and exchange[col["Overloaded"]] == 0
+    assert len(resilience) == 1 + len(design.links) + 3
+
+    doubles = list(wb["Double failures"].iter_rows(values_only=True))
+    assert doubles[0][0] == "First circuit" and wb["Double failures"].freeze_panes == "B2"
+    pairs = [r for r in doubles[1:] if r[0] and str(r[0]).startswith("C")]
+    expected = {}
+    for a, b in itertools.combinations(sorted(k.circuit_id for k in design.links), 2):
+        cut = outage(design, [a, b]).cut_off  # networkx, removing the pair
+        if cut:
+            expected[(a, b)] = (", ".join(f"{names[s]} ({s})" for s in cut), len(cut))
+    assert {(r[0], r[2]): (r[5], r[6]) for r in pairs} == expected
+    assert [r[6] for r in pairs] == sorted((r[6] for r in pairs), reverse=True)
+
+    summary = {r[0]: r[1] for r in wb["Summary"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert summary["Failures survived"] == pack.analysis.summary
+    assert summary["Failures survived"].startswith(
+        "Survives all 5 single circuit failures and 2 of 3 shared-risk groups but none of the 10 double circuit "
+        "failures."
+    )
+
+    pages = [pdf_text(page) for page in PdfReader(tmp_path / "board.pdf").pages]
+    check = next(text for text in pages if "Failure check" in text and "Duct c1" in text)
+    assert pack.analysis.summary in check
+    double = next(text for text in pages if "Double failures" in text and "First" not in text and "C0005" in text)
+    assert "Of the 10 pairs of circuits that could be lost together, 10 cut sites off" in double
+    assert f"Failures survived: {pack.analysis.summary}" in pages[0]
+
+
 # -- PDF --------------------------------------------------------------------------------
 def test_pdf_board_pack_text_and_pages(exported):
     project, pack, paths = exported
     design, sharing = pack.design, pack.sharing
     reader = PdfReader(paths["pdf"])
-    pages = [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]  # Qt spaces words by position
+    pages = [pdf_text(page) for page in reader.pages]
     n = len(pages)
     assert n >= 5
     for i, text in enumerate(pages, 1):
@@ -254,7 +322,8 @@ def test_pdf_board_pack_text_and_pages(exported):
         assert format_gbp(share.shares["shapley"]) in text and format_gbp(share.standalone) in text
     for link in design.links:
         assert link.circuit_id in text and format_gbp(link.total(design.term_years)) in text
-    assert f"All {len(design.links)} single circuit failures leave everyone connected" in text
+    assert f"Survives all {len(design.links)} single circuit failures" in pages[0]
+    assert pack.analysis.summary in text  # the failure check's first line, and the title page's key facts
     assert "Boundaries: ONS, OGL v3" in text  # the map carries its attribution
 
 
