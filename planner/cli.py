@@ -231,7 +231,7 @@ def cmd_design(args: argparse.Namespace) -> int:
 
 #: ``planner export`` outputs: option -> what it writes.
 _EXPORTS = {
-    "xlsx": "link schedule workbook: Summary, Circuits, Sites, Partners, Resilience",
+    "xlsx": "link schedule workbook: Summary, Circuits, Sites, Partners, Resilience, Double failures",
     "csv": "circuit schedule as CSV",
     "pdf": "board pack: map, headline figures, partners' shares, schedule, single-failure check",
     "geojson": "sites and circuits as GeoJSON",

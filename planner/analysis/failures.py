@@ -47,7 +47,7 @@ from math import floor
 
 import numpy as np
 
-from planner.analysis.loads import FailurePeak, _flows, _problem
+from planner.analysis.loads import FailurePeak, design_flows, routing_problem
 from planner.analysis.resilience import (
     BridgeSearch,
     Failure,
@@ -315,7 +315,7 @@ def _failure_loads(
     project: Project, design: Design, failures: Sequence[Failure], groups: Sequence[RiskGroup]
 ) -> dict[Failure, FailureLoad]:
     """With traffic: each failure's most loaded circuit and overloaded circuits, all routed at once."""
-    traffic = _flows(project, design)
+    traffic = design_flows(project, design)
     if not traffic or not design.links:
         return {}
     by_name = {g.name: g for g in groups}
@@ -326,7 +326,7 @@ def _failure_loads(
         "group": lambda f: State("group", by_name[f.element]),
     }
     states = [state[f.kind](f) for f in failures]
-    routing = route(_problem(design, traffic), [k.pair for k in design.links], states)
+    routing = route(routing_problem(design, traffic), [k.pair for k in design.links], states)
     capacity = np.array([k.capacity_mbps for k in design.links], dtype=float)
     use = np.divide(routing.loads, capacity, out=np.zeros_like(routing.loads), where=capacity > 0)
     over = routing.loads > project.settings.max_utilisation * capacity + LOAD_TOLERANCE

@@ -23,24 +23,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import networkx as nx
-import numpy as np
 
 from planner.core.design_result import Design
 from planner.core.model import DesignSettings, Project
 from planner.core.traffic import Flow, flows
-from planner.design.capacity import LOAD_TOLERANCE, State, failure_states, route
+from planner.design.capacity import LOAD_TOLERANCE, State, route
 from planner.design.problem import DesignProblem
 
-__all__ = ["TrafficOutage", "FailurePeak", "traffic_outage", "failure_peaks"]
+__all__ = ["TrafficOutage", "FailurePeak", "traffic_outage", "design_flows", "routing_problem"]
 
 
-def _flows(project: Project, design: Design) -> tuple[Flow, ...]:
+def design_flows(project: Project, design: Design) -> tuple[Flow, ...]:
     """The project's flows from sites the design connects (a site added since has no circuits yet)."""
     inside = set(design.sites) | {end for k in design.links for end in (k.a, k.b)}
     return tuple(f for f in flows(project) if f.source in inside)
 
 
-def _problem(design: Design, traffic: tuple[Flow, ...]) -> DesignProblem:
+def routing_problem(design: Design, traffic: tuple[Flow, ...]) -> DesignProblem:
     """The design's own links as a routing problem (metrics only: nothing is priced)."""
     graph = nx.Graph()
     graph.add_nodes_from(design.sites)
@@ -67,8 +66,8 @@ def traffic_outage(
     cut = tuple(dict.fromkeys(cut))
     limit = project.settings.max_utilisation if max_utilisation is None else max_utilisation
     by_id = {k.circuit_id: k for k in design.links}
-    traffic = _flows(project, design)
-    problem = _problem(design, traffic)
+    traffic = design_flows(project, design)
+    problem = routing_problem(design, traffic)
     state = State("links", tuple(by_id[c].pair for c in cut)) if cut else State("normal")
     routing = route(problem, [k.pair for k in design.links], [state])
     index = {pair: e for e, pair in enumerate(routing.pairs)}
@@ -90,28 +89,3 @@ class FailurePeak:
     circuit_id: str
     load_mbps: float
     utilisation: float
-
-
-def failure_peaks(project: Project, design: Design) -> list[FailurePeak]:
-    """For the normal state and every failure the design's redundancy covers, the most loaded circuit."""
-    traffic = _flows(project, design)
-    if not traffic or not design.links:
-        return []
-    problem = _problem(design, traffic)
-    pairs = [k.pair for k in design.links]
-    routing = route(problem, pairs, failure_states(design.redundancy, pairs, sorted(design.sites)))
-    ids = {k.pair: k.circuit_id for k in design.links}
-    capacity = np.array([design.link(ids[p]).capacity_mbps for p in routing.pairs], dtype=float)
-    utilisation = np.divide(routing.loads, capacity, out=np.zeros_like(routing.loads), where=capacity > 0)
-    peaks = []
-    for s, state in enumerate(routing.states):
-        e = int(np.argmax(utilisation[s]))
-        peaks.append(
-            FailurePeak(
-                state.label(ids) or "none (normal state)",
-                ids[routing.pairs[e]],
-                float(routing.loads[s, e]),
-                float(utilisation[s, e]),
-            )
-        )
-    return peaks

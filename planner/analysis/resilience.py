@@ -378,27 +378,30 @@ def diverse_from(design: Design, groups: Sequence[RiskGroup] = ()) -> dict[str, 
     >>> diverse_from(design)["C1"], diverse_from(design, [RiskGroup.of("a duct N", [("a", "b"), ("a", "d")])])["C1"]
     ((), ('C0', 'C2'))
     """
-    graph, required = design_graph(design), required_sites(design)
-    # Only a bridge can split a design that is whole: the others need no search of their own.
-    whole, bridges = not cut_off_sites(graph, required), {frozenset(b) for b in nx.bridges(graph)}
+    search = BridgeSearch(design)
     partners: dict[str, set[str]] = {k.circuit_id: set() for k in design.links}
-    alone = set()  # circuits that cut sites off on their own: nothing to be diverse from
-    for link in design.links:
-        e = (link.a, link.b)
-        might_split = frozenset(e) in bridges or not whole
-        if might_split and _disconnects(graph, [e], required):
-            alone.add(link.circuit_id)
+    whole = search.without()
+    if sum(bool(whole.inside[r]) for r in whole.roots) > 1:  # split already: every circuit "cuts sites off"
+        return {circuit: () for circuit in partners}
+    alone = {search.circuits[whole.via[v]] for v in _cutting_bridges(whole)}  # nothing to be diverse from
+    for j, link in enumerate(design.links):
+        if link.circuit_id in alone:
             continue
-        data = graph.edges[e]
-        graph.remove_edge(*e)
-        for u, v in nx.bridges(graph):
-            if {u, v} & set(e) and _disconnects(graph, [(u, v)], required):
-                partners[link.circuit_id].add(graph.edges[u, v]["circuit"])
-        graph.add_edge(*e, **data)
+        forest = search.without({j})
+        for v in _cutting_bridges(forest):
+            other = design.links[forest.via[v]]
+            if {other.a, other.b} & {link.a, link.b}:
+                partners[link.circuit_id].add(other.circuit_id)
     cut = design_groups(design, groups)
     if cut:
         _diverse_from_groups(design, cut, alone, partners)
     return {circuit: tuple(sorted(found)) for circuit, found in partners.items()}
+
+
+def _cutting_bridges(forest: Forest) -> list[int]:
+    """The child ends of the forest's bridges with required sites on both sides."""
+    inside, root_of = forest.inside, forest.root_of
+    return [v for v in forest.bridges if 0 < inside[v] < inside[root_of[v]]]
 
 
 def _diverse_from_groups(
@@ -414,9 +417,7 @@ def _diverse_from_groups(
         held = [k for k in lost if k.circuit_id not in alone]
         if sum(bool(trees.inside[r]) for r in trees.roots) > 1:
             continue  # the group alone cuts sites off: a group failure, not a matter of diversity
-        for v in trees.bridges:
-            if not trees.inside[v] or trees.inside[v] == trees.inside[trees.root_of[v]]:
-                continue  # required sites on one side only: no one is cut off
+        for v in _cutting_bridges(trees):
             link = design.links[trees.via[v]]
             if link.circuit_id in alone:
                 continue
