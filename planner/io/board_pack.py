@@ -298,7 +298,8 @@ class _Painter:
             size -= 1  # a long name gets smaller type rather than running into the subtitle
         flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
         self.text(_MARGIN, 20, 269, 30, pack.project.name, size, bold=True, colour=white, flags=flags)
-        self.text(_MARGIN, 52, 269, 7, f"One shared network that {_level_clause(design.redundancy)}", 12, colour=white)
+        clause = _level_clause(design.redundancy, bool(design.risk_groups))
+        self.text(_MARGIN, 52, 269, 7, f"One shared network that {clause}", 12, colour=white)
         self.text(_MARGIN, 61, 269, 6, f"Prepared {pack.date_text}", 9.5, colour=QColor("#D6E2EE"))
 
         alone = format_gbp(sharing.standalone_total)
@@ -462,12 +463,14 @@ class _Painter:
             self.table(table, _DUAL_COLUMNS, rows, y + 2)
 
 
-def _level_clause(level: str) -> str:
-    return {
+def _level_clause(level: str, risk_groups: bool = False) -> str:
+    """What the network survives, for the title page: ``risk_groups`` when it survives shared ducts too."""
+    clause = {
         "tree": "connects every site at the lowest cost, without protection",
         "2edge": "survives any one circuit being cut",
         "2node": "survives the loss of any one site",
     }.get(level, f"meets the {level} redundancy level")
+    return f"{clause} or any one shared duct or exchange lost" if risk_groups and level != "tree" else clause
 
 
 def _chunks(rows: Sequence, first: int, rest: int) -> list[Sequence]:

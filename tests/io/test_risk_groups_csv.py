@@ -4,6 +4,7 @@ import csv
 import json
 
 import networkx as nx
+import pypdf
 import pytest
 
 from planner.cli import main
@@ -157,8 +158,10 @@ def test_a_group_link_that_is_not_a_candidate_is_refused(tmp_path, capsys):
 
 def test_export_takes_srlg_too(project_file, tmp_path, capsys):
     groups = _groups_csv(tmp_path, "group,a,b\nWest duct,s0,s1\nWest duct,s0,s3\nWest duct,s0,s2\n")
-    out = tmp_path / "schedule.csv"
-    assert main(["export", str(project_file), "--srlg", str(groups), "--csv", str(out)]) == 0
+    out, pdf = tmp_path / "schedule.csv", tmp_path / "board.pdf"
+    assert main(["export", str(project_file), "--srlg", str(groups), "--csv", str(out), "--pdf", str(pdf)]) == 0
+    title = " ".join(pypdf.PdfReader(pdf).pages[0].extract_text().split())
+    assert "survives any one circuit being cut or any one shared duct or exchange lost" in title
     graph = nx.Graph((r["A-end site"], r["B-end site"]) for r in _design_rows(out))
     graph.remove_edges_from([("s0", "s1"), ("s0", "s3"), ("s0", "s2")])
     assert nx.is_connected(graph) and len(graph) == 5
