@@ -212,9 +212,10 @@ class Tariff:
         """The tier called ``name``; ``KeyError`` when there is none."""
         return self._tiers[name]
 
-    @property
+    @cached_property
     def usable_tiers(self) -> tuple[Tier, ...]:
-        """The tiers a circuit may be bought at: ``min_tier`` and faster, slowest first."""
+        """The tiers a circuit may be bought at: ``min_tier`` and faster, slowest first (worked out once:
+        every candidate link asks)."""
         floor = self._tiers[self.min_tier].mbps if self.min_tier in self._tiers else 0
         return tuple(sorted((t for t in self.tiers if t.mbps >= floor), key=lambda t: (t.mbps, t.name)))
 

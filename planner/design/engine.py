@@ -166,8 +166,17 @@ def _to_design(project: Project, problem: DesignProblem, solution: Solution, siz
     )
 
 
-def design_project(project: Project, settings: DesignSettings | None = None, control: Control | None = None) -> Design:
+def design_project(
+    project: Project,
+    settings: DesignSettings | None = None,
+    control: Control | None = None,
+    warm_start: Design | None = None,
+) -> Design:
     """The verified, priced design of ``project`` under ``settings``.
+
+    ``warm_start``, the design before a small edit, lets the heuristic methods start from it:
+    a local search from its ring instead of a search afresh, several times faster for a live
+    redesign (the Design button searches afresh).
 
     Raises ``InputError`` for an inconsistent project, ``InfeasibleError`` when no
     design exists with the permitted links, ``DesignCancelled`` when cancelled.
@@ -180,7 +189,10 @@ def design_project(project: Project, settings: DesignSettings | None = None, con
         raise InfeasibleError("there are no sites to connect")
     control = control or Control(settings.time_limit)
     started = time.monotonic()
-    return design_problem(project, build_problem(project, settings), control, started)
+    problem = build_problem(project, settings)
+    if warm_start is not None and warm_start.redundancy == settings.redundancy:
+        problem = replace(problem, warm_start=tuple(link.pair for link in warm_start.links))
+    return design_problem(project, problem, control, started)
 
 
 def _verification_reserve(control: Control) -> float:

@@ -250,16 +250,30 @@ def _survivable(problem: DesignProblem, control: Control, kicks_per_site: float)
     kicks = min(MAX_KICKS, int(kicks_per_site * r))
     drop_trials = min(DROP_TRIALS_PER_SITE * r, DROP_WORK // r)
     pair_trials = min(PAIR_TRIALS_PER_SITE * r, DROP_WORK // r) if hot else 0
+    start = _warm_tour(problem, candidates, required)
+    if start is not None:  # a redesign after a small edit: local search from the last ring is enough
+        kicks = drop_trials = pair_trials = 0
 
     def design_from(closure: _Closure, metric: Metric, links_first: bool) -> tuple[SurvivableDesign, int]:
         rng = random.Random(SEED)
-        tour = optimise_tour(metric, rng, kicks, should_stop=should_stop, check=control.check)
+        first = start if closure is required else None
+        if first is not None:  # a step the ring took may join sites no longer near each other
+            for a, b in zip(first, [*first[1:], first[0]], strict=True):
+                metric.below(a, b, math.inf)
+        tour = optimise_tour(metric, rng, kicks, start=first, should_stop=should_stop, check=control.check)
         chosen, detours = closure.expand(tour, links_first)
         design = SurvivableDesign.from_edges(candidates, chosen)
         repair(design)
         prune(design)
         design = improve_design(
-            design, drop_trials, should_stop, pair_trials=pair_trials, hot=hot, rng=rng, scans=SCAN_WORK // r
+            design,
+            drop_trials,
+            should_stop,
+            pair_trials=pair_trials,
+            hot=hot,
+            rng=rng,
+            scans=SCAN_WORK // r,
+            sites=None if first is None else _changed_sites(candidates, problem.warm_start, design),
         )
         return design, detours
 
@@ -269,7 +283,9 @@ def _survivable(problem: DesignProblem, control: Control, kicks_per_site: float)
     # thousands of steps the local search mends), and optional sites
     # may pay as relays on the ring itself (those that do not are moved out again).
     starts = [(required, required.direct_metric(), True)] if detours and detours >= DETOUR_SHARE * r else []
-    if optional:
+    if start is not None:
+        starts = []
+    elif optional:
         everyone = _Closure(candidates, links, [*required.sites, *optional])
         starts.append((everyone, everyone.direct_metric(), True))
     for i, (closure, metric, links_first) in enumerate(starts):
@@ -279,6 +295,37 @@ def _survivable(problem: DesignProblem, control: Control, kicks_per_site: float)
             best = design
     control.check()
     return candidates.edge_ids(best.edges()), "heuristic"
+
+
+def _warm_tour(problem: DesignProblem, candidates: Candidates, closure: _Closure) -> list[int] | None:
+    """The problem's warm start as a tour of ``closure``'s positions, when it is one ring through
+    exactly its sites (as the last design usually is after a site was moved); else ``None``."""
+    if not problem.warm_start:
+        return None
+    ends: dict[str, list[str]] = {}
+    for a, b in problem.warm_start:
+        ends.setdefault(a, []).append(b)
+        ends.setdefault(b, []).append(a)
+    position = {candidates.ids[site]: k for k, site in enumerate(closure.sites)}
+    if set(ends) != set(position) or any(len(v) != 2 for v in ends.values()):
+        return None
+    first = next(iter(ends))
+    order, previous, here = [first], first, ends[first][0]
+    while here != first:
+        order.append(here)
+        a, b = ends[here]
+        previous, here = here, b if a == previous else a
+    return [position[x] for x in order] if len(order) == len(position) else None
+
+
+def _changed_sites(candidates: Candidates, before: tuple[tuple[str, str], ...], design: SurvivableDesign) -> set[int]:
+    """The sites whose links differ between the design ``before`` (site pairs) and ``design``, and their
+    neighbours in either: where a redesign after a small edit has anything left to improve."""
+    number = candidates.number
+    old = {(min(number[a], number[b]), max(number[a], number[b])) for a, b in before if a in number and b in number}
+    new = {(min(u, v), max(u, v)) for u, v in design.edges()}
+    ends = {x for link in old ^ new for x in link}
+    return ends | {y for x in ends for y in design.adj[x]}
 
 
 #: The heuristic for each redundancy level.

@@ -275,6 +275,7 @@ def improve_design(
     hot: set[int] = frozenset(),
     rng: random.Random | None = None,
     scans: float = math.inf,
+    sites: Iterable[int] | None = None,
 ) -> SurvivableDesign:
     """The valid ``design`` improved by the moves until none is left, the trials are spent or time is up.
 
@@ -285,10 +286,11 @@ def improve_design(
     site (where costs are irregular) or near a site of degree three or more are
     dropped: with distance-like costs a ring is rarely improved by dropping a link.
     ``scans`` caps the whole-design scans that check the moves which save money
-    (those that visibly cut the design in two cost no scan).
+    (those that visibly cut the design in two cost no scan). ``sites`` are where the moves
+    are first tried (every site by default; a redesign after a small edit names those near it).
     """
     budget = _Budget(scans)
-    _descend(design, range(len(design.adj)), should_stop, budget)
+    _descend(design, range(len(design.adj)) if sites is None else sites, should_stop, budget)
 
     def attempt(links: list[Link]) -> bool:
         nonlocal design

@@ -54,7 +54,8 @@ class DesignProblem:
     ``route_km``, ``source`` (tariff/quote/existing), ``metric`` (routing) and
     ``prices`` (see the module notes). ``flows`` is the traffic to carry. ``risk_groups`` are the
     shared-risk groups the design must survive the loss of, each cut down to the candidate graph
-    (see :func:`survived_groups`).
+    (see :func:`survived_groups`). ``warm_start`` lets the heuristic begin from an earlier
+    design instead of searching afresh (a live redesign while a site is dragged).
     """
 
     graph: nx.Graph
@@ -64,6 +65,8 @@ class DesignProblem:
     term_years: int
     flows: tuple[Flow, ...] = ()
     risk_groups: tuple[RiskGroup, ...] = ()
+    #: A design to start from (site pairs): the last one, when a redesign follows a small edit.
+    warm_start: tuple[tuple[str, str], ...] = ()
 
     @property
     def redundancy(self) -> str:

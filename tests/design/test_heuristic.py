@@ -239,3 +239,28 @@ def test_two_rings_sharing_a_site_survive_a_link_cut_but_not_the_loss_of_that_si
     assert len(design.links) == 6
     with pytest.raises(InfeasibleError, match="survivable after any one site loss"):
         design_project(project, DesignSettings("2node"))
+
+
+@pytest.mark.parametrize("method", ["heuristic", "quick"])
+def test_a_redesign_from_the_last_design_after_a_site_moved_is_as_good_and_verified(method):
+    project = town_region(250, seed=8, radius_deg=2.0)
+    settings = DesignSettings("2edge", method=method)
+    before = design_project(project, settings)
+    assert design_project(project, settings, warm_start=before).total_cost <= before.total_cost  # nothing moved
+    moved = project.sites[40]
+    project.sites[40] = dataclasses.replace(moved, lon=moved.lon + 0.05, lat=moved.lat - 0.04)
+    warm = design_project(project, settings, warm_start=before)
+    cold = design_project(project, settings)
+    assert warm.verified and not verify_design(build_problem(project), [k.pair for k in warm.links])
+    assert warm.total_cost <= cold.total_cost * 1.005
+    # a local change: the map barely moves under the user's hand (a search afresh changed 66-84 links here)
+    changed = {k.pair for k in warm.links} ^ {k.pair for k in before.links}
+    assert 0 < len(changed) <= 12
+
+
+def test_a_warm_start_that_no_longer_fits_is_left_aside():
+    project = town_region(40, seed=9)
+    before = design_project(project, DesignSettings("2edge", method="heuristic"))
+    project.sites = project.sites[:-1]  # a site deleted: the old ring is no ring through these sites
+    warm = design_project(project, DesignSettings("2edge", method="heuristic"), warm_start=before)
+    assert warm.total_cost == design_project(project, DesignSettings("2edge", method="heuristic")).total_cost

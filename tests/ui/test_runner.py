@@ -27,6 +27,31 @@ def test_an_edit_triggers_a_live_redesign_and_undo_reuses_the_earlier_one(qtbot)
     runner.wait()
 
 
+def test_a_live_redesign_of_a_large_region_starts_from_the_design_on_show(qtbot, monkeypatch):
+    import planner.design
+    import planner.ui.design_runner
+
+    monkeypatch.setattr(planner.ui.design_runner, "LIVE_QUICK_SITES", 5)  # 8 sites count as large here
+    real, starts = planner.design.design_project, []
+
+    def recording(project, settings, control, warm_start=None):
+        starts.append((settings.method, warm_start))
+        return real(project, settings, control, warm_start)
+
+    monkeypatch.setattr(planner.design, "design_project", recording)
+    doc = ProjectDocument(small_region(8))
+    editor, runner = ProjectEditor(doc), DesignRunner(doc)
+    with qtbot.waitSignal(runner.finished, timeout=20_000):
+        runner.design_now()
+    shown = doc.design
+    site = doc.project.sites[2]
+    with qtbot.waitSignal(runner.finished, timeout=20_000):
+        editor.move_site(site.id, site.lon + 0.05, site.lat + 0.02)
+    assert starts == [("auto", None), ("quick", shown)]  # the Design button searches afresh
+    assert doc.design_current and doc.design.verified and doc.design is not shown
+    runner.wait()
+
+
 def test_cancel_stops_a_run_and_keeps_the_last_design(qtbot, monkeypatch):
     doc = ProjectDocument(small_region(8))
     runner = DesignRunner(doc)
@@ -36,11 +61,11 @@ def test_cancel_stops_a_run_and_keeps_the_last_design(qtbot, monkeypatch):
 
     real = planner.design.design_project
 
-    def slow(project, settings, control):
+    def slow(project, settings, control, warm_start=None):
         started.set()
         while not release.wait(0.01):
             control.check()
-        return real(project, settings, control)
+        return real(project, settings, control, warm_start)
 
     monkeypatch.setattr(planner.design, "design_project", slow)
     with qtbot.waitSignal(runner.busy_changed):
