@@ -4,7 +4,6 @@ failures shown on the map (a group, a circuit, two circuits, a site)."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -272,7 +271,6 @@ def test_survive_check_box_is_an_undoable_setting(qtbot, opened):
 
 
 def test_import_risk_groups_from_a_table_and_a_bad_row_changes_nothing(qtbot, opened, tmp_path, monkeypatch):
-    pytest.importorskip("planner.io.risk_groups_csv")
     doc, panel = opened.document, show_dock(qtbot, opened)
     a, b, c = (s.id for s in doc.project.sites[:3])
     good = tmp_path / "ducts.csv"
@@ -293,6 +291,19 @@ def test_import_risk_groups_from_a_table_and_a_bad_row_changes_nothing(qtbot, op
     qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
     assert warnings == ["bad.csv: row 3: b: 'XX' is not a site id"]
     assert opened.editor.undo_stack.count() == count and sorted(rows(panel)) == ["A1 bridge", "Exchange"]
+
+
+def test_importing_a_group_with_a_link_no_design_can_use_says_so(qtbot, opened, tmp_path, monkeypatch):
+    doc, panel = opened.document, show_dock(qtbot, opened)
+    a, b, c = (s.id for s in doc.project.sites[:3])
+    opened.editor.forbid_link(a, c)  # the board's "never this pair": no longer a candidate link
+    path = tmp_path / "ducts.csv"
+    path.write_text(f"group,a,b\nA1 bridge,{a},{b}\nA1 bridge,{a},{c}\n")
+    monkeypatch.setattr(risk_groups_panel.QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(path), ""))
+    qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
+    assert rows(panel) == ["A1 bridge"]  # imported all the same: the link is harmless
+    assert panel.note.isVisible()
+    assert "but 1 link of them is not a candidate link" in panel.note.text()
 
 
 def test_show_failure_of_a_circuit_two_circuits_and_a_site_from_the_context_menu(qtbot, opened, monkeypatch):
