@@ -116,9 +116,7 @@ def _roles(problem: DesignProblem, solution: Solution, sizing: Sizing) -> dict[f
 def _survived(project: Project, problem: DesignProblem) -> tuple[str, ...]:
     """The names of the project's groups a design of ``problem`` is verified to survive: all of them when
     it was asked to (the groups left out of the problem hold at most one link it could use)."""
-    if problem.redundancy == "tree" or not problem.settings.survive_risk_groups:
-        return ()
-    return tuple(group.name for group in project.risk_groups)
+    return tuple(group.name for group in project.risk_groups) if problem.asks_risk_groups else ()
 
 
 def _to_design(project: Project, problem: DesignProblem, solution: Solution, sizing: Sizing, seconds: float) -> Design:

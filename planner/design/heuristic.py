@@ -52,7 +52,7 @@ from planner.design.moves import improve_design
 from planner.design.problem import DesignProblem
 from planner.design.solution import Solution
 from planner.design.survivable import Candidates, SurvivableDesign, prune, repair
-from planner.design.tour import Metric, optimise_tour
+from planner.design.tour import Metric, optimise_tour, ring_order
 
 __all__ = ["solve_heuristic", "LEVELS"]
 
@@ -300,22 +300,11 @@ def _survivable(problem: DesignProblem, control: Control, kicks_per_site: float)
 def _warm_tour(problem: DesignProblem, candidates: Candidates, closure: _Closure) -> list[int] | None:
     """The problem's warm start as a tour of ``closure``'s positions, when it is one ring through
     exactly its sites (as the last design usually is after a site was moved); else ``None``."""
-    if not problem.warm_start:
-        return None
-    ends: dict[str, list[str]] = {}
-    for a, b in problem.warm_start:
-        ends.setdefault(a, []).append(b)
-        ends.setdefault(b, []).append(a)
+    order = ring_order(problem.warm_start)
     position = {candidates.ids[site]: k for k, site in enumerate(closure.sites)}
-    if set(ends) != set(position) or any(len(v) != 2 for v in ends.values()):
+    if order is None or len(order) != len(position) or not all(x in position for x in order):
         return None
-    first = next(iter(ends))
-    order, previous, here = [first], first, ends[first][0]
-    while here != first:
-        order.append(here)
-        a, b = ends[here]
-        previous, here = here, b if a == previous else a
-    return [position[x] for x in order] if len(order) == len(position) else None
+    return [position[x] for x in order]
 
 
 def _changed_sites(candidates: Candidates, before: tuple[tuple[str, str], ...], design: SurvivableDesign) -> set[int]:

@@ -38,6 +38,7 @@ from planner.design.cuts import Arrays, CountCut, Cut, LayerCut, RiskCut, SetCut
 from planner.design.diverse_ring import diverse_ring
 from planner.design.problem import DesignProblem
 from planner.design.solution import Solution
+from planner.design.tour import ring_order
 
 __all__ = [
     "solve_constrained",
@@ -454,7 +455,7 @@ def feasible_designs(arrays: Arrays, links: np.ndarray, control: Control | None 
     """
     settings = arrays.problem.settings
     starts = [np.asarray(links, dtype=np.int64)]
-    ring = _ring_order(arrays, starts[0])
+    ring = ring_order(zip(arrays.u[starts[0]].tolist(), arrays.v[starts[0]].tolist(), strict=True))
     if ring is not None and settings.max_hops is not None and arrays.hub.any():
         starts.append(split_tour(arrays, ring, settings.max_hops))
     if ring is not None and settings.max_ring is not None:
@@ -463,26 +464,6 @@ def feasible_designs(arrays: Arrays, links: np.ndarray, control: Control | None 
         moved = diverse_ring(arrays.problem, [arrays.nodes[i] for i in ring], control)
         starts.append(arrays.ids(list(pairwise(moved + moved[:1]))))
     return [prune(arrays, repair(arrays, start, control), control) for start in starts if start is not None]
-
-
-def _ring_order(arrays: Arrays, links: np.ndarray) -> list[int] | None:
-    """The sites of ``links`` in ring order, when they form one ring (else None).
-
-    A walk, not a graph library: it runs for every coalition a cost sharing prices.
-    """
-    ends: dict[int, list[int]] = {}
-    for a, b in zip(arrays.u[links].tolist(), arrays.v[links].tolist(), strict=True):
-        ends.setdefault(a, []).append(b)
-        ends.setdefault(b, []).append(a)
-    if len(ends) < 3 or any(len(neighbours) != 2 for neighbours in ends.values()):
-        return None
-    start = next(iter(ends))
-    order, previous, here = [start], start, ends[start][0]
-    while here != start:
-        order.append(here)
-        a, b = ends[here]
-        previous, here = here, b if a == previous else a
-    return order if len(order) == len(ends) else None  # else several rings
 
 
 def solve_constrained(base, problem: DesignProblem, control: Control) -> Solution:

@@ -36,7 +36,6 @@ __all__ = [
     "DesignProblem",
     "build_problem",
     "restrict_problem",
-    "survived_groups",
     "with_risk_groups",
     "COMPLETE_UP_TO",
 ]
@@ -54,7 +53,7 @@ class DesignProblem:
     ``route_km``, ``source`` (tariff/quote/existing), ``metric`` (routing) and
     ``prices`` (see the module notes). ``flows`` is the traffic to carry. ``risk_groups`` are the
     shared-risk groups the design must survive the loss of, each cut down to the candidate graph
-    (see :func:`survived_groups`). ``warm_start`` lets the heuristic begin from an earlier
+    (see :func:`with_risk_groups`). ``warm_start`` lets the heuristic begin from an earlier
     design instead of searching afresh (a live redesign while a site is dragged).
     """
 
@@ -71,6 +70,11 @@ class DesignProblem:
     @property
     def redundancy(self) -> str:
         return self.settings.redundancy
+
+    @property
+    def asks_risk_groups(self) -> bool:
+        """Whether a design must survive shared-risk groups: asked, and not a ``tree`` (which survives no failure)."""
+        return self.redundancy != "tree" and self.settings.survive_risk_groups
 
     @property
     def optional(self) -> frozenset[str]:
@@ -251,28 +255,20 @@ def _existing_price(tariff: Tariff, km: float, link: ExistingLink) -> tuple[Tier
     return tier, CircuitCost(0, annual), "existing"
 
 
-def survived_groups(problem: DesignProblem, groups: list[RiskGroup] | tuple[RiskGroup, ...]) -> tuple[RiskGroup, ...]:
-    """The groups of ``groups`` a design of ``problem`` must survive, each cut down to its candidate links
-    and sites: none for a ``tree`` (it survives no failure) or when the settings ask not to.
+def with_risk_groups(problem: DesignProblem, groups: list[RiskGroup]) -> DesignProblem:
+    """``problem`` asked to survive the loss of any one of ``groups``, each cut down to its candidate links
+    and sites; none when it does not ask for them (see :attr:`DesignProblem.asks_risk_groups`).
 
     A group that loses nothing a design could hold is left out; so is a group of one link under
     ``2edge`` or ``2node``, whose loss any such design already survives.
     """
-    if problem.redundancy == "tree" or not problem.settings.survive_risk_groups:
-        return ()
-    graph = problem.graph
     kept = []
-    for group in groups:
-        links = tuple(pair for pair in group.links if graph.has_edge(*pair))
-        sites = tuple(site for site in group.sites if site in graph)
+    for group in groups if problem.asks_risk_groups else ():
+        links = tuple(pair for pair in group.links if problem.graph.has_edge(*pair))
+        sites = tuple(site for site in group.sites if site in problem.graph)
         if sites or len(links) >= 2:
             kept.append(replace(group, links=links, sites=sites))
-    return tuple(kept)
-
-
-def with_risk_groups(problem: DesignProblem, groups: list[RiskGroup]) -> DesignProblem:
-    """``problem`` asked to survive the loss of any one of ``groups`` (see :func:`survived_groups`)."""
-    return replace(problem, risk_groups=survived_groups(problem, groups))
+    return replace(problem, risk_groups=tuple(kept))
 
 
 def reachable_part(problem: DesignProblem) -> DesignProblem:

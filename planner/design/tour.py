@@ -43,11 +43,12 @@ import itertools
 import math
 import random
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import TypeVar
 
 import numpy as np
 
-__all__ = ["Metric", "greedy_tour", "optimise_tour", "tour_cost"]
+__all__ = ["Metric", "greedy_tour", "optimise_tour", "tour_cost", "ring_order"]
 
 #: Below this many points every tour is tried.
 _EXHAUSTIVE_UP_TO = 7
@@ -115,6 +116,32 @@ class Metric:
         else:
             self.learn(i, j, cost)
         return cost
+
+
+Point = TypeVar("Point", bound=Hashable)
+
+
+def ring_order(links: Iterable[tuple[Point, Point]]) -> list[Point] | None:
+    """The points of ``links`` in ring order, when they form one ring of three or more (else ``None``).
+
+    A walk, not a graph library: it runs for every coalition a cost sharing prices.
+
+    >>> ring_order([("a", "b"), ("c", "a"), ("b", "c")])
+    ['a', 'b', 'c']
+    """
+    ends: dict[Point, list[Point]] = {}
+    for a, b in links:
+        ends.setdefault(a, []).append(b)
+        ends.setdefault(b, []).append(a)
+    if len(ends) < 3 or any(len(neighbours) != 2 for neighbours in ends.values()):
+        return None
+    start = next(iter(ends))
+    order, previous, here = [start], start, ends[start][0]
+    while here != start:
+        order.append(here)
+        a, b = ends[here]
+        previous, here = here, b if a == previous else a
+    return order if len(order) == len(ends) else None  # else several rings
 
 
 def tour_cost(metric: Metric, tour: Sequence[int]) -> int:
