@@ -120,14 +120,12 @@ def failure_states(
 ) -> list[State]:
     """The states a design of ``redundancy`` is sized for: normal, each link lost, each site lost (``2node``),
     each shared-risk group of ``groups`` lost (``2edge`` and ``2node``)."""
-    states = [State("normal")]
-    if redundancy in ("2edge", "2node"):
-        states += [State("link", pair) for pair in pairs]
+    if redundancy not in ("2edge", "2node"):
+        return [State("normal")]
+    states = [State("normal"), *(State("link", pair) for pair in pairs)]
     if redundancy == "2node":
         states += [State("site", site) for site in sites]
-    if redundancy in ("2edge", "2node"):
-        states += [State("group", group) for group in groups]
-    return states
+    return states + [State("group", group) for group in groups]
 
 
 @dataclass(frozen=True)

@@ -240,11 +240,16 @@ class SetCut(Cut):
         return ("set", self.without, self.rhs, np.packbits(self.side).tobytes())
 
 
-def group_losses(arrays: Arrays, group: int, links: np.ndarray) -> np.ndarray:
-    """Which of ``links`` the loss of shared-risk group ``group`` takes: its own and those at its sites."""
+def _taken(arrays: Arrays, group: int) -> np.ndarray:
+    """The ids of every link the loss of shared-risk group ``group`` takes: its own and those at its sites."""
     matrix = arrays.group_matrix
+    return matrix.indices[matrix.indptr[group] : matrix.indptr[group + 1]]
+
+
+def group_losses(arrays: Arrays, group: int, links: np.ndarray) -> np.ndarray:
+    """Which of ``links`` the loss of shared-risk group ``group`` takes."""
     taken = np.zeros(arrays.m, dtype=bool)
-    taken[matrix.indices[matrix.indptr[group] : matrix.indptr[group + 1]]] = True
+    taken[_taken(arrays, group)] = True
     return taken[links]
 
 
@@ -591,9 +596,8 @@ def site_risk_cuts(arrays: Arrays) -> list[Cut]:
     keeps a link the group does not take. Few (about one per duct), and they settle most of what a
     duct asks, so the relaxation starts with them rather than finding them round by round."""
     cuts: list[Cut] = []
-    every = np.arange(arrays.m)
     for g, (_, sites) in enumerate(arrays.groups):
-        lost = every[group_losses(arrays, g, every)]
+        lost = _taken(arrays, g)
         ends = np.bincount(np.concatenate([arrays.u[lost], arrays.v[lost]]), minlength=arrays.n)
         alive = arrays.required.copy()
         alive[sites] = False

@@ -54,10 +54,6 @@ def diverse_ring(problem: DesignProblem, ring: list[str], control: Control | Non
     n = len(tour)
     if n < 4 or not groups_of:
         return tour
-    count = [0] * len(problem.risk_groups)
-    for a, b in zip(tour, tour[1:] + tour[:1], strict=True):
-        for g in groups_of.get(pair_key(a, b), ()):
-            count[g] += 1
     near = {
         v: [u for u, _ in sorted(graph.adj[v].items(), key=lambda item: item[1]["cost"])[:_NEIGHBOURS]] for v in tour
     }
@@ -66,28 +62,33 @@ def diverse_ring(problem: DesignProblem, ring: list[str], control: Control | Non
         data = graph.adj[a].get(b)
         return float("inf") if data is None else data["cost"]
 
-    def change(removed: list[tuple[str, str]], added: list[tuple[str, str]]) -> tuple[int, float]:
-        """How many more groups would break, and what the ring would cost more, after swapping links."""
+    def deltas(removed: list[tuple[str, str]], added: list[tuple[str, str]]) -> dict[int, int]:
+        """How many more ring links each group would hold after swapping ``removed`` for ``added``."""
         delta: dict[int, int] = defaultdict(int)
         for links, sign in ((removed, -1), (added, 1)):
             for a, b in links:
                 for g in groups_of.get(pair_key(a, b), ()):
                     delta[g] += sign
-        broken = sum((count[g] + d >= 2) - (count[g] >= 2) for g, d in delta.items())
+        return delta
+
+    def change(removed: list[tuple[str, str]], added: list[tuple[str, str]]) -> tuple[int, float]:
+        """How many more groups would break, and what the ring would cost more, after swapping links."""
+        broken = sum((count[g] + d >= 2) - (count[g] >= 2) for g, d in deltas(removed, added).items())
         return broken, sum(cost(*e) for e in added) - sum(cost(*e) for e in removed)
+
+    def apply(removed, added) -> None:
+        for g, d in deltas(removed, added).items():
+            count[g] += d
 
     def broken(link: tuple[str, str]) -> bool:
         return any(count[g] >= 2 for g in groups_of.get(pair_key(*link), ()))
 
-    def apply(removed, added) -> None:
-        for links, sign in ((removed, -1), (added, 1)):
-            for a, b in links:
-                for g in groups_of.get(pair_key(a, b), ()):
-                    count[g] += sign
-
+    ring_links = list(zip(tour, tour[1:] + tour[:1], strict=True))
+    count = [0] * len(problem.risk_groups)
+    apply([], ring_links)
     index = {v: k for k, v in enumerate(tour)}
     # Don't-look bits: only sites at a broken group's links, and the ends of links a move changed.
-    queue = deque(dict.fromkeys(v for e in zip(tour, tour[1:] + tour[:1], strict=True) if broken(e) for v in e))
+    queue = deque(dict.fromkeys(v for e in ring_links if broken(e) for v in e))
     waiting = set(queue)
     for _ in range(_MOVES_PER_SITE * n):
         if not queue or (control is not None and control.expired()):

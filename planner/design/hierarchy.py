@@ -467,7 +467,7 @@ def feasible_designs(arrays: Arrays, links: np.ndarray, control: Control | None 
 
 
 def solve_constrained(base, problem: DesignProblem, control: Control) -> Solution:
-    """Run the heuristic ``base``, then make its design feasible for hubs, hops and rings.
+    """Run the heuristic ``base``, then make its design feasible for hubs, hops, rings and shared-risk groups.
 
     Notes
     -----
