@@ -98,7 +98,7 @@ from planner.analysis.nucleolus import Nucleolus, excess, largest_excess, nucleo
 from planner.core.coalition import Standalone
 from planner.core.design_result import Design
 from planner.core.errors import DesignCancelled, InfeasibleError, PlannerError
-from planner.core.model import DesignSettings, Project, pair_key
+from planner.core.model import DesignSettings, Project, groups_within, pair_key
 from planner.core.money import format_gbp
 from planner.core.tariff import cheapest_option
 from planner.core.traffic import has_traffic
@@ -461,7 +461,7 @@ class CoalitionCosts:
             existing_links=[e for e in p.existing_links if e.owner in members and inside(e.a, e.b)],
             forbidden_links=[(a, b) for a, b in p.forbidden_links if inside(a, b)],
             exclusion_zones=list(p.exclusion_zones),
-            risk_groups=[g for g in (g.within(ids) for g in p.risk_groups) if not g.empty],
+            risk_groups=groups_within(p.risk_groups, ids),
             settings=self.settings,
         )
 

@@ -25,6 +25,7 @@ __all__ = [
     "Demand",
     "ExclusionZone",
     "RiskGroup",
+    "groups_within",
     "DesignSettings",
     "Redundancy",
     "REDUNDANCY_LEVELS",
@@ -208,14 +209,25 @@ class RiskGroup:
         """A group with its links and sites put in canonical order (and duplicates dropped)."""
         return cls(name, tuple(sorted({pair_key(a, b) for a, b in links})), tuple(sorted(set(sites))), note)
 
-    def within(self, site_ids: set[str] | frozenset[str]) -> RiskGroup:
-        """The group cut down to the links and sites among ``site_ids`` (a coalition's, a scenario's)."""
-        links = tuple(p for p in self.links if p[0] in site_ids and p[1] in site_ids)
-        return replace(self, links=links, sites=tuple(s for s in self.sites if s in site_ids))
-
     @property
     def empty(self) -> bool:
         return not self.links and not self.sites
+
+
+def groups_within(groups: list[RiskGroup], site_ids: set[str] | frozenset[str]) -> list[RiskGroup]:
+    """``groups`` cut down to the links and sites among ``site_ids`` (a coalition's, a scenario's, what
+    is left after sites are deleted); a group left holding nothing is dropped.
+
+    >>> groups_within([RiskGroup.of("duct", [("a", "b"), ("a", "c")]), RiskGroup.of("x", sites=["c"])], {"a", "b"})
+    [RiskGroup(name='duct', links=(('a', 'b'),), sites=(), note='')]
+    """
+    kept = []
+    for group in groups:
+        links = tuple(p for p in group.links if p[0] in site_ids and p[1] in site_ids)
+        cut = replace(group, links=links, sites=tuple(s for s in group.sites if s in site_ids))
+        if not cut.empty:
+            kept.append(cut)
+    return kept
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from planner.core.model import REDUNDANCY_LEVELS, Project, Scenario
+from planner.core.model import REDUNDANCY_LEVELS, Project, Scenario, groups_within
 from planner.core.text import shown
 
 __all__ = ["apply_scenario", "scenario_problems", "MOST_GROWTH"]
@@ -80,7 +80,7 @@ def apply_scenario(project: Project, scenario: Scenario) -> Project:
         demands=[replace(d, mbps=d.mbps * growth) for d in project.demands if inside(d.a, d.b)],
         existing_links=[e for e in project.existing_links if e.owner not in leaving and inside(e.a, e.b)],
         forbidden_links=[(a, b) for a, b in project.forbidden_links if inside(a, b)],
-        risk_groups=[g for g in (g.within(kept) for g in project.risk_groups) if not g.empty],
+        risk_groups=groups_within(project.risk_groups, kept),
         settings=settings,
         designs=[],
         circuit_ids=dict(project.circuit_ids),

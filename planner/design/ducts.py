@@ -44,7 +44,6 @@ def duct_groups(project: Project, settings: DesignSettings | None = None) -> lis
         return []
     problem = build_problem(project, settings)
     sites = project.sites_by_id
-    names = {i: s.name for i, s in sites.items()}
     x, y = lonlat_to_mercator(*np.array([[sites[i].lon, sites[i].lat] for i in problem.graph]).T)
     where = dict(zip(problem.graph, zip(x, y, strict=True), strict=True))
     groups = []
@@ -52,18 +51,18 @@ def duct_groups(project: Project, settings: DesignSettings | None = None) -> lis
         others = list(problem.graph.adj[site])
         if len(others) < 2:
             continue
-        sx, sy = where[site]
+        sx, sy, name = *where[site], sites[site].name
         bearing = {o: np.degrees(np.arctan2(where[o][0] - sx, where[o][1] - sy)) % 360 for o in others}
         quadrant = {o: QUADRANTS[int(bearing[o] // 90) % 4] for o in others}
         if len(set(quadrant.values())) == 1:
             ordered = sorted(others, key=bearing.get)
             half = len(ordered) // 2
             ducts = {"duct 1": ordered[:half], "duct 2": ordered[half:]}
-            why = f"generated: {names[site]}'s links all leave to the {_WORDS[quadrant[others[0]]]}, split in two ducts"
+            why = f"generated: {name}'s links all leave to the {_WORDS[quadrant[others[0]]]}, split in two ducts"
             notes = dict.fromkeys(ducts, why)
         else:
             ducts = {f"duct {q}": [o for o in others if quadrant[o] == q] for q in QUADRANTS}
-            notes = {f"duct {q}": f"generated: the links leaving {names[site]} to the {_WORDS[q]}" for q in QUADRANTS}
+            notes = {f"duct {q}": f"generated: the links leaving {name} to the {_WORDS[q]}" for q in QUADRANTS}
         for duct, ends in ducts.items():
             if len(ends) >= 2:
                 groups.append(RiskGroup.of(f"{site} {duct}", [pair_key(site, o) for o in ends], note=notes[duct]))

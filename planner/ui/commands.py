@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
 
-from planner.core.model import DesignSettings, Partner, Scenario, Site
+from planner.core.model import DesignSettings, Partner, Scenario, Site, groups_within
 from planner.core.tariff import Tariff
 
 if TYPE_CHECKING:
@@ -198,7 +198,7 @@ class DeleteSites(Edit):
             "demands": [d for d in project.demands if d.a not in gone and d.b not in gone],
             "existing_links": [k for k in project.existing_links if k.a not in gone and k.b not in gone],
             "forbidden_links": [(a, b) for a, b in project.forbidden_links if a not in gone and b not in gone],
-            "risk_groups": [g for g in (g.within(kept_sites) for g in project.risk_groups) if not g.empty],
+            "risk_groups": groups_within(project.risk_groups, kept_sites),
         }
         changed = {name: kept for name, kept in lists.items() if kept != getattr(project, name)}
         removals: list[Step] = [_Remove(doc.remove_site, doc.insert_site, site_id) for site_id in site_ids]
