@@ -54,10 +54,11 @@ class FailureEffect:
 def failure_effect(design: Design, choice: FailureChoice, group: RiskGroup | None = None) -> FailureEffect:
     """What losing ``choice`` does to ``design``; ``group`` is the risk group it names, if it names one.
 
-    Circuits or sites the design does not have are lost to no effect. O(n + m) for ``n`` sites and
-    ``m`` circuits (one connected-components pass).
+    Circuits or sites the design does not have are lost to no effect. Who is cut off follows
+    :func:`planner.analysis.resilience.cut_off_sites`. O(n + m) for ``n`` sites and ``m`` circuits.
     """
-    import networkx as nx  # kept out of the app's start-up
+    # networkx, through the resilience module, is kept out of the app's start-up
+    from planner.analysis.resilience import cut_off_sites, design_graph, required_sites
 
     pairs = set(group.links) if group is not None else set()
     lost_sites = set(choice.sites) | (set(group.sites) if group is not None else set())
@@ -67,18 +68,12 @@ def failure_effect(design: Design, choice: FailureChoice, group: RiskGroup | Non
         for k in design.links
         if k.circuit_id in chosen or k.a in lost_sites or k.b in lost_sites or pair_key(k.a, k.b) in pairs
     )
-    required = set(design.sites) or {end for k in design.links for end in (k.a, k.b)}
-    graph = nx.Graph()
-    graph.add_nodes_from(required - lost_sites)
+    graph = design_graph(design)
+    in_design = set(graph)
     gone = set(lost)
-    graph.add_edges_from((k.a, k.b) for k in design.links if k.circuit_id not in gone and not {k.a, k.b} & lost_sites)
-    parts = [part & required for part in nx.connected_components(graph)]
-    parts = [part for part in parts if part]
-    cut_off: tuple[str, ...] = ()
-    if len(parts) > 1:
-        main = min(parts, key=lambda p: (-len(p), min(p)))
-        cut_off = tuple(sorted(set().union(*parts) - main))
-    in_design = required | {end for k in design.links for end in (k.a, k.b)}
+    graph.remove_edges_from((k.a, k.b) for k in design.links if k.circuit_id in gone)
+    graph.remove_nodes_from(lost_sites)
+    cut_off = cut_off_sites(graph, required_sites(design) - lost_sites)
     return FailureEffect(lost, tuple(sorted(lost_sites & in_design)), cut_off)
 
 
