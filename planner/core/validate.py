@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 from planner.core.geo import check_lonlat
-from planner.core.model import SHARING_METHODS, SITE_ROLES, Project
+from planner.core.model import SHARING_METHODS, SITE_ROLES, Project, RiskGroup
 from planner.core.scenario import apply_scenario, scenario_problems
 from planner.core.text import shown
 from planner.core.traffic import traffic_problems
 
-__all__ = ["project_problems"]
+__all__ = ["project_problems", "risk_group_problems"]
 
 
 def project_problems(project: Project) -> list[str]:
@@ -90,17 +92,25 @@ def _risk_group_problems(project: Project, site_ids: set[str]) -> list[str]:
         elif group.name in names:
             found.append(f"{where}: name: {shown(group.name)} is used twice")
         names.add(group.name)
-        if group.empty:
-            found.append(f"{where}: the group holds no links and no sites")
-        for a, b in group.links:
-            if a == b:
-                found.append(f"{where}: link {shown(a)}-{shown(b)}: a link must join two different sites")
-            unknown = [end for end in (a, b) if end not in site_ids]
-            if unknown:
-                found.append(f"{where}: link {shown(a)}-{shown(b)}: {shown(unknown[0])} is not a site id")
-        for site in group.sites:
-            if site not in site_ids:
-                found.append(f"{where}: sites: {shown(site)} is not a site id")
+        found += [f"{where}: {problem}" for problem in risk_group_problems(group, site_ids)]
+    return found
+
+
+def risk_group_problems(group: RiskGroup, site_ids: Container[str]) -> list[str]:
+    """What is wrong with what ``group`` holds (not its name): nothing at all, a link from a site to
+    itself, a site that is not one of ``site_ids``.
+
+    >>> risk_group_problems(RiskGroup.of("duct", [("a", "zz")]), {"a", "b"})
+    ["link 'a'-'zz': 'zz' is not a site id"]
+    """
+    found = ["the group holds no links and no sites"] if group.empty else []
+    for a, b in group.links:
+        if a == b:
+            found.append(f"link {shown(a)}-{shown(b)}: a link must join two different sites")
+        unknown = [end for end in (a, b) if end not in site_ids]
+        if unknown:
+            found.append(f"link {shown(a)}-{shown(b)}: {shown(unknown[0])} is not a site id")
+    found += [f"sites: {shown(site)} is not a site id" for site in group.sites if site not in site_ids]
     return found
 
 

@@ -41,6 +41,7 @@ from planner.core.scenario import scenario_problems
 from planner.core.tariff import MAX_BUNDLE, Tariff, Tier
 from planner.core.text import SHOWN_CHARS, clean_text
 from planner.core.traffic import check_mbps
+from planner.core.validate import risk_group_problems
 from planner.core.words import plural
 from planner.ui import commands
 from planner.ui.document import ProjectDocument, format_mbps
@@ -385,14 +386,9 @@ class ProjectEditor(QObject):
         ``None`` if it can. The words name the group as the user knows it."""
         if not group.name.strip():
             return "a risk group needs a name"
-        if group.empty:
-            return f"risk group ‘{group.name}’ holds no links and no sites"
-        sites = self.sites_by_id
-        unknown = [s for s in (*(end for pair in group.links for end in pair), *group.sites) if s not in sites]
-        if unknown:
-            return f"risk group ‘{group.name}’: {unknown[0]!r} is not a site of this project"
-        if any(a == b for a, b in group.links):
-            return f"risk group ‘{group.name}’: a link must join two different sites"
+        problems = risk_group_problems(group, self.sites_by_id)
+        if problems:
+            return f"risk group ‘{group.name}’: {problems[0]}"
         if any(g.name == group.name for g in (self.project.risk_groups if others is None else others)):
             return f"there is a risk group ‘{group.name}’ already: choose another name"
         return None
@@ -421,11 +417,11 @@ class ProjectEditor(QObject):
         new_name = clean_text(new_name)
         if new_name == name:
             return
-        if not new_name:
-            raise ValueError("a risk group needs a name")
-        if any(g.name == new_name for g in groups):
-            raise ValueError(f"there is a risk group ‘{new_name}’ already: choose another name")
-        groups[index] = dataclasses.replace(groups[index], name=new_name)
+        renamed = dataclasses.replace(groups[index], name=new_name)
+        problem = self.risk_group_problem(renamed, groups[:index] + groups[index + 1 :])
+        if problem:
+            raise ValueError(problem)
+        groups[index] = renamed
         words = (_value_words("name", n, self.project) for n in (name, new_name))
         text = "Rename risk group ‘{}’ to ‘{}’".format(*words)
         self.undo_stack.push(commands.SetLists(self.document, {"risk_groups": groups}, text))
