@@ -472,11 +472,7 @@ class ProjectEditor(QObject):
             new += imported.values()
         if new == self.project.risk_groups:
             return
-        src = f" from {source}" if source else ""
-        if replace and self.project.risk_groups:
-            text = f"Replace risk groups with {len(groups):,}{src}"
-        else:
-            text = f"Import {plural(len(groups), 'risk group')}{src}"
+        text = _import_text("risk group", len(groups), source, replace and bool(self.project.risk_groups))
         self.undo_stack.push(commands.SetLists(self.document, {"risk_groups": new}, text))
 
     def _risk_group_index(self, name: str) -> int:
@@ -581,11 +577,7 @@ class ProjectEditor(QObject):
             new += imported.values()
         if new == self.project.demands:
             return
-        src = f" from {source}" if source else ""
-        if replace and self.project.demands:
-            text = f"Replace demands with {len(demands):,}{src}"
-        else:
-            text = f"Import {plural(len(demands), 'demand')}{src}"
+        text = _import_text("demand", len(demands), source, replace and bool(self.project.demands))
         self.undo_stack.push(commands.SetLists(self.document, {"demands": new}, text))
 
     def _demand_index(self, pair: tuple[str, str]) -> int:
@@ -648,6 +640,13 @@ def _value_words(field: str, value, project: Project) -> str:
         value = partner.name if partner else value
     text = str(value)
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
+
+def _import_text(noun: str, count: int, source: str, replacing: bool) -> str:
+    """The History's words for importing ``count`` of ``noun`` from ``source``: ``Import 3 demands from
+    d.csv``, or ``Replace demands with 3 from d.csv`` when they take the place of the project's."""
+    src = f" from {source}" if source else ""
+    return f"Replace {noun}s with {count:,}{src}" if replacing else f"Import {plural(count, noun)}{src}"
 
 
 def describe_change(what: str, old, new, project: Project) -> str:
