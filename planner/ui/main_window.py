@@ -43,6 +43,7 @@ from planner.ui.map_actions import MapActions
 from planner.ui.map_export import MapImageExport
 from planner.ui.presenter import Presenter
 from planner.ui.properties import PropertiesPanel
+from planner.ui.quiet_collector import QuietCollector
 from planner.ui.recovery import Recovery, orphans
 from planner.ui.risk_groups_panel import RiskGroupsPanel
 from planner.ui.scenario_runner import ScenarioRunner
@@ -74,6 +75,9 @@ class MainWindow(QMainWindow):
         self.scenario_runner = ScenarioRunner(self.document, self.runner, self.sharing_runner, self.settings, self)
         self.exporter = ExportController(self, self.document, self.runner, self.sharing_runner, self.settings)
         self.recovery = Recovery(self.editor, self.settings.recovery_folder, self)
+        self.collector = QuietCollector(self)
+        for signal in (self.document.project_replaced, self.document.inputs_changed, self.document.design_changed):
+            signal.connect(self.collector.poke)
         self.setWindowIcon(style.icon("app"))
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
