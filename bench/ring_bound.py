@@ -108,7 +108,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--iterations", type=int, default=600)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    header = f"{'sites':>6} {'tree km':>9} {'bound km':>9} {'bound/MST':>9} {'design/MST':>10} {'above bound':>11} {'s':>5}"
+    header = (
+        f"{'sites':>6} {'tree km':>9} {'bound km':>9} {'bound/MST':>9} {'design/MST':>10} {'above bound':>11} {'s':>5}"
+    )
     print(header)
     print("-" * len(header))
     for n in args.sizes:
